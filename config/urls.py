@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from grants.views import HomeView
+from partnerships.forms import SignInForm
+
+from .views import AccessibilityStatementView, health
+
+admin.site.site_header = "Community safety grants: administration"
+admin.site.site_title = "Community safety grants admin"
+admin.site.index_title = "Reference data, awards and plans"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accessibility/",
+        login_not_required(AccessibilityStatementView.as_view()),
+        name="accessibility",
+    ),
+    path("healthz/", health, name="health"),
+    path("", include("grants.urls")),
+    path("admin/", admin.site.urls),
+]

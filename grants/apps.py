@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class GrantsConfig(AppConfig):
+    name = "grants"
+    verbose_name = "Grants and spending plans"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (registers the priority guard on FundedProject's many-to-many)

@@ -1,0 +1,283 @@
+"""Loads the demo data: the seed documents' force areas, partnerships, priorities, awards and plans, and one
+demo user per role. Data lives in grants/demo_data/*.toml, transcribed from docs/sources/.
+
+Idempotent: reference data is brought up to date on every run; a demo plan is written only when it does not
+exist yet (or when `reset=True`), so work done on it in the app is not thrown away by a second run.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from partnerships.models import ForceArea, Organisation, Partnership, Role, ThematicGroup, User
+from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
+
+from .models import (
+    FundedProject,
+    FundingStream,
+    GrantAward,
+    MatchFunding,
+    OutcomeMeasure,
+    RiskItem,
+    SpendingPlan,
+    SubItem,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+
+# username, first name, last name, job title, role kind, partnership slug or force area slug
+DEMO_USERS = [
+    ("officer.plymouth", "Alex", "Morgan", "Community safety officer", "officer", "safer-plymouth"),
+    ("exec.plymouth", "Jordan", "Evans", "Executive group member", "executive", "safer-plymouth"),
+    ("board.plymouth", "Sam", "Taylor", "Board chair", "board", "safer-plymouth"),
+    (
+        "officer.southglos",
+        "Robin",
+        "Hughes",
+        "Community safety officer",
+        "officer",
+        "safer-and-stronger-south-gloucestershire",
+    ),
+    (
+        "board.southglos",
+        "Jamie",
+        "Clarke",
+        "Strategic partnership member",
+        "board",
+        "safer-and-stronger-south-gloucestershire",
+    ),
+    ("opcc.devon", "Chris", "Walker", "Commissioning officer", "opcc", "devon-and-cornwall"),
+    ("pcc.devon", "Morgan", "Price", "Police and Crime Commissioner (demo)", "pcc", "devon-and-cornwall"),
+    ("treasurer.devon", "Nikhil", "Shah", "Treasurer", "treasurer", "devon-and-cornwall"),
+    ("opcc.avon", "Kim", "Lewis", "Commissioning officer", "opcc", "avon-and-somerset"),
+    ("pcc.avon", "Ashley", "Green", "Police and Crime Commissioner (demo)", "pcc", "avon-and-somerset"),
+    ("treasurer.avon", "Dana", "Wright", "Treasurer", "treasurer", "avon-and-somerset"),
+]
+
+
+@dataclass
+class DemoReport:
+    created_plans: list[str] = field(default_factory=list)
+    kept_plans: list[str] = field(default_factory=list)
+    users: list[str] = field(default_factory=list)
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _organisation(data: dict | None) -> Organisation | None:
+    if not data:
+        return None
+    organisation, _ = Organisation.objects.update_or_create(
+        name=data["name"], defaults={k: v for k, v in data.items() if k != "name"}
+    )
+    return organisation
+
+
+def _load_area(data: dict, report: DemoReport, *, reset: bool) -> None:
+    area_data = data["force_area"]
+    area, _ = ForceArea.objects.update_or_create(slug=area_data["slug"], defaults=area_data)
+    for plan_data in data.get("police_and_crime_plans", []):
+        pcp, _ = PoliceAndCrimePlan.objects.update_or_create(
+            force_area=area,
+            title=plan_data["title"],
+            defaults={k: plan_data[k] for k in ("starts_on", "ends_on", "notes")},
+        )
+        for number, title in enumerate(plan_data["priorities"], start=1):
+            Priority.objects.update_or_create(plan=pcp, number=number, defaults={"title": title})
+    stream, _ = FundingStream.objects.update_or_create(
+        force_area=area,
+        name=data["funding_stream"]["name"],
+        defaults={
+            "kind": FundingStream.Kind.PCC_COMMUNITY_SAFETY,
+            "description": data["funding_stream"]["description"],
+        },
+    )
+    for partnership_data in data["partnerships"]:
+        _load_partnership(area, stream, partnership_data, report, reset=reset)
+
+
+def _load_partnership(area, stream, data: dict, report: DemoReport, *, reset: bool) -> None:
+    partnership, _ = Partnership.objects.update_or_create(
+        slug=data["slug"],
+        defaults={
+            "force_area": area,
+            "name": data["name"],
+            "local_authority": data["local_authority"],
+            "local_authority_ons_code": data.get("local_authority_ons_code", ""),
+            "has_executive_group": data["has_executive_group"],
+            "accountable_body": _organisation(data.get("accountable_body")),
+        },
+    )
+    groups = {}
+    for group in data.get("thematic_groups", []):
+        groups[group["name"]], _ = ThematicGroup.objects.get_or_create(partnership=partnership, name=group["name"])
+    for group in data.get("thematic_groups", []):
+        if parent := group.get("reports_to"):
+            groups[group["name"]].reports_to = groups[parent]
+            groups[group["name"]].save(update_fields=["reports_to"])
+
+    assessment_data = data["assessment"]
+    assessment, _ = StrategicAssessment.objects.update_or_create(
+        partnership=partnership,
+        financial_year=assessment_data["financial_year"],
+        defaults={k: assessment_data.get(k, "") for k in ("title", "method", "summary")},
+    )
+    for position, item in enumerate(assessment_data["priorities"], start=1):
+        LocalPriority.objects.update_or_create(
+            assessment=assessment,
+            title=item["title"],
+            defaults={
+                "position": position,
+                "risk_level": item["risk_level"],
+                "notes": item.get("notes", ""),
+                "thematic_group": groups.get(item.get("thematic_group")),
+            },
+        )
+
+    award_data = data["award"]
+    award, _ = GrantAward.objects.update_or_create(
+        funding_stream=stream,
+        partnership=partnership,
+        financial_year=award_data["financial_year"],
+        defaults={
+            "amount": _money(award_data["amount"]),
+            "previous_year_amount": _money(award_data.get("previous_year_amount")),
+            "status": award_data["status"],
+            "awarded_on": award_data.get("awarded_on"),
+            "purpose": award_data.get("purpose", ""),
+            "conditions": award_data.get("conditions", ""),
+        },
+    )
+    plan_data = data["plan"]
+    existing = award.plans.filter(version=1).first()
+    if existing is not None and not reset:
+        report.kept_plans.append(str(existing))
+        return
+    if existing is not None:
+        award.plans.all().delete()
+    plan = SpendingPlan.objects.create(
+        award=award,
+        version=1,
+        title=plan_data["title"],
+        status=plan_data["status"],
+        purpose=plan_data.get("purpose", "").strip(),
+        unallocated_note=plan_data.get("unallocated_note", ""),
+    )
+    for project_data in plan_data.get("projects", []):
+        _load_project(plan, groups, assessment, project_data)
+    for position, risk in enumerate(plan_data.get("risks", []), start=1):
+        RiskItem.objects.create(
+            plan=plan,
+            position=position,
+            theme=risk["theme"],
+            initiative=risk["initiative"].strip(),
+            budget=_money(risk.get("budget")),
+            budget_note=risk.get("budget_note", ""),
+            recommendation=risk.get("recommendation", "").strip(),
+        )
+    plan.full_clean()
+    report.created_plans.append(str(plan))
+
+
+def _load_project(plan: SpendingPlan, groups, assessment, data: dict) -> None:
+    project = FundedProject(
+        plan=plan,
+        number=data["number"],
+        title=data["title"],
+        outline=data.get("outline", "").strip(),
+        amount_allocated=_money(data["amount"]),
+        provider=_organisation(data.get("provider")),
+        contract_value=_money(data.get("contract_value")),
+        contract_end_date=data.get("contract_end_date"),
+        contract_notes=data.get("contract_notes", ""),
+        thematic_group=groups.get(data.get("thematic_group")),
+        outcomes_summary=data.get("outcomes_summary", "").strip(),
+    )
+    project.full_clean()
+    project.save()
+    pcp = plan.police_and_crime_plan
+    if numbers := data.get("pcc_priorities"):
+        project.pcc_priorities.set(pcp.priorities.filter(number__in=numbers))
+    if titles := data.get("local_priorities"):
+        project.local_priorities.set(assessment.priorities.filter(title__in=titles))
+    sub_items = {}
+    for item in data.get("sub_items", []):
+        sub_item = SubItem(
+            project=project,
+            label=item["label"],
+            title=item["title"],
+            description=item.get("description", "").strip(),
+            amount=_money(item["amount"]),
+        )
+        sub_item.full_clean()
+        sub_item.save()
+        sub_items[item["label"]] = sub_item
+    for position, measure in enumerate(data.get("measures", []), start=1):
+        outcome = OutcomeMeasure(
+            project=project,
+            sub_item=sub_items.get(measure.get("sub_item")),
+            position=position,
+            description=measure["description"],
+            target_value=_money(measure.get("target_value")),
+            target_comparison=measure.get("comparison", ""),
+            target_unit=measure.get("unit", ""),
+            frequency=measure.get("frequency", ""),
+        )
+        outcome.full_clean()
+        outcome.save()
+    for match in data.get("match_funding", []):
+        MatchFunding.objects.create(
+            project=project, source=match["source"], amount=_money(match["amount"]), note=match.get("note", "")
+        )
+
+
+def _load_users(password: str, report: DemoReport) -> None:
+    for username, first, last, job, kind, scope in DEMO_USERS:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "job_title": job,
+                "email": f"{username}@example.org",
+                "is_active": True,
+            },
+        )
+        user.set_password(password)
+        user.save()
+        if kind in Role.PARTNERSHIP_KINDS:
+            Role.objects.get_or_create(user=user, kind=kind, partnership=Partnership.objects.get(slug=scope))
+        else:
+            Role.objects.get_or_create(user=user, kind=kind, force_area=ForceArea.objects.get(slug=scope))
+        report.users.append(username)
+    admin, _ = User.objects.update_or_create(
+        username="admin",
+        defaults={
+            "first_name": "Site",
+            "last_name": "Administrator",
+            "email": "admin@example.org",
+            "is_staff": True,
+            "is_superuser": True,
+            "is_active": True,
+        },
+    )
+    admin.set_password(password)
+    admin.save()
+    report.users.append("admin")
+
+
+@transaction.atomic
+def demo_load(*, password: str, reset: bool = False) -> DemoReport:
+    report = DemoReport()
+    for path in sorted(DATA_DIR.glob("*.toml")):
+        with path.open("rb") as handle:
+            _load_area(tomllib.load(handle), report, reset=reset)
+    _load_users(password, report)
+    return report

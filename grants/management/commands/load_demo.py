@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from grants.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the demo data from the seed documents (Devon & Cornwall with Safer Plymouth 2020/21, "
+        "Avon & Somerset with South Gloucestershire 2021/22) and one demo user per role. Safe to run twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
+        parser.add_argument("--reset", action="store_true", help="Rewrite the demo plans from the seed data.")
+
+    def handle(self, *args, force=False, reset=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off, so this looks like a real installation: demo users with a published password "
+                "would be created. Run with --force if you really mean it."
+            )
+        report = demo_load(password=settings.DEMO_PASSWORD, reset=reset)
+        for plan in report.created_plans:
+            self.stdout.write(f"Created {plan}")
+        for plan in report.kept_plans:
+            self.stdout.write(f"Kept {plan} (use --reset to rewrite it)")
+        self.stdout.write(self.style.SUCCESS(f"Demo users: {', '.join(report.users)}"))

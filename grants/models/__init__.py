@@ -1,0 +1,15 @@
+"""The money: funding streams, grant awards, spending plans and everything a plan holds."""
+
+from .funding import FundingStream, GrantAward
+from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
+
+__all__ = [
+    "FundingStream",
+    "GrantAward",
+    "SpendingPlan",
+    "FundedProject",
+    "SubItem",
+    "OutcomeMeasure",
+    "MatchFunding",
+    "RiskItem",
+]

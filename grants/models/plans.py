@@ -1,0 +1,422 @@
+"""A spending plan against an award and what it holds: funded projects with their sub-items, outcome measures
+and match funding, and the plan's risks / watch items.
+
+The figures a page shows (allocated, unallocated, match funding) are computed here and only here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from grants.money import ZERO, MoneyField, format_money, non_negative
+from grants.querysets import FundedProjectQuerySet, SpendingPlanQuerySet
+from partnerships.models import Organisation, ThematicGroup
+from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority
+
+from .funding import GrantAward
+
+
+class SpendingPlan(models.Model):
+    """A CSP's plan for spending one award: version 1 is the original plan, later versions are variations."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        RETURNED = "returned", "Returned for changes"
+        SUBMITTED = "submitted", "With the executive group"
+        EXECUTIVE_AGREED = "executive_agreed", "Agreed by the executive group"
+        BOARD_APPROVED = "board_approved", "Approved by the board"
+        OPCC_SCRUTINY = "opcc_scrutiny", "Under OPCC scrutiny"
+        OPCC_RECOMMENDED = "opcc_recommended", "Recommended by the OPCC"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
+    version = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=300, default="OPCC grant spending plan")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    purpose = models.TextField(blank=True, help_text="The briefing's purpose and context, shown above the table.")
+    unallocated_note = models.TextField(
+        blank=True, help_text="What the partnership proposes for money not yet allocated."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SpendingPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-award__financial_year", "award__partnership__name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "version"], name="plan_unique_version_per_award"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="plan_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        version = f" (version {self.version})" if self.version > 1 else ""
+        return f"{self.partnership} {self.financial_year}: {self.title}{version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:plan-detail", args=[self.pk])
+
+    @property
+    def partnership(self):
+        return self.award.partnership
+
+    @property
+    def financial_year(self) -> str:
+        return self.award.financial_year
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    # --- figures -------------------------------------------------------------------------------------------
+    # A queryset annotated by `SpendingPlanQuerySet.with_figures()` fills these without a query per plan.
+
+    @cached_property
+    def allocated(self) -> Decimal:
+        if "allocated_total" in self.__dict__:
+            return self.__dict__["allocated_total"]
+        return self.projects.aggregate(total=Sum("amount_allocated"))["total"] or ZERO
+
+    @property
+    def award_amount(self) -> Decimal:
+        return self.award.amount
+
+    @property
+    def unallocated(self) -> Decimal:
+        """Award less allocated; negative when the plan is over-allocated (which `clean()` refuses)."""
+        return self.award.amount - self.allocated
+
+    @property
+    def over_allocated(self) -> Decimal:
+        return max(ZERO, self.allocated - self.award.amount)
+
+    @cached_property
+    def match_funding_total(self) -> Decimal:
+        if "match_total" in self.__dict__:
+            return self.__dict__["match_total"]
+        return MatchFunding.objects.filter(project__plan=self).aggregate(total=Sum("amount"))["total"] or ZERO
+
+    @cached_property
+    def risk_budget_total(self) -> Decimal:
+        return self.risks.aggregate(total=Sum("budget"))["total"] or ZERO
+
+    @cached_property
+    def police_and_crime_plan(self) -> PoliceAndCrimePlan | None:
+        """The Police and Crime Plan whose priorities this plan's projects may serve."""
+        force_area = self.award.force_area
+        if force_area is None:
+            return None
+        return PoliceAndCrimePlan.objects.covering(force_area, self.financial_year).first()
+
+    def allocation_error(self, allocated: Decimal) -> str | None:
+        """The message for a total that exceeds the award, or None. One wording wherever it is checked."""
+        if allocated <= self.award.amount:
+            return None
+        return (
+            f"The plan would allocate {format_money(allocated)}, which is {format_money(allocated - self.award.amount)}"
+            f" more than the award of {format_money(self.award.amount)}."
+        )
+
+    def clean(self):
+        if self.award_id and self.award.partnership_id is None:
+            raise ValidationError({"award": "A spending plan is written by a partnership against its award."})
+        if self.pk and self.award_id and (message := self.allocation_error(self.allocated)):
+            raise ValidationError(message)
+
+
+class FundedProject(models.Model):
+    """A numbered line of a spending plan: a project, service or pilot and the money allocated to it."""
+
+    plan = models.ForeignKey(SpendingPlan, on_delete=models.CASCADE, related_name="projects")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    outline = models.TextField(
+        blank=True,
+        help_text="Paragraphs separated by a blank line; start a line with '- ' for a bullet or '1. ' for a "
+        "numbered item.",
+    )
+    amount_allocated = MoneyField()
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="funded_projects"
+    )
+    contract_value = MoneyField(
+        null=True, blank=True, help_text="Total annual contract value, of which the grant pays the amount allocated."
+    )
+    contract_end_date = models.DateField(null=True, blank=True)
+    contract_notes = models.CharField(max_length=300, blank=True)
+    thematic_group = models.ForeignKey(
+        ThematicGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="funded_projects"
+    )
+    outcomes_summary = models.TextField(
+        "How the outcomes will be measured",
+        blank=True,
+        help_text="The monitoring arrangements, written before the list of outcome measures.",
+    )
+    pcc_priorities = models.ManyToManyField(
+        Priority, blank=True, related_name="funded_projects", verbose_name="Police and Crime Plan priorities"
+    )
+    local_priorities = models.ManyToManyField(LocalPriority, blank=True, related_name="funded_projects")
+
+    objects = FundedProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="project_unique_number_in_plan",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="project_number_positive"),
+            *non_negative("amount_allocated", "contract_value", model="project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @cached_property
+    def sub_items_total(self) -> Decimal:
+        return sum((item.amount for item in self.sub_items.all()), ZERO)
+
+    @property
+    def has_sub_items(self) -> bool:
+        return bool(self.sub_items.all())
+
+    @property
+    def sub_items_difference(self) -> Decimal:
+        """Project amount less its sub-items: zero when they add up exactly, as the board expects."""
+        return self.amount_allocated - self.sub_items_total
+
+    @property
+    def sub_items_add_up(self) -> bool:
+        return not self.has_sub_items or self.sub_items_difference == 0
+
+    @cached_property
+    def match_funding_total(self) -> Decimal:
+        return sum((match.amount for match in self.match_funding.all()), ZERO)
+
+    @property
+    def own_outcome_measures(self) -> list[OutcomeMeasure]:
+        """Measures of the project as a whole; those of a sub-item are shown with the sub-item."""
+        return [measure for measure in self.outcome_measures.all() if measure.sub_item_id is None]
+
+    def clean(self):
+        errors = {}
+        if self.plan_id and self.amount_allocated is not None:
+            others = self.plan.projects.exclude(pk=self.pk).aggregate(total=Sum("amount_allocated"))["total"] or ZERO
+            if message := self.plan.allocation_error(others + self.amount_allocated):
+                errors["amount_allocated"] = message
+        if self.pk and self.amount_allocated is not None:
+            sub_total = self.sub_items.aggregate(total=Sum("amount"))["total"] or ZERO
+            if sub_total > self.amount_allocated:
+                errors.setdefault(
+                    "amount_allocated",
+                    (
+                        f"The sub-items add up to {format_money(sub_total)}, "
+                        f"{format_money(sub_total - self.amount_allocated)} more than this amount."
+                    ),
+                )
+        if self.thematic_group_id and self.plan_id and self.thematic_group.partnership_id != self.plan.partnership.pk:
+            errors["thematic_group"] = "Choose one of this partnership's own thematic groups."
+        if errors:
+            raise ValidationError(errors)
+
+    def priority_errors(self, pcc_priorities=(), local_priorities=()) -> dict[str, str]:
+        """Police and Crime Plan priorities must come from the plan covering the award's force area and year;
+        local priorities from this partnership's strategic assessment for that year."""
+        errors = {}
+        pcp = self.plan.police_and_crime_plan
+        wrong = [p for p in pcc_priorities if pcp is None or p.plan_id != pcp.pk]
+        if wrong:
+            where = f"the {pcp.title}" if pcp else f"a Police and Crime Plan in force for {self.plan.financial_year}"
+            errors["pcc_priorities"] = f"{', '.join(str(p) for p in wrong)}: choose priorities from {where}."
+        wrong_local = [
+            p
+            for p in local_priorities
+            if p.assessment.partnership_id != self.plan.partnership.pk
+            or p.assessment.financial_year != self.plan.financial_year
+        ]
+        if wrong_local:
+            errors["local_priorities"] = (
+                f"{', '.join(str(p) for p in wrong_local)}: choose local priorities from this partnership's "
+                f"strategic assessment for {self.plan.financial_year}."
+            )
+        return errors
+
+
+class SubItem(models.Model):
+    """A part of a funded project with its own amount (Plymouth line 4: A £8,000, B £5,000, …)."""
+
+    project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="sub_items")
+    label = models.CharField(max_length=10, help_text="For example A, B, C.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    amount = MoneyField()
+
+    class Meta:
+        ordering = ["project", "label"]
+        verbose_name = "sub-item"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "label"], name="sub_item_unique_label"),
+            *non_negative("amount", model="sub_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}. {self.title}"
+
+    def clean(self):
+        if self.project_id and self.amount is not None:
+            others = self.project.sub_items.exclude(pk=self.pk).aggregate(total=Sum("amount"))["total"] or ZERO
+            total = others + self.amount
+            if total > self.project.amount_allocated:
+                raise ValidationError(
+                    {
+                        "amount": (
+                            f"The sub-items would add up to {format_money(total)}, "
+                            f"{format_money(total - self.project.amount_allocated)} more than the project's "
+                            f"{format_money(self.project.amount_allocated)}."
+                        )
+                    }
+                )
+
+
+class OutcomeMeasure(models.Model):
+    """How a project's outcomes are measured: qualitative, or with a numeric target ("re-referral rate below 20%")."""
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "at_least", "at least"
+        ABOVE = "above", "above"
+        AT_MOST = "at_most", "no more than"
+        BELOW = "below", "below"
+        EXACTLY = "exactly", "exactly"
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "%"
+        NUMBER = "number", "number"
+        POUNDS = "pounds", "£"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        SIX_MONTHLY = "six_monthly", "Six-monthly"
+        ANNUALLY = "annually", "Annually"
+        END_OF_PROJECT = "end", "At the end of the project"
+        AS_AVAILABLE = "as_available", "As available"
+
+    project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="outcome_measures")
+    sub_item = models.ForeignKey(
+        SubItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outcome_measures",
+        help_text="When the measure belongs to one sub-item of the project.",
+    )
+    position = models.PositiveSmallIntegerField(default=1)
+    description = models.TextField()
+    target_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    target_comparison = models.CharField(max_length=10, choices=Comparison.choices, blank=True)
+    target_unit = models.CharField(max_length=10, choices=Unit.choices, blank=True)
+    frequency = models.CharField(max_length=15, choices=Frequency.choices, blank=True)
+
+    class Meta:
+        ordering = ["project", "sub_item__label", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(target_value__isnull=True, target_comparison="", target_unit="")
+                    | (Q(target_value__isnull=False) & ~Q(target_comparison="") & ~Q(target_unit=""))
+                ),
+                name="measure_target_complete",
+                violation_error_message="A numeric target needs its value, comparison and unit.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.target_value is not None
+
+    @property
+    def target_display(self) -> str:
+        """`at least 75%`, `below 20%`, `at least 200`: the target as the plan states it."""
+        if not self.is_numeric:
+            return ""
+        number = f"{self.target_value.normalize():,f}"
+        if self.target_unit == self.Unit.PERCENT:
+            amount = f"{number}%"
+        elif self.target_unit == self.Unit.POUNDS:
+            amount = format_money(self.target_value)
+        else:
+            amount = number
+        return f"{self.get_target_comparison_display()} {amount}"
+
+    def clean(self):
+        errors = {}
+        if self.target_value is not None:
+            if not self.target_comparison:
+                errors["target_comparison"] = "Choose how the result compares with the target."
+            if not self.target_unit:
+                errors["target_unit"] = "Choose the target's unit."
+            if self.target_unit == self.Unit.PERCENT and not (0 <= self.target_value <= 100):
+                errors["target_value"] = "A percentage target is between 0 and 100."
+        elif self.target_comparison or self.target_unit:
+            errors["target_value"] = "Enter the target value, or clear the comparison and unit."
+        if self.sub_item_id and self.project_id and self.sub_item.project_id != self.project_id:
+            errors["sub_item"] = "Choose a sub-item of this project."
+        if errors:
+            raise ValidationError(errors)
+
+
+class MatchFunding(models.Model):
+    """Other money a funded project attracts ("£44,450 (NHSE)" for children and young people)."""
+
+    project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="match_funding")
+    source = models.CharField(max_length=200, help_text="Who provides it, for example NHS England.")
+    amount = MoneyField()
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["project", "source"]
+        verbose_name = "match funding"
+        verbose_name_plural = "match funding"
+        constraints = non_negative("amount", model="match")
+
+    def __str__(self) -> str:
+        return f"{format_money(self.amount)} ({self.source})"
+
+
+class RiskItem(models.Model):
+    """A risk or watch item: a previously funded initiative or a concern, with a budget and a recommendation."""
+
+    plan = models.ForeignKey(SpendingPlan, on_delete=models.CASCADE, related_name="risks")
+    position = models.PositiveSmallIntegerField(default=1)
+    theme = models.CharField(max_length=200)
+    initiative = models.TextField("Initiative or concern")
+    budget = MoneyField(null=True, blank=True)
+    budget_note = models.CharField(max_length=200, blank=True, help_text="For example 'the cost for 6 months'.")
+    recommendation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        verbose_name = "risk or watch item"
+        verbose_name_plural = "risks and watch items"
+        constraints = non_negative("budget", model="risk")
+
+    def __str__(self) -> str:
+        return self.theme

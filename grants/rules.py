@@ -1,0 +1,24 @@
+"""Who may do what with grants and plans: the permission layer shared by views, templates and the admin.
+
+Read a plan: its partnership's officers, executive group and board; the OPCC, PCC and Treasurer of its force
+area; site administrators. Nobody else — not another partnership, not another force area.
+"""
+
+import rules
+
+from partnerships.rules import is_force_area_staff, is_partnership_member, is_site_admin
+
+
+@rules.predicate
+def is_member_of_plans_partnership(user, plan) -> bool:
+    return plan is not None and is_partnership_member(user, plan.award.partnership)
+
+
+@rules.predicate
+def is_staff_of_plans_force_area(user, plan) -> bool:
+    return plan is not None and is_force_area_staff(user, plan.award.partnership.force_area)
+
+
+can_view_plan = is_site_admin | is_member_of_plans_partnership | is_staff_of_plans_force_area
+
+rules.add_perm("grants.view_plan", can_view_plan)

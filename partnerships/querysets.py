@@ -1,0 +1,35 @@
+"""Read paths for partnerships and roles, named in the users' terms."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class RoleQuerySet(models.QuerySet):
+    def in_partnerships(self):
+        return self.filter(partnership__isnull=False)
+
+    def in_force_areas(self):
+        return self.filter(force_area__isnull=False)
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Partnerships whose work the user may see.
+
+        CSP roles see their own partnership. OPCC officers, the PCC and the Treasurer see every partnership in
+        their force area (they fund and scrutinise them). Site administrators (staff) see all.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        roles = self.model.roles.rel.related_model.objects.filter(user=user)
+        return self.filter(
+            Q(pk__in=roles.in_partnerships().values("partnership"))
+            | Q(force_area__in=roles.in_force_areas().values("force_area"))
+        )
+
+    def in_force_area(self, force_area):
+        return self.filter(force_area=force_area)

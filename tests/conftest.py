@@ -1,0 +1,82 @@
+"""Root of the test suite: chooses the PostgreSQL database before Django's settings are read.
+
+DATABASE_URL, when set, is used as it is (CI points it at the server on 127.0.0.1:5432). Otherwise a throwaway
+cluster is started from the local PostgreSQL binaries and removed at the end of the run.
+"""
+
+import os
+
+import pytest
+
+_cluster = None
+
+
+def pytest_configure(config):
+    global _cluster
+    if not os.environ.get("DATABASE_URL"):
+        from tests.throwaway_postgres import ThrowawayCluster
+
+        _cluster = ThrowawayCluster()
+        os.environ["DATABASE_URL"] = _cluster.start()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()  # pytest-django finishes its own set-up after this hook (it runs last)
+
+
+def pytest_unconfigure(config):
+    if _cluster is not None:
+        _cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, made droppable at the end of the run.
+
+    Browser tests leave an idle connection behind (a live-server request thread or Playwright's event loop,
+    whose context holds its own connection), and PostgreSQL refuses to drop a database in use; on a shared
+    server that would leave `test_postgres` behind. So other sessions on the test database are ended first.
+    """
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _no_real_mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The seed documents' data and demo users, loaded through the same code as `manage.py load_demo`."""
+    from grants.demo import demo_load
+
+    return demo_load(password=settings.DEMO_PASSWORD)
+
+
+@pytest.fixture
+def plymouth_plan(demo):
+    from grants.models import SpendingPlan
+
+    return SpendingPlan.objects.get(award__partnership__slug="safer-plymouth", version=1)
+
+
+@pytest.fixture
+def southglos_plan(demo):
+    from grants.models import SpendingPlan
+
+    return SpendingPlan.objects.get(award__partnership__slug="safer-and-stronger-south-gloucestershire", version=1)
+
+
+@pytest.fixture
+def demo_user(demo):
+    """`demo_user("officer.plymouth")`: a demo user by username."""
+    from partnerships.models import User
+
+    return lambda username: User.objects.get(username=username)

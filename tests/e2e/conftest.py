@@ -1,0 +1,74 @@
+"""Browser journeys: Playwright driving Debian's Chromium (Playwright's own browser download does not work
+here), with an axe-core accessibility check of every page visited."""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server and Playwright share the thread
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's server, made to depend on the test database so it stops before the database is dropped."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def axe_check():
+    """`axe_check(page)`: fails on any serious or critical axe-core violation of the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not problems, f"axe found problems on {page.url}:\n" + "\n".join(problems)
+
+    return check
+
+
+@pytest.fixture
+def sign_in(live_server, settings):
+    """`sign_in(page, "officer.plymouth")`: signs in through the real form, as a user would."""
+
+    def go(page, username, axe_check=None):
+        page.goto(f"{live_server.url}/sign-in/")
+        if axe_check:
+            axe_check(page)
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+
+    return go

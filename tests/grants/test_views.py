@@ -1,0 +1,123 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_need_a_signed_in_user(client, plymouth_plan):
+    for url in (reverse("home"), plymouth_plan.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_officer_signs_in_and_sees_their_plan_listed(client, demo, settings):
+    response = client.post(
+        reverse("login"), {"username": "officer.plymouth", "password": settings.DEMO_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Safer Plymouth" in content
+    assert "£400,568.00" in content and "£377,568.00" in content and "£23,000.00" in content
+    assert "South Gloucestershire" not in content
+
+
+def test_a_wrong_password_is_refused_with_an_error_summary(client, demo):
+    response = client.post(reverse("login"), {"username": "officer.plymouth", "password": "nope"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "govuk-error-summary" in content
+    assert "Enter a correct username and password" in content
+
+
+def test_plan_page_shows_the_figures_and_the_table(client, demo_user, plymouth_plan):
+    client.force_login(demo_user("officer.plymouth"))
+    response = client.get(plymouth_plan.get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    for figure in ("£400,568.00", "£377,568.00", "£23,000.00", "£44,450.00", "£210,000.00", "£13,993.00"):
+        assert figure in content, figure
+    for heading in (
+        "Amount allocated",
+        "How the outcomes will be measured",
+        "Police and Crime Plan priorities",
+        "Approved",
+    ):
+        assert heading in content
+    assert "Radicalisation and extremism appreciative enquiry" in content and "(£8,000.00)" in content
+    assert "Sub-items add up to £25,000.00" in content
+    assert "4. Supporting victims and witnesses and helping them to get justice" in content
+    assert "Re-referral rate is below 20%" in content and "target: below 20%" in content
+    assert "Taxi Marshalls" in content and "Risks and watch items" in content
+    assert "<caption" in content
+
+
+def test_plan_page_warns_when_sub_items_do_not_add_up(client, demo_user, plymouth_plan):
+    plymouth_plan.projects.get(number=4).sub_items.get(label="D").delete()
+    client.force_login(demo_user("officer.plymouth"))
+    content = client.get(plymouth_plan.get_absolute_url()).content.decode()
+    assert "The sub-items add up to £17,000.00, £8,000.00 less than the amount allocated." in content
+
+
+@pytest.mark.parametrize(
+    "username", ["officer.southglos", "board.southglos", "opcc.avon", "pcc.avon", "treasurer.avon"]
+)
+def test_people_of_another_partnership_or_force_area_cannot_open_the_plan(client, demo_user, plymouth_plan, username):
+    client.force_login(demo_user(username))
+    assert client.get(plymouth_plan.get_absolute_url()).status_code == 404
+    assert "Safer Plymouth" not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["officer.plymouth", "exec.plymouth", "board.plymouth", "opcc.devon", "pcc.devon", "treasurer.devon", "admin"],
+)
+def test_people_of_the_partnership_and_its_force_area_can_open_the_plan(client, demo_user, plymouth_plan, username):
+    client.force_login(demo_user(username))
+    assert client.get(plymouth_plan.get_absolute_url()).status_code == 200
+
+
+def test_opcc_of_avon_sees_south_gloucestershire_available_figure(client, demo_user, southglos_plan):
+    client.force_login(demo_user("opcc.avon"))
+    content = client.get(reverse("home")).content.decode()
+    assert "Safer and Stronger South Gloucestershire" in content and "£24,700.00" in content
+    assert "Safer Plymouth" not in content
+
+
+def test_a_user_with_no_role_sees_no_plans(client, demo):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    content = client.get(reverse("home")).content.decode()
+    assert "There are no spending plans you can see yet" in content
+
+
+def test_the_plan_page_costs_the_same_queries_whatever_the_plan_size(
+    client, demo_user, plymouth_plan, django_assert_max_num_queries
+):
+    from decimal import Decimal
+
+    from tests.factories import FundedProjectFactory, OutcomeMeasureFactory, SubItemFactory
+
+    client.force_login(demo_user("officer.plymouth"))
+    award = plymouth_plan.award
+    award.amount = Decimal("10000000.00")
+    award.save()
+    for number in range(7, 67):
+        project = FundedProjectFactory(plan=plymouth_plan, number=number, amount_allocated=Decimal("100.00"))
+        SubItemFactory(project=project, label="A", amount=Decimal("50.00"))
+        OutcomeMeasureFactory(project=project, numeric=True)
+    with django_assert_max_num_queries(20):
+        response = client.get(plymouth_plan.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('id="project-') == 66
+
+
+def test_permission_layer_agrees_with_the_lists(demo, demo_user, plymouth_plan, southglos_plan):
+    from grants.models import SpendingPlan
+
+    for username in ("officer.plymouth", "opcc.avon", "treasurer.devon", "board.southglos"):
+        user = demo_user(username)
+        visible = set(SpendingPlan.objects.visible_to(user))
+        for plan in (plymouth_plan, southglos_plan):
+            assert user.has_perm("grants.view_plan", plan) == (plan in visible), (username, plan)
