@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from grants.views import HomeView
+from grants.views.plans import HomeView
 from partnerships.forms import SignInForm
 
 from .views import AccessibilityStatementView, health

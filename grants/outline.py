@@ -1,8 +1,9 @@
 """Outlines and measures are plain text with a small, safe subset of formatting, never raw HTML.
 
 The subset is what the seed documents use: paragraphs separated by blank lines, bullet lists (`- `, `* `,
-`• ` or `▪ `), numbered lists (`1. `) and, indented under an item, a nested list (`a. `, `- `). Everything is
-escaped before it is wrapped, so nothing typed by a user can become markup.
+`• ` or `▪ `), numbered lists (`1. `) and, indented under an item, a nested list (`a. `, `- `).
+`parse_outline` turns the text into blocks; `render_outline` makes escaped HTML of them, and the Word
+documents (`grants/documents/word.py`) write the same blocks, so every output reads the text the same way.
 """
 
 from __future__ import annotations
@@ -17,47 +18,48 @@ _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*•▪])|(?P<number>\d+)\.
 
 
 @dataclass
-class _List:
-    kind: str  # "ul", "ol" or "ol-a"
+class Paragraph:
+    lines: list[str]
+
+
+@dataclass
+class ListItem:
+    text: str
+    nested: OutlineList | None = None
+
+
+@dataclass
+class OutlineList:
+    kind: str  # "bullet", "number" or "letter"
     start: int = 1
-    items: list[list] = field(default_factory=list)  # each item: [text, nested _List or None]
+    items: list[ListItem] = field(default_factory=list)
+
+
+Block = Paragraph | OutlineList
 
 
 def _marker(match) -> tuple[str, int]:
     if match["bullet"]:
-        return "ul", 1
+        return "bullet", 1
     if match["number"]:
-        return "ol", int(match["number"])
-    return "ol-a", ord(match["letter"]) - ord("a") + 1
+        return "number", int(match["number"])
+    return "letter", ord(match["letter"]) - ord("a") + 1
 
 
-def _render_list(block: _List) -> str:
-    if block.kind == "ul":
-        opening = '<ul class="govuk-list govuk-list--bullet">'
-    elif block.kind == "ol":
-        start = f' start="{block.start}"' if block.start != 1 else ""
-        opening = f'<ol class="govuk-list govuk-list--number"{start}>'
-    else:
-        opening = '<ol class="govuk-list govuk-list--number app-list--alpha" type="a">'
-    closing = "</ul>" if block.kind == "ul" else "</ol>"
-    items = "".join(f"<li>{escape(text)}{_render_list(nested) if nested else ''}</li>" for text, nested in block.items)
-    return f"{opening}{items}{closing}"
-
-
-def render_outline(text: str) -> SafeString:
-    parts: list[str] = []
+def parse_outline(text: str) -> list[Block]:
+    blocks: list[Block] = []
     paragraph: list[str] = []
-    current: _List | None = None
+    current: OutlineList | None = None
 
     def flush_paragraph():
         if paragraph:
-            parts.append(f'<p class="govuk-body">{"<br>".join(escape(line) for line in paragraph)}</p>')
+            blocks.append(Paragraph(list(paragraph)))
             paragraph.clear()
 
     def flush_list():
         nonlocal current
         if current is not None:
-            parts.append(_render_list(current))
+            blocks.append(current)
             current = None
 
     for raw in (text or "").replace("\r\n", "\n").split("\n"):
@@ -68,8 +70,7 @@ def render_outline(text: str) -> SafeString:
         match = _ITEM.match(raw)
         if match is None:
             if current is not None and raw.startswith("  ") and current.items:
-                # A continuation line of the last item.
-                current.items[-1][0] += " " + raw.strip()
+                current.items[-1].text += " " + raw.strip()  # a continuation line of the last item
                 continue
             flush_list()
             paragraph.append(raw.strip())
@@ -79,14 +80,53 @@ def render_outline(text: str) -> SafeString:
         nested = len(match["indent"].expandtabs(4)) >= 2
         if nested and current is not None and current.items:
             parent = current.items[-1]
-            if parent[1] is None:
-                parent[1] = _List(kind, start)
-            parent[1].items.append([match["text"].strip(), None])
+            if parent.nested is None:
+                parent.nested = OutlineList(kind, start)
+            parent.nested.items.append(ListItem(match["text"].strip()))
             continue
         if current is None or current.kind != kind:
             flush_list()
-            current = _List(kind, start)
-        current.items.append([match["text"].strip(), None])
+            current = OutlineList(kind, start)
+        current.items.append(ListItem(match["text"].strip()))
     flush_paragraph()
     flush_list()
+    return blocks
+
+
+def _list_html(block: OutlineList) -> str:
+    if block.kind == "bullet":
+        opening, closing = '<ul class="govuk-list govuk-list--bullet">', "</ul>"
+    elif block.kind == "number":
+        start = f' start="{block.start}"' if block.start != 1 else ""
+        opening, closing = f'<ol class="govuk-list govuk-list--number"{start}>', "</ol>"
+    else:
+        opening, closing = '<ol class="govuk-list govuk-list--number app-list--alpha" type="a">', "</ol>"
+    items = "".join(
+        f"<li>{escape(item.text)}{_list_html(item.nested) if item.nested else ''}</li>" for item in block.items
+    )
+    return f"{opening}{items}{closing}"
+
+
+def render_outline(text: str) -> SafeString:
+    parts = []
+    for block in parse_outline(text):
+        if isinstance(block, Paragraph):
+            parts.append(f'<p class="govuk-body">{"<br>".join(escape(line) for line in block.lines)}</p>')
+        else:
+            parts.append(_list_html(block))
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+
+
+def outline_as_text(text: str) -> str:
+    """One line per paragraph or item, for spreadsheets and plain-text e-mail."""
+    lines = []
+    for block in parse_outline(text):
+        if isinstance(block, Paragraph):
+            lines.append(" ".join(block.lines))
+            continue
+        for number, item in enumerate(block.items, start=block.start):
+            marker = "•" if block.kind == "bullet" else f"{number}."
+            lines.append(f"{marker} {item.text}")
+            for sub_number, sub in enumerate(item.nested.items if item.nested else [], start=1):
+                lines.append(f"    {chr(96 + sub_number)}. {sub.text}")
+    return "\n".join(lines)

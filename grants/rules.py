@@ -1,12 +1,16 @@
 """Who may do what with grants and plans: the permission layer shared by views, templates and the admin.
 
+Actions on plans are registered as rules and asked with `rules.test_rule(name, user, plan)` (in templates,
+`{% test_rule name user plan as allowed %}`), not `user.has_perm`: Django grants every permission to a
+superuser, and a site administrator must not edit, approve or sign off a plan by being one.
+
 Read a plan: its partnership's officers, executive group and board; the OPCC, PCC and Treasurer of its force
 area; site administrators. Nobody else — not another partnership, not another force area.
 """
 
 import rules
 
-from partnerships.rules import is_force_area_staff, is_partnership_member, is_site_admin
+from partnerships.rules import is_force_area_staff, is_officer_of, is_partnership_member, is_site_admin
 
 
 @rules.predicate
@@ -22,3 +26,19 @@ def is_staff_of_plans_force_area(user, plan) -> bool:
 can_view_plan = is_site_admin | is_member_of_plans_partnership | is_staff_of_plans_force_area
 
 rules.add_perm("grants.view_plan", can_view_plan)
+
+
+@rules.predicate
+def is_officer_of_plans_partnership(user, plan) -> bool:
+    return plan is not None and is_officer_of(user, plan.award.partnership)
+
+
+@rules.predicate
+def plan_is_editable(user, plan) -> bool:
+    """Only a draft, or a plan returned for changes, can be edited; submitted and approved versions are frozen."""
+    return plan is not None and plan.is_editable
+
+
+can_edit_plan = is_officer_of_plans_partnership & plan_is_editable
+
+rules.add_rule("grants.edit_plan", can_edit_plan)

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import plans
 
 app_name = "grants"
 
 urlpatterns = [
-    path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/", plans.PlanDetailView.as_view(), name="plan-detail"),
 ]

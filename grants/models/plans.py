@@ -6,6 +6,7 @@ The figures a page shows (allocated, unallocated, match funding) are computed he
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -141,6 +142,11 @@ class FundedProject(models.Model):
     """A numbered line of a spending plan: a project, service or pilot and the money allocated to it."""
 
     plan = models.ForeignKey(SpendingPlan, on_delete=models.CASCADE, related_name="projects")
+    line_id = models.UUIDField(
+        default=uuid.uuid4,
+        editable=False,
+        help_text="The same line across versions of a plan (and years, when rolled forward), whatever its number.",
+    )
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     outline = models.TextField(
@@ -180,6 +186,7 @@ class FundedProject(models.Model):
                 name="project_unique_number_in_plan",
                 deferrable=models.Deferrable.DEFERRED,
             ),
+            models.UniqueConstraint(fields=["plan", "line_id"], name="project_unique_line_in_plan"),
             models.CheckConstraint(condition=Q(number__gte=1), name="project_number_positive"),
             *non_negative("amount_allocated", "contract_value", model="project"),
         ]

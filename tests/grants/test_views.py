@@ -1,4 +1,5 @@
 import pytest
+import rules
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,23 @@ def test_permission_layer_agrees_with_the_lists(demo, demo_user, plymouth_plan, 
         visible = set(SpendingPlan.objects.visible_to(user))
         for plan in (plymouth_plan, southglos_plan):
             assert user.has_perm("grants.view_plan", plan) == (plan in visible), (username, plan)
+
+
+@pytest.mark.parametrize(
+    ("username", "allowed"),
+    [
+        ("officer.plymouth", True),
+        ("exec.plymouth", False),
+        ("board.plymouth", False),
+        ("opcc.devon", False),
+        ("officer.southglos", False),
+        ("admin", False),
+    ],
+)
+def test_only_the_partnerships_officers_may_edit_a_draft(demo_user, plymouth_plan, username, allowed):
+    assert rules.test_rule("grants.edit_plan", demo_user(username), plymouth_plan) is allowed
+
+
+def test_nobody_may_edit_a_submitted_plan(demo_user, plymouth_plan):
+    plymouth_plan.status = "submitted"
+    assert not rules.test_rule("grants.edit_plan", demo_user("officer.plymouth"), plymouth_plan)

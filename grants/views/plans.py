@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from .models import SpendingPlan
+from grants.models import SpendingPlan
 
 
 class HomeView(TemplateView):
