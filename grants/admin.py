@@ -20,6 +20,7 @@ from .models import (
     RiskItem,
     SpendingPlan,
     SubItem,
+    SubmissionDeadline,
 )
 from .resources import FundedProjectResource
 
@@ -214,3 +215,10 @@ class RiskItemAdmin(admin.ModelAdmin):
     list_display = ["theme", "plan", "budget"]
     list_filter = ["plan__award__partnership"]
     search_fields = ["theme", "initiative", "recommendation"]
+
+
+@admin.register(SubmissionDeadline)
+class SubmissionDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["force_area", "financial_year", "submit_by"]
+    list_filter = ["force_area", "financial_year"]
+    search_fields = ["force_area__name", "note"]

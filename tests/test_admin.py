@@ -19,6 +19,10 @@ MODELS = sorted(
 
 @pytest.fixture
 def admin_client_demo(client, demo_user):
+    from tests.factories import SubmissionDeadlineFactory
+
+    # The seed documents give no deadline; one is added so that every model has a change page to open.
+    SubmissionDeadlineFactory(force_area=demo_user("opcc.devon").roles.get().force_area)
     client.force_login(demo_user("admin"))
     return client
 
@@ -30,7 +34,7 @@ def test_admin_list_add_and_change_pages_load(admin_client_demo, app, model):
     assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
     model_class = next(m for m in admin.site._registry if m._meta.model_name == model and m._meta.app_label == app)
     obj = model_class.objects.first()
-    assert obj is not None, "the demo data has one of each"
+    assert obj is not None, "the demo data (and the fixture) have one of each"
     assert client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk])).status_code == 200
 
 

@@ -1,5 +1,6 @@
 """The money: funding streams, grant awards, spending plans and everything a plan holds."""
 
+from .deadlines import SubmissionDeadline
 from .funding import FundingStream, GrantAward
 from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
 
@@ -12,4 +13,5 @@ __all__ = [
     "OutcomeMeasure",
     "MatchFunding",
     "RiskItem",
+    "SubmissionDeadline",
 ]

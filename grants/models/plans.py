@@ -82,6 +82,15 @@ class SpendingPlan(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
 
+    @cached_property
+    def submission_deadline(self):
+        """The OPCC's deadline for this year's plans in the partnership's force area, if one is set."""
+        from .deadlines import SubmissionDeadline
+
+        return SubmissionDeadline.objects.filter(
+            force_area_id=self.award.partnership.force_area_id, financial_year=self.financial_year
+        ).first()
+
     # --- figures -------------------------------------------------------------------------------------------
     # A queryset annotated by `SpendingPlanQuerySet.with_figures()` fills these without a query per plan.
 

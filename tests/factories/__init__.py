@@ -9,6 +9,7 @@ from .grants import (
     RiskItemFactory,
     SpendingPlanFactory,
     SubItemFactory,
+    SubmissionDeadlineFactory,
 )
 from .partnerships import (
     ForceAreaFactory,
@@ -51,4 +52,5 @@ __all__ = [
     "OutcomeMeasureFactory",
     "MatchFundingFactory",
     "RiskItemFactory",
+    "SubmissionDeadlineFactory",
 ]

@@ -13,6 +13,7 @@ from grants.models import (
     RiskItem,
     SpendingPlan,
     SubItem,
+    SubmissionDeadline,
 )
 
 from .partnerships import ForceAreaFactory, OrganisationFactory, PartnershipFactory
@@ -119,3 +120,12 @@ class RiskItemFactory(DjangoModelFactory):
     theme = "Mental Health"
     initiative = "A concern."
     budget = Decimal("1000.00")
+
+
+class SubmissionDeadlineFactory(DjangoModelFactory):
+    class Meta:
+        model = SubmissionDeadline
+
+    force_area = factory.SubFactory(ForceAreaFactory)
+    financial_year = "2020/21"
+    submit_by = datetime.date(2020, 3, 31)

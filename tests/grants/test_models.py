@@ -225,3 +225,14 @@ def test_plan_lists_show_the_latest_version_of_each_award():
     variation = SpendingPlanFactory(award=first.award, version=2)
     other = SpendingPlanFactory()
     assert set(SpendingPlan.objects.latest_versions()) == {variation, other}
+
+
+def test_a_plan_knows_its_submission_deadline():
+    from tests.factories import SubmissionDeadlineFactory
+
+    plan = SpendingPlanFactory()
+    assert plan.submission_deadline is None
+    deadline = SubmissionDeadlineFactory(force_area=plan.partnership.force_area, financial_year="2020/21")
+    SubmissionDeadlineFactory(force_area=plan.partnership.force_area, financial_year="2021/22")
+    del plan.submission_deadline
+    assert plan.submission_deadline == deadline
