@@ -42,3 +42,20 @@ def plan_is_editable(user, plan) -> bool:
 can_edit_plan = is_officer_of_plans_partnership & plan_is_editable
 
 rules.add_rule("grants.edit_plan", can_edit_plan)
+
+
+# --- OPCC oversight: the force-area dashboard, awards, grant rounds, funding streams and reports -----------------
+# Asked with the force area as the object: `rules.test_rule("grants.oversee_force_area", user, force_area)`.
+# CSP roles never pass, and neither does a site administrator by being one.
+
+from partnerships.rules import force_area_role  # noqa: E402
+
+is_opcc_or_treasurer_of = force_area_role("opcc", "treasurer")
+
+rules.add_rule("grants.oversee_force_area", is_force_area_staff)
+"""See the force area's dashboard, alignment, awards, grant rounds and reports: OPCC staff, PCC, Treasurer."""
+
+rules.add_rule("grants.manage_force_area_funding", is_opcc_or_treasurer_of)
+"""Set awards, run formula scenarios, record funding streams, grant rounds and allocations: the OPCC's
+commissioning officers and the Treasurer (who accounts for the money). The PCC reads and decides; the office
+records the decision."""

@@ -1,9 +1,46 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from .views import plans
+from .converters import DownloadFormatConverter, FinancialYearConverter
+from .views import awards, funding, oversight, plans, public, reports, rounds
+
+register_converter(FinancialYearConverter, "fy")
+register_converter(DownloadFormatConverter, "fmt")
 
 app_name = "grants"
 
+area = "oversight/<slug:area>"
+
 urlpatterns = [
     path("plans/<int:pk>/", plans.PlanDetailView.as_view(), name="plan-detail"),
+    # OPCC oversight: force-area staff only (grants.oversee_force_area)
+    path("oversight/", oversight.oversight_home, name="oversight-home"),
+    path(f"{area}/", oversight.DashboardView.as_view(), name="oversight-dashboard"),
+    path(f"{area}/awards/", awards.awards_home, name="awards-home"),
+    path(f"{area}/awards/<fy:year>/", awards.AwardsView.as_view(), name="awards"),
+    path(f"{area}/awards/<fy:year>/indicators/", awards.IndicatorsImportView.as_view(), name="indicators-import"),
+    path(f"{area}/awards/<fy:year>/scenarios/new/", awards.ScenarioCreateView.as_view(), name="scenario-new"),
+    path(f"{area}/awards/<fy:year>/scenarios/compare/", awards.ScenarioCompareView.as_view(), name="scenario-compare"),
+    path(f"{area}/awards/<fy:year>/scenarios/<int:pk>/", awards.ScenarioView.as_view(), name="scenario"),
+    path(f"{area}/rounds/", rounds.RoundsView.as_view(), name="rounds"),
+    path(f"{area}/rounds/new/", rounds.RoundCreateView.as_view(), name="round-new"),
+    path(f"{area}/rounds/<int:pk>/", rounds.RoundView.as_view(), name="round"),
+    path(f"{area}/rounds/<int:pk>/applications/new/", rounds.ApplicationCreateView.as_view(), name="application-new"),
+    path(
+        f"{area}/rounds/<int:pk>/applications/<int:application>/decision/",
+        rounds.DecisionView.as_view(),
+        name="application-decision",
+    ),
+    path(f"{area}/funding/", funding.FundingView.as_view(), name="funding"),
+    path(f"{area}/funding/new/", funding.StreamCreateView.as_view(), name="stream-new"),
+    path(f"{area}/funding/<int:pk>/", funding.StreamView.as_view(), name="stream"),
+    path(f"{area}/funding/<int:pk>/awards/new/", funding.StreamAwardCreateView.as_view(), name="stream-award-new"),
+    path(f"{area}/allocations/new/", funding.AllocationCreateView.as_view(), name="allocation-new"),
+    path(f"{area}/allocations/<int:pk>/", funding.AllocationView.as_view(), name="allocation"),
+    path(f"{area}/reports/", reports.ReportsView.as_view(), name="reports"),
+    path(f"{area}/reports/panel/<fy:year>/", reports.PanelReportView.as_view(), name="panel-report"),
+    path(f"{area}/reports/360giving.<fmt:fmt>", reports.ThreeSixtyDownloadView.as_view(), name="threesixty"),
+    # Public: no sign-in
+    path("published/", public.PublishedIndexView.as_view(), name="published-index"),
+    path("published/<slug:area>/", public.PublishedGrantsView.as_view(), name="published"),
+    path("published/<slug:area>/360giving.<fmt:fmt>", public.published_threesixty, name="published-360"),
 ]

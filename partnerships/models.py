@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .querysets import PartnershipQuerySet, RoleQuerySet
+from .querysets import ForceAreaQuerySet, PartnershipQuerySet, RoleQuerySet
 
 
 class User(AbstractUser):
@@ -54,6 +54,8 @@ class ForceArea(models.Model):
         blank=True,
         help_text="The OPCC's org-id.guide identifier, used as the funder in published grant data.",
     )
+
+    objects = ForceAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -33,3 +33,14 @@ class PartnershipQuerySet(models.QuerySet):
 
     def in_force_area(self, force_area):
         return self.filter(force_area=force_area)
+
+
+class ForceAreaQuerySet(models.QuerySet):
+    def overseen_by(self, user):
+        """Force areas where the user is OPCC staff, the PCC or the Treasurer: the areas whose CSPs they fund and
+        oversee (dashboard, awards, grant rounds, reports). Site administrators are not included: oversight is a
+        role, not a technical privilege."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        kinds = ("opcc", "pcc", "treasurer")
+        return self.filter(roles__user=user, roles__kind__in=kinds).distinct()

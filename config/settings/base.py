@@ -7,6 +7,7 @@ Variables (all optional for trying the app, see README):
                    PostgreSQL is the production database and the one the tests run on.
   ALLOWED_HOSTS    comma-separated host names.
   DEMO_PASSWORD    password given to the demo users by `manage.py load_demo`.
+  THREESIXTYGIVING_PREFIX  the 360Giving publisher prefix for published grant identifiers (360G-…).
   EMAIL_URL        e.g. smtp://user:pass@host:587 (console by default).
   DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, TIME_ZONE are also read.
 """
@@ -37,6 +38,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="safer-demo-2026")
+
+# 360Giving: the publisher prefix registered with 360Giving (grant identifiers are PREFIX-<area>-<award>).
+THREESIXTYGIVING_PREFIX = env.str("THREESIXTYGIVING_PREFIX", default="360G-csgrants")
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Community safety grants <no-reply@localhost>")
@@ -88,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.context_processors.roles",
+                "grants.context_processors.oversight",
             ],
         },
     },

@@ -1,8 +1,11 @@
 """The money: funding streams, grant awards, spending plans and everything a plan holds."""
 
+from .allocations import AllocationLine, AllocationTable
+from .awards import FormulaScenario, Indicator, IndicatorValue, ScenarioLine, ScenarioWeight
 from .deadlines import SubmissionDeadline
 from .funding import FundingStream, GrantAward
 from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
+from .rounds import GrantApplication, GrantRound
 
 __all__ = [
     "FundingStream",
@@ -14,4 +17,13 @@ __all__ = [
     "MatchFunding",
     "RiskItem",
     "SubmissionDeadline",
+    "Indicator",
+    "IndicatorValue",
+    "FormulaScenario",
+    "ScenarioWeight",
+    "ScenarioLine",
+    "GrantRound",
+    "GrantApplication",
+    "AllocationTable",
+    "AllocationLine",
 ]

@@ -32,7 +32,13 @@ class FundingStream(models.Model):
         null=True,
         blank=True,
         related_name="funding_streams",
-        help_text="The OPCC that awards from this stream. Leave blank for a stream awarded by someone else.",
+        help_text="The force area whose OPCC records this stream (and awards from it, unless awarded directly).",
+    )
+    awarded_directly = models.BooleanField(
+        "Awarded directly by the funder",
+        default=False,
+        help_text="Tick when the funder (Home Office, MHCLG, …) awards this money itself and the OPCC only records "
+        "it: such awards are not the PCC's grants and are not published as them.",
     )
     funder = models.ForeignKey(
         Organisation,

@@ -1,0 +1,391 @@
+"""Forms for the OPCC's pages: awards, formula scenarios, imports, funding streams, grant rounds, allocations.
+
+Money is typed as text (`inputmode=decimal`, the GOV.UK pattern) and read by `parse_money`, so `£1,234.50` and
+`1234.5` both work; every figure is Decimal.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+
+from grants.models import AllocationTable, FundingStream, GrantApplication, GrantAward, GrantRound
+from grants.money import parse_money
+from partnerships.models import Organisation, Partnership
+
+DATE_HINT = "For example 1 April 2021, written 2021-04-01."
+
+
+class MoneyField(forms.CharField):
+    """Pounds and pence as people type them; never negative."""
+
+    def __init__(self, *args, allow_zero=True, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            amount = parse_money(value)
+        except ValueError as error:
+            raise forms.ValidationError(f"Enter {self.label.lower()} in pounds and pence, like £1,234.50") from error
+        if amount < 0:
+            raise forms.ValidationError(f"{self.label} cannot be negative")
+        if not self.allow_zero and amount == 0:
+            raise forms.ValidationError(f"{self.label} must be more than £0.00")
+        return amount
+
+
+class DecimalTextField(forms.CharField):
+    def __init__(self, *args, minimum=Decimal(0), maximum=None, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            number = Decimal(value.replace(",", "").replace("%", "").strip())
+        except InvalidOperation as error:
+            raise forms.ValidationError(f"Enter {self.label.lower()} as a number, like 12.5") from error
+        if not number.is_finite() or number < self.minimum or (self.maximum is not None and number > self.maximum):
+            bounds = (
+                f"between {self.minimum} and {self.maximum}" if self.maximum is not None else f"{self.minimum} or more"
+            )
+            raise forms.ValidationError(f"{self.label} must be {bounds}")
+        return number
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AwardsForm(forms.Form):
+    """One amount per partnership (fields `amount-<id>`), and the date the awards are made."""
+
+    awarded_on = forms.DateField(
+        label="Date the awards are made",
+        required=False,
+        widget=_date_widget(),
+        help_text="Leave blank to save the figures as proposed awards, not yet made.",
+    )
+
+    def __init__(self, *args, partnerships: list[Partnership], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnerships = partnerships
+        for partnership in partnerships:
+            self.fields[f"amount-{partnership.pk}"] = MoneyField(label=f"Award for {partnership}", required=False)
+        self.helper = FormHelper()  # the page lays the fields out in a table; the helper drives the error summary
+
+    def amounts(self) -> dict[Partnership, Decimal | None]:
+        return {p: self.cleaned_data.get(f"amount-{p.pk}") for p in self.partnerships}
+
+    def rows(self):
+        return [(p, self[f"amount-{p.pk}"]) for p in self.partnerships]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV file or an Excel workbook (.xlsx).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("file"), Button("submit", "Upload and check"))
+
+
+class ScenarioForm(forms.Form):
+    name = forms.CharField(
+        label="Scenario name", max_length=100, help_text="For example Population and crime, 5% damping."
+    )
+    pot = MoneyField(label="Pot", allow_zero=False, help_text="The whole sum for the year, before any top-slice.")
+    top_slice = MoneyField(label="Top-slice", required=False, help_text="Held back for area-wide work. Optional.")
+    top_slice_purpose = forms.CharField(label="What the top-slice is for", required=False, max_length=200)
+    base_per_partnership = MoneyField(
+        label="Base per partnership", required=False, help_text="A flat amount every partnership receives first."
+    )
+    damping_percent = DecimalTextField(
+        label="Damping (%)",
+        required=False,
+        maximum=Decimal(100),
+        help_text="No partnership moves more than this percentage from last year's award. Leave blank for none.",
+    )
+    phase_year = forms.IntegerField(label="Phasing: year", required=False, min_value=1, max_value=10)
+    phase_years = forms.IntegerField(
+        label="of (years)",
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text="Phase the new formula in: year 1 of 3 moves a third of the way from last year's shares.",
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        weight_fields = []
+        for indicator in indicators:
+            name = f"weight-{indicator.pk}"
+            self.fields[name] = DecimalTextField(
+                label=f"Weight for {indicator.name}",
+                required=False,
+                help_text="Leave blank or 0 to leave it out.",
+            )
+            weight_fields.append(Field.text(name, field_width=5))
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=20),
+            Fieldset(
+                Field.text("pot", field_width=10),
+                Field.text("top_slice", field_width=10),
+                Field.text("top_slice_purpose", field_width=20),
+                Field.text("base_per_partnership", field_width=10),
+                legend="The money",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(*weight_fields, legend="Indicator weights", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field.text("damping_percent", field_width=5),
+                Field.text("phase_year", field_width=2),
+                Field.text("phase_years", field_width=2),
+                legend="Damping and phasing",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.textarea("notes"),
+            Button("submit", "Work out and save the scenario"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        year, years = cleaned.get("phase_year"), cleaned.get("phase_years")
+        if bool(year) != bool(years):
+            self.add_error(
+                "phase_years" if year else "phase_year", "Give both the phasing year and the number of years"
+            )
+        elif year and years and year > years:
+            self.add_error("phase_year", "The phasing year cannot be after the last year")
+        if self.indicators and not any(cleaned.get(f"weight-{i.pk}") for i in self.indicators):
+            self.add_error(f"weight-{self.indicators[0].pk}", "Give at least one indicator a weight above 0")
+        return cleaned
+
+    def weights(self):
+        return {i: self.cleaned_data.get(f"weight-{i.pk}") or Decimal(0) for i in self.indicators}
+
+
+class ConfirmScenarioForm(forms.Form):
+    awarded_on = forms.DateField(label="Date the awards are made", widget=_date_widget(), help_text=DATE_HINT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("awarded_on"), Button("submit", "Confirm these as the year's awards"))
+
+
+class FundingStreamForm(forms.ModelForm):
+    funder_name = forms.CharField(
+        label="Funder",
+        required=False,
+        max_length=300,
+        help_text="The body the money comes from, for example Ministry of Justice. Leave blank for the PCC's own.",
+    )
+
+    class Meta:
+        model = FundingStream
+        fields = ["name", "kind", "awarded_directly", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=20),
+            Field.select("kind"),
+            Field.text("funder_name", field_width=20),
+            Field.checkbox("awarded_directly"),
+            Field.textarea("description", rows=3),
+            Button("submit", "Save funding stream"),
+        )
+
+
+class StreamAwardForm(forms.ModelForm):
+    """An award from a funding stream to a CSP of the area, or directly to an organisation."""
+
+    organisation_name = forms.CharField(
+        label="Or an organisation",
+        required=False,
+        max_length=300,
+        help_text="When the money goes to an organisation directly.",
+    )
+    charity_number = forms.CharField(label="Charity number", required=False, max_length=20)
+    company_number = forms.CharField(label="Company number", required=False, max_length=8)
+    amount = MoneyField(label="Amount")
+
+    class Meta:
+        model = GrantAward
+        fields = ["partnership", "financial_year", "reference", "purpose", "conditions", "status", "awarded_on"]
+        widgets = {"awarded_on": _date_widget()}
+        labels = {"partnership": "Community Safety Partnership", "purpose": "Purpose"}
+
+    def __init__(self, *args, force_area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = Partnership.objects.filter(force_area=force_area)
+        self.fields["partnership"].required = False
+        self.fields["awarded_on"].help_text = DATE_HINT
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("partnership"),
+            Field.text("organisation_name", field_width=20),
+            Field.text("charity_number", field_width=10),
+            Field.text("company_number", field_width=10),
+            Field.text("financial_year", field_width=5),
+            Field.text("amount", field_width=10),
+            Field.text("reference", field_width=10),
+            Field.textarea("purpose", rows=3),
+            Field.textarea("conditions", rows=3),
+            Field.radios("status", legend_size=Size.SMALL, inline=True),
+            Field("awarded_on"),
+            Button("submit", "Save award"),
+        )
+
+    def _post_clean(self):
+        """Fills the award but leaves the model's validation to `stream_award_save`, which first finds or records
+        the organisation (the award's recipient rule needs it) and then validates the award in full."""
+        from django.forms.models import construct_instance
+
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("partnership") and cleaned.get("organisation_name"):
+            self.add_error("organisation_name", "Choose a partnership or name an organisation, not both")
+        elif not cleaned.get("partnership") and not cleaned.get("organisation_name"):
+            self.add_error("partnership", "Choose the partnership, or name the organisation, that receives the award")
+        return cleaned
+
+
+class GrantRoundForm(forms.ModelForm):
+    pot = MoneyField(label="Pot", allow_zero=False, help_text="The most the round can award in total.")
+
+    class Meta:
+        model = GrantRound
+        fields = ["name", "funding_stream", "financial_year", "opens_on", "closes_on", "purpose", "conditions"]
+        widgets = {"opens_on": _date_widget(), "closes_on": _date_widget()}
+        labels = {"opens_on": "Opens on", "closes_on": "Closes on"}
+
+    def __init__(self, *args, force_area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_stream"].queryset = FundingStream.objects.filter(force_area=force_area)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=20),
+            Field.select("funding_stream"),
+            Field.text("financial_year", field_width=5),
+            Field.text("pot", field_width=10),
+            Field("opens_on"),
+            Field("closes_on"),
+            Field.textarea("purpose", rows=3),
+            Field.textarea("conditions", rows=3),
+            Button("submit", "Save grant round"),
+        )
+
+
+class ApplicationForm(forms.ModelForm):
+    organisation_name = forms.CharField(label="Applicant organisation", max_length=300)
+    charity_number = forms.CharField(label="Charity number", required=False, max_length=20)
+    company_number = forms.CharField(
+        label="Company number", required=False, max_length=8, help_text="8 characters, with leading zeros."
+    )
+    amount_requested = MoneyField(label="Amount requested", allow_zero=False)
+
+    class Meta:
+        model = GrantApplication
+        fields = ["project_title", "purpose", "received_on"]
+        widgets = {"received_on": _date_widget()}
+        labels = {"purpose": "What the money is for and how it will reduce crime and disorder"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("organisation_name", field_width=20),
+            Field.text("charity_number", field_width=10),
+            Field.text("company_number", field_width=10),
+            Field.text("project_title", field_width=20),
+            Field.textarea("purpose", rows=4),
+            Field.text("amount_requested", field_width=10),
+            Field("received_on"),
+            Button("submit", "Save application"),
+        )
+
+    def organisation(self) -> Organisation:
+        data = self.cleaned_data
+        organisation, _ = Organisation.objects.get_or_create(
+            name=data["organisation_name"].strip(),
+            defaults={
+                "charity_number": data.get("charity_number", ""),
+                "company_number": data.get("company_number", ""),
+                "kind": Organisation.Kind.CHARITY if data.get("charity_number") else Organisation.Kind.OTHER,
+            },
+        )
+        return organisation
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approved", "Approve"), ("declined", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    amount_awarded = MoneyField(
+        label="Amount awarded", required=False, help_text="When approving: up to the amount requested."
+    )
+    decided_on = forms.DateField(label="Date of the decision", widget=_date_widget(), help_text=DATE_HINT)
+    decision_notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.SMALL, inline=True),
+            Field.text("amount_awarded", field_width=10),
+            Field("decided_on"),
+            Field.textarea("decision_notes"),
+            Button("submit", "Record the decision"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "approved" and not cleaned.get("amount_awarded"):
+            self.add_error("amount_awarded", "Enter the amount awarded")
+        return cleaned
+
+
+class AllocationTableForm(forms.ModelForm):
+    total = MoneyField(label="Total for the year", help_text="The councils' figures must add up to this exactly.")
+
+    class Meta:
+        model = AllocationTable
+        fields = ["title", "funding_stream", "financial_year", "notes"]
+
+    def __init__(self, *args, force_area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_stream"].queryset = FundingStream.objects.filter(force_area=force_area)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title", field_width=20),
+            Field.select("funding_stream"),
+            Field.text("financial_year", field_width=5),
+            Field.text("total", field_width=10),
+            Field.textarea("notes", rows=3),
+            Button("submit", "Save and enter the councils' figures"),
+        )

@@ -1,0 +1,131 @@
+"""Other funding streams (Ministry of Justice, Home Office, MHCLG, NHS England, …), awards from them to CSPs or
+organisations, and allocations of a stream across councils that must reconcile with its total."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from grants.models import AllocationLine, AllocationTable, FundingStream, GrantAward
+from grants.money import format_money, parse_money
+from grants.services.tables import ParsedImport, RowError, read_table
+from partnerships.models import ForceArea, Organisation
+
+
+@transaction.atomic
+def funding_stream_create(
+    *,
+    force_area: ForceArea,
+    name: str,
+    kind: str,
+    awarded_directly: bool = False,
+    description: str = "",
+    funder_name: str = "",
+) -> FundingStream:
+    funder = None
+    if funder_name.strip():
+        funder, _ = Organisation.objects.get_or_create(
+            name=funder_name.strip(), defaults={"kind": Organisation.Kind.OTHER}
+        )
+    stream = FundingStream(
+        force_area=force_area,
+        name=name,
+        kind=kind,
+        awarded_directly=awarded_directly,
+        description=description,
+        funder=funder,
+    )
+    stream.full_clean()
+    stream.save()
+    return stream
+
+
+@transaction.atomic
+def stream_award_save(
+    *, award: GrantAward, organisation_name: str = "", charity_number: str = "", company_number: str = ""
+) -> GrantAward:
+    """Saves an award from a stream; to a CSP, or to an organisation found (or recorded) by name."""
+    if organisation_name.strip():
+        organisation, created = Organisation.objects.get_or_create(
+            name=organisation_name.strip(),
+            defaults={"charity_number": charity_number, "company_number": company_number},
+        )
+        if not created and (charity_number or company_number):
+            organisation.charity_number = organisation.charity_number or charity_number
+            organisation.company_number = organisation.company_number or company_number
+            organisation.save()
+        award.organisation = organisation
+        award.partnership = None
+    award.full_clean()
+    award.save()
+    return award
+
+
+# --- allocations across councils ---------------------------------------------------------------------------------
+
+
+def _council(name: str) -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(
+        name=name.strip(), defaults={"kind": Organisation.Kind.LOCAL_AUTHORITY}
+    )
+    return organisation
+
+
+@transaction.atomic
+def allocation_lines_set(*, table: AllocationTable, amounts: dict[str, Decimal]) -> list[AllocationLine]:
+    """Replaces the table's lines with `amounts` (council name → amount). They must add up exactly to the table's
+    total, or nothing is saved and the message gives the difference."""
+    if not amounts:
+        raise ValidationError("Enter at least one council's figure.")
+    total = sum(amounts.values(), Decimal("0.00"))
+    if total != table.total:
+        difference = table.total - total
+        side = "short of" if difference > 0 else "more than"
+        raise ValidationError(
+            f"The councils' figures add up to {format_money(total)}, {format_money(abs(difference))} {side} the "
+            f"total of {format_money(table.total)}. They must reconcile exactly."
+        )
+    table = AllocationTable.objects.select_for_update(of=("self",)).get(pk=table.pk)
+    table.lines.all().delete()
+    lines = []
+    for name, amount in amounts.items():
+        line = AllocationLine(table=table, recipient=_council(name), amount=amount)
+        line.full_clean()
+        line.save()
+        lines.append(line)
+    return lines
+
+
+class AllocationImport(ParsedImport):
+    def __init__(self):
+        super().__init__()
+        self.amounts: dict[str, Decimal] = {}
+
+
+def allocation_import_parse(*, upload) -> AllocationImport:
+    """A table with a council column (Local authority / Council) and an Amount column."""
+    result = AllocationImport()
+    table = read_table(upload)
+    headers = [h.strip().lower() for h in table.headers]
+    try:
+        name_col = next(i for i, h in enumerate(headers) if h in ("local authority", "council", "recipient"))
+        amount_col = next(i for i, h in enumerate(headers) if h in ("amount", "allocation", "amount allocated"))
+    except StopIteration as error:
+        raise ValidationError("Head the columns Local authority and Amount.") from error
+    for number, cells in table.rows:
+        name, text = cells[name_col].strip(), cells[amount_col]
+        if not name:
+            result.errors.append(RowError(number, "Local authority", "is empty."))
+            continue
+        if name in result.amounts:
+            result.errors.append(RowError(number, "Local authority", f"{name} appears twice."))
+            continue
+        try:
+            amount = parse_money(text)
+        except ValueError as error:
+            result.errors.append(RowError(number, "Amount", f"{error}: enter pounds and pence."))
+            continue
+        result.amounts[name] = amount
+    return result

@@ -1,0 +1,104 @@
+"""The Police and Crime Panel report: commissioning in a force area for a year, per funding stream and per Police
+and Crime Plan priority, with awards, amounts and the outcome measures set. One function feeds the printable
+page, the Word document and the PDF, so they can never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from grants.models import FundingStream, GrantAward, GrantRound, OutcomeMeasure
+from grants.money import ZERO
+from grants.services.alignment import Alignment, plans_alignment
+from grants.services.oversight import Overview, force_area_overview
+from priorities.models import PoliceAndCrimePlan
+
+
+@dataclass
+class StreamSummary:
+    stream: FundingStream
+    awards: list[GrantAward]
+
+    @property
+    def made(self) -> list[GrantAward]:
+        return [a for a in self.awards if a.status == GrantAward.Status.MADE]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((a.amount for a in self.made), ZERO)
+
+    @property
+    def proposed_total(self) -> Decimal:
+        return sum((a.amount for a in self.awards if a.status != GrantAward.Status.MADE), ZERO)
+
+
+@dataclass
+class OutcomeSummary:
+    partnership: str
+    projects: int
+    measures: int
+    numeric_targets: int
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PanelReport:
+    force_area: object
+    financial_year: str
+    overview: Overview
+    alignment: Alignment
+    streams: list[StreamSummary]
+    rounds: list[GrantRound]
+    outcomes: list[OutcomeSummary]
+
+    @property
+    def made_total(self) -> Decimal:
+        return sum((s.total for s in self.streams), ZERO)
+
+    @property
+    def made_count(self) -> int:
+        return sum(len(s.made) for s in self.streams)
+
+
+def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
+    overview = force_area_overview(force_area=force_area, financial_year=financial_year, user=user)
+    pcp = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
+    alignment = plans_alignment(plans=overview.plans, police_and_crime_plan=pcp)
+    awards = (
+        GrantAward.objects.filter(financial_year=financial_year)
+        .filter(Q(funding_stream__force_area=force_area) | Q(partnership__force_area=force_area))
+        .select_related("funding_stream__funder", "funding_stream__force_area", "partnership", "organisation")
+        .order_by("funding_stream__name", "partnership__name", "organisation__name")
+    )
+    by_stream: dict[int, StreamSummary] = {}
+    for award in awards:
+        by_stream.setdefault(award.funding_stream_id, StreamSummary(award.funding_stream, [])).awards.append(award)
+    rounds = list(GrantRound.objects.filter(force_area=force_area, financial_year=financial_year))
+    outcomes = []
+    measures = OutcomeMeasure.objects.filter(project__plan__in=overview.plans).select_related("project__plan")
+    by_plan: dict[int, list[OutcomeMeasure]] = {}
+    for measure in measures:
+        by_plan.setdefault(measure.project.plan_id, []).append(measure)
+    for plan in overview.plans:
+        plan_measures = by_plan.get(plan.pk, [])
+        numeric = [m for m in plan_measures if m.is_numeric]
+        outcomes.append(
+            OutcomeSummary(
+                partnership=str(plan.partnership),
+                projects=len({m.project_id for m in plan_measures}),
+                measures=len(plan_measures),
+                numeric_targets=len(numeric),
+                examples=[f"{m.project.title}: {m.description}" for m in numeric[:3]],
+            )
+        )
+    return PanelReport(
+        force_area=force_area,
+        financial_year=financial_year,
+        overview=overview,
+        alignment=alignment,
+        streams=sorted(by_stream.values(), key=lambda s: (s.stream.kind != "pcc_csp", s.stream.name)),
+        rounds=rounds,
+        outcomes=outcomes,
+    )
