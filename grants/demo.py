@@ -21,6 +21,9 @@ from .models import (
     FundedProject,
     FundingStream,
     GrantAward,
+    GrantRound,
+    Indicator,
+    IndicatorValue,
     MatchFunding,
     OutcomeMeasure,
     RiskItem,
@@ -273,11 +276,57 @@ def _load_users(password: str, report: DemoReport) -> None:
     report.users.append("admin")
 
 
+def _load_illustrative(data: dict) -> None:
+    """Made-up data for trying the OPCC pages (see the file's header): other CSPs of the area, indicator figures
+    for the formula screen, an empty grant round. Never figures that would change a seed plan's numbers."""
+    area = ForceArea.objects.get(slug=data["force_area"])
+    for item in data.get("partnerships", []):
+        Partnership.objects.update_or_create(
+            slug=item["slug"],
+            defaults={"force_area": area, "name": item["name"], "local_authority": item["local_authority"]},
+        )
+    indicators = data.get("indicators")
+    if indicators:
+        columns = [Indicator.objects.get_or_create(force_area=area, name=name)[0] for name in indicators["columns"]]
+        for slug, *figures in indicators["rows"]:
+            partnership = Partnership.objects.get(slug=slug)
+            for indicator, figure in zip(columns, figures, strict=True):
+                IndicatorValue.objects.update_or_create(
+                    indicator=indicator,
+                    partnership=partnership,
+                    financial_year=indicators["financial_year"],
+                    defaults={"value": Decimal(str(figure))},
+                )
+    for item in data.get("grant_rounds", []):
+        stream, _ = FundingStream.objects.get_or_create(
+            force_area=area, name=item["stream"], defaults={"kind": FundingStream.Kind.OTHER}
+        )
+        GrantRound.objects.update_or_create(
+            force_area=area,
+            name=item["name"],
+            defaults={
+                "funding_stream": stream,
+                "financial_year": item["financial_year"],
+                "pot": Decimal(item["pot"]),
+                "opens_on": item["opens_on"],
+                "closes_on": item["closes_on"],
+                "purpose": item.get("purpose", ""),
+                "conditions": item.get("conditions", ""),
+            },
+        )
+
+
 @transaction.atomic
-def demo_load(*, password: str, reset: bool = False) -> DemoReport:
+def demo_load(*, password: str, reset: bool = False, illustrative: bool = False) -> DemoReport:
+    """Seed data always; with `illustrative=True` (what `manage.py load_demo` does) also the made-up data in
+    demo_data/illustrative/ for trying the OPCC pages. Tests load the seed data only, so its figures stay exact."""
     report = DemoReport()
     for path in sorted(DATA_DIR.glob("*.toml")):
         with path.open("rb") as handle:
             _load_area(tomllib.load(handle), report, reset=reset)
     _load_users(password, report)
+    if illustrative:
+        for path in sorted((DATA_DIR / "illustrative").glob("*.toml")):
+            with path.open("rb") as handle:
+                _load_illustrative(tomllib.load(handle))
     return report

@@ -44,6 +44,10 @@ class ForceAreaMixin:
             raise PermissionDenied(NOT_MANAGER)
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        # The address's parts (area, year, pk) stay in self.kwargs; they are not passed on as context.
+        return self.render_to_response(self.get_context_data())
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             force_area=self.force_area, nav_section=self.nav_section, can_manage=self.can_manage, **kwargs

@@ -218,3 +218,27 @@ def test_the_indicator_preview_cannot_be_tampered_with(client, demo_user, devon)
     response = client.post(url("indicators-import"), {"data": "forged"})
     assert response.status_code == 302
     assert not IndicatorValue.objects.exists()
+
+
+def test_load_demo_adds_illustrative_csps_and_indicators_for_the_formula_screen(db, settings):
+    from django.core.management import call_command
+
+    from grants.services.awards import scenario_create
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    area = ForceArea.objects.get(slug=AREA)
+    assert Partnership.objects.filter(force_area=area).count() == 10
+    assert IndicatorValue.objects.filter(financial_year="2021/22", partnership__force_area=area).count() == 40
+    scenario = scenario_create(
+        force_area=area,
+        funding_stream=area.funding_streams.get(kind="pcc_csp"),
+        financial_year="2021/22",
+        name="Try it",
+        pot=D("2300000.00"),
+        weights={i: D(1) for i in area.indicators.all()},
+    )
+    assert sum(line.amount for line in scenario.lines.all()) == D("2300000.00")
+    call_command("load_demo")  # twice changes nothing
+    assert Partnership.objects.filter(force_area=area).count() == 10
+    assert GrantAward.objects.filter(partnership__force_area=area).count() == 1  # no invented awards

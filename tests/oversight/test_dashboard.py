@@ -211,3 +211,20 @@ def test_dashboard_costs_the_same_queries_whatever_the_number_of_partnerships(
         response = client.get(dashboard())
     assert response.status_code == 200
     assert response.content.decode().count('id="csp-') == 16
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["oversight-dashboard", "awards", "rounds", "funding", "reports", "panel-report", "published"],
+)
+def test_oversight_pages_have_no_inline_scripts_or_styles(client, demo_user, plymouth_plan, name):
+    import re
+
+    client.force_login(demo_user("opcc.devon"))
+    kwargs = {"area": "devon-and-cornwall"}
+    if name in ("awards", "panel-report"):
+        kwargs["year"] = "2020/21"
+    html = client.get(reverse(f"grants:{name}", kwargs=kwargs)).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script>"
+    assert "<style" not in html and not re.search(r"\sstyle=", html), "inline style"
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"

@@ -13,14 +13,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
         parser.add_argument("--reset", action="store_true", help="Rewrite the demo plans from the seed data.")
+        parser.add_argument(
+            "--seeds-only",
+            action="store_true",
+            help="Leave out the illustrative data for the OPCC pages (other CSPs, indicators, a grant round).",
+        )
 
-    def handle(self, *args, force=False, reset=False, **options):
+    def handle(self, *args, force=False, reset=False, seeds_only=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off, so this looks like a real installation: demo users with a published password "
                 "would be created. Run with --force if you really mean it."
             )
-        report = demo_load(password=settings.DEMO_PASSWORD, reset=reset)
+        report = demo_load(password=settings.DEMO_PASSWORD, reset=reset, illustrative=not seeds_only)
         for plan in report.created_plans:
             self.stdout.write(f"Created {plan}")
         for plan in report.kept_plans:
