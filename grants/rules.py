@@ -42,3 +42,31 @@ def plan_is_editable(user, plan) -> bool:
 can_edit_plan = is_officer_of_plans_partnership & plan_is_editable
 
 rules.add_rule("grants.edit_plan", can_edit_plan)
+
+
+def why_cannot_edit(user, plan) -> str | None:
+    """The reason to show someone who may see a plan but not change it, or None when they may change it."""
+    if rules.test_rule("grants.edit_plan", user, plan):
+        return None
+    if not is_officer_of_plans_partnership(user, plan):
+        return f"Only {plan.award.partnership}'s CSP officers can change its spending plan."
+    return (
+        f"This plan is {plan.get_status_display().lower()}: it can only be changed while it is a draft or after it "
+        "has been returned for changes."
+    )
+
+
+@rules.predicate
+def is_officer_of_awards_partnership(user, award) -> bool:
+    return award is not None and award.partnership_id is not None and is_officer_of(user, award.partnership)
+
+
+@rules.predicate
+def award_has_no_plan(user, award) -> bool:
+    """A partnership writes one spending plan per award; later changes are variations of it, not new plans."""
+    return award is not None and not award.plans.exists()
+
+
+can_start_plan = is_officer_of_awards_partnership & award_has_no_plan
+
+rules.add_rule("grants.start_plan", can_start_plan)
