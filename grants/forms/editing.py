@@ -15,7 +15,7 @@ from grants.services.editing import MatchFundingInput, MeasureInput, ProjectInpu
 from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority, Priority
 
-from .fields import AmountField, GovUKFormSet
+from .fields import AmountField, GovUKFormSet, TextAreaField
 
 OUTLINE_HINT = (
     "Separate paragraphs with a blank line. Start a line with “- ” for a bullet point or “1. ” for a numbered "
@@ -31,10 +31,6 @@ def _helper(layout: Layout) -> FormHelper:
     return helper
 
 
-def _textarea(rows: int):
-    return forms.Textarea(attrs={"rows": rows})
-
-
 class PlanDetailsForm(forms.Form):
     title = forms.CharField(
         label="Title of the plan",
@@ -42,16 +38,16 @@ class PlanDetailsForm(forms.Form):
         error_messages={"required": "Enter the title of the plan"},
         help_text="As it will head the board paper, for example “OPCC grant spending plan”.",
     )
-    purpose = forms.CharField(
+    purpose = TextAreaField(
+        rows=8,
         label="Purpose and context",
         required=False,
-        widget=_textarea(8),
         help_text="Shown above the table of funded projects. " + OUTLINE_HINT,
     )
-    unallocated_note = forms.CharField(
+    unallocated_note = TextAreaField(
+        rows=4,
         label="What the partnership proposes for money not yet allocated",
         required=False,
-        widget=_textarea(4),
     )
 
     def __init__(self, *args, **kwargs):
@@ -90,7 +86,7 @@ class ProjectForm(forms.Form):
         max_length=300,
         error_messages={"required": "Enter the title of the funded project"},
     )
-    outline = forms.CharField(label="Brief outline", required=False, widget=_textarea(8), help_text=OUTLINE_HINT)
+    outline = TextAreaField(rows=8, label="Brief outline", required=False, help_text=OUTLINE_HINT)
     amount_allocated = AmountField(
         label="Amount allocated",
         noun="the amount allocated",
@@ -144,10 +140,10 @@ class ProjectForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="From the partnership's strategic assessment for the year. Select all that apply.",
     )
-    outcomes_summary = forms.CharField(
+    outcomes_summary = TextAreaField(
+        rows=5,
         label="How the outcomes will be measured",
         required=False,
-        widget=_textarea(5),
         help_text="The monitoring arrangements, for example quarterly contract reviews. List each outcome measure "
         "below.",
     )
@@ -214,7 +210,7 @@ class SubItemForm(forms.Form):
     )
     title = forms.CharField(label="Title", max_length=300, error_messages={"required": "Enter the sub-item's title"})
     amount = AmountField(label="Amount", noun="the sub-item's amount")
-    description = forms.CharField(label="Outline", required=False, widget=_textarea(4), help_text=OUTLINE_HINT)
+    description = TextAreaField(rows=4, label="Outline", required=False, help_text=OUTLINE_HINT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,9 +227,9 @@ class SubItemForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    description = forms.CharField(
+    description = TextAreaField(
+        rows=2,
         label="Outcome measure",
-        widget=_textarea(2),
         error_messages={"required": "Enter the outcome measure, or tick “Remove this outcome measure”"},
     )
     sub_item_label = forms.CharField(
@@ -406,9 +402,9 @@ class RiskForm(forms.Form):
     theme = forms.CharField(
         label="Theme", max_length=200, error_messages={"required": "Enter the theme, for example Mental Health"}
     )
-    initiative = forms.CharField(
+    initiative = TextAreaField(
+        rows=5,
         label="Initiative or concern",
-        widget=_textarea(5),
         error_messages={"required": "Describe the initiative or concern"},
         help_text=OUTLINE_HINT,
     )
@@ -419,7 +415,11 @@ class RiskForm(forms.Form):
         max_length=200,
         help_text="For example “the cost for 6 months”.",
     )
-    recommendation = forms.CharField(label="Recommendation", required=False, widget=_textarea(4))
+    recommendation = TextAreaField(
+        rows=4,
+        label="Recommendation",
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

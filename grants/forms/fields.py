@@ -65,3 +65,16 @@ class GovUKFormSet(forms.BaseFormSet):
                 continue
             kept.append(form)
         return kept
+
+
+class TextAreaField(forms.CharField):
+    """Multi-line text (outlines, measures): browsers send CRLF line endings; stored text uses LF, so the
+    same words typed in a page or imported from a spreadsheet are the same text."""
+
+    def __init__(self, *, rows: int = 5, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
