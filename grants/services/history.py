@@ -20,7 +20,7 @@ from grants.money import format_money
 from grants.rules import why_cannot_edit
 from grants.services.comparison import FieldChange, PlanDiff, plan_diff, plan_snapshot
 
-OUTSIDE_THE_EDITOR = "Changed outside the plan editor (for example in the administration pages)"
+OUTSIDE_THE_EDITOR = "Changed outside the plan editor (in the administration pages, or by loading data)"
 
 DETAIL_FIELDS = [
     ("title", "Title"),
@@ -175,7 +175,7 @@ def _entry(record, previous) -> HistoryEntry:
         reason=record.history_change_reason or ("Started the plan" if previous is None else ""),
         revision=record.revision,
         created=previous is None,
-        details=_detail_changes(previous, record),
+        details=_detail_changes(previous, record) if previous is not None else [],
         lines=plan_diff(old, new),
         risks=risk_changes(old.get("risks", []), new.get("risks", [])),
     )
@@ -187,6 +187,24 @@ def plan_history_entries(records: list, *, shown: int) -> list[HistoryEntry]:
     return [
         _entry(record, records[i + 1] if i + 1 < len(records) else None) for i, record in enumerate(records[:shown])
     ]
+
+
+def plan_unrecorded_changes(plan: SpendingPlan, latest) -> HistoryEntry | None:
+    """What changed since the latest record without going through the editor (the admin, loaded data), shown
+    at the top of the history, unattributed, until the next save in the editor records it."""
+    current = plan_snapshot(plan)
+    old = (latest.snapshot if latest is not None else None) or EMPTY_SNAPSHOT
+    if old == current:
+        return None
+    return HistoryEntry(
+        when=plan.updated_at,
+        who=None,
+        reason=OUTSIDE_THE_EDITOR,
+        revision=plan.revision,
+        created=False,
+        lines=plan_diff(old, current),
+        risks=risk_changes(old.get("risks", []), current.get("risks", [])),
+    )
 
 
 def plan_history_records(plan: SpendingPlan):

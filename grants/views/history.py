@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.views.generic import TemplateView
 
-from grants.services.history import plan_history_entries, plan_history_records
+from grants.services.history import plan_history_entries, plan_history_records, plan_unrecorded_changes
 
 from .helpers import plan_for_viewing
 
@@ -25,9 +25,12 @@ class PlanHistoryView(TemplateView):
             page = 1
         start = (page - 1) * PER_PAGE
         fetched = list(records[start : start + PER_PAGE + 1])
+        entries = plan_history_entries(fetched, shown=PER_PAGE)
+        if page == 1 and (unrecorded := plan_unrecorded_changes(plan, fetched[0] if fetched else None)):
+            entries.insert(0, unrecorded)
         return super().get_context_data(
             plan=plan,
-            entries=plan_history_entries(fetched, shown=PER_PAGE),
+            entries=entries,
             page=page,
             pages=pages,
             total=total,

@@ -52,6 +52,27 @@ def test_home_page_offers_to_start_a_plan_for_an_award_without_one(client, offic
     assert response.status_code == 302 and response.url == reverse("grants:plan-start-award", args=[next_year_award.pk])
 
 
+def test_with_two_awards_waiting_the_officer_chooses_one(client, officer, next_year_award):
+    later = GrantAwardFactory(
+        partnership=next_year_award.partnership,
+        funding_stream=next_year_award.funding_stream,
+        financial_year="2022/23",
+        amount=Decimal("380000.00"),
+    )
+    content = page_text(client.get(reverse("grants:plan-start")))
+    assert "Which award is the spending plan for?" in content
+    assert "Safer Plymouth 2022/23: £380,000.00" in content and "Safer Plymouth 2021/22: £390,000.00" in content
+    errors = page_text(client.post(reverse("grants:plan-start"), {}))
+    assert "Choose the award the plan is for" in errors and "govuk-error-summary" in errors
+    response = client.post(reverse("grants:plan-start"), {"award": later.pk})
+    assert response.url == reverse("grants:plan-start-award", args=[later.pk])
+
+
+def test_with_no_award_waiting_the_officer_is_told_why(client, officer, plymouth_plan):
+    content = page_text(client.get(reverse("grants:plan-start")))
+    assert "There is no award to your partnership waiting for a spending plan." in content
+
+
 def test_officer_starts_a_blank_plan(client, officer, next_year_award):
     url = reverse("grants:plan-start-award", args=[next_year_award.pk])
     content = page_text(client.get(url))
@@ -402,6 +423,15 @@ def test_history_says_who_changed_what_and_when_line_by_line(client, officer, pl
     assert "Changed outside the plan editor" in content  # the demo data, loaded before the editor existed
     client.force_login(demo_user("officer.southglos"))
     assert client.get(reverse("grants:plan-history", args=[plymouth_plan.pk])).status_code == 404
+
+
+def test_history_shows_changes_made_outside_the_editor_before_anyone_edits(client, officer, plymouth_plan):
+    content = page_text(client.get(reverse("grants:plan-history", args=[plymouth_plan.pk])))
+    content = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", content))
+    assert "Changed outside the plan editor (in the administration pages, or by loading data)" in content
+    assert "Added 1. Plymouth Domestic Abuse Service (+£210,000.00)" in content
+    assert "Allocated went from £0.00 to £377,568.00." in content
+    assert SpendingPlan.objects.get(pk=plymouth_plan.pk).history.count() == 1  # reading wrote nothing
 
 
 # --- pages cost the same whatever the plan's size ----------------------------------------------------------
