@@ -171,7 +171,7 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
         ]
     )
     rows.append(["Grant total", format_money(plan.award_amount), "", "", ""])
-    document.table(COLUMNS, rows, widths=[9.5, 2.8, 7.5, 4.2, 2.7], numeric=[1])
+    document.table(COLUMNS, rows, widths=[9.0, 2.7, 7.3, 4.1, 2.6], numeric=[1])
     if plan.unallocated_note:
         document.outline(plan.unallocated_note)
 
@@ -192,7 +192,7 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
                 ]
                 for risk in paper.risks
             ],
-            widths=[3.5, 10.5, 3.0, 9.7],
+            widths=[3.3, 10.2, 2.8, 9.4],
             numeric=[2],
         )
     else:
@@ -202,7 +202,7 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
     document.table(
         ["Stage", "Decision", "Name", "Date", "Signature"],
         [[step.stage, step.decision, step.decided_by, step.decided_on, ""] for step in paper.approvals],
-        widths=[6.0, 5.5, 6.0, 3.5, 5.7],
+        widths=[5.8, 5.3, 5.8, 3.4, 5.4],
         size=10,
     )
     document.paragraph(f"Generated on {paper.generated} from Community Safety Grants.", size=8)

@@ -406,6 +406,12 @@ class _Reader:
             line.provider_name = values["provider"].strip()
             if len(line.provider_name) > 300:
                 self.problem(row, "provider", "the organisation's name can be at most 300 characters")
+            elif (
+                line.provider_name
+                and line.provider_name.lower() not in {n.lower() for n in self.parsed.new_providers}
+                and not Organisation.objects.filter(name__iexact=line.provider_name).exists()
+            ):
+                self.parsed.new_providers.append(line.provider_name)
         if "pcc_priorities" in values:
             line.pcc_priorities = self.pcc_priorities(row, values["pcc_priorities"])
         if "local_priorities" in values:

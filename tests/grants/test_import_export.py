@@ -242,13 +242,16 @@ def test_officer_uploads_checks_and_confirms_an_import(client, demo_user, plymou
     client.force_login(demo_user("officer.plymouth"))
     upload = reverse("grants:plan-import", args=[plymouth_plan.pk])
     assert "Template (Excel)" in text_of(client.get(upload))
-    content = xlsx([[None, "Mental health crisis café", "£23,000", "", "", "Fewer repeat detentions", "3"]])
+    content = xlsx(
+        [[None, "Mental health crisis café", "£23,000", "", "", "Fewer repeat detentions", "3", "", "Crisis Café CIC"]]
+    )
     response = client.post(upload, {"file": SimpleUploadedFile("crisis.xlsx", content), "mode": "add"})
     preview_url = reverse("grants:plan-import-preview", args=[plymouth_plan.pk])
     assert response.url == preview_url
     page = text_of(client.get(preview_url))
     assert "Check what the import will change" in page and "Mental health crisis café" in page
     assert "1 funded project added, 0 changed" in page and "£400,568.00" in page
+    assert "New organisations will be added as providers: Crisis Café CIC." in page
     assert plymouth_plan.projects.count() == 6
     response = client.post(preview_url, {"revision": "1"})
     assert response.status_code == 302
