@@ -10,7 +10,7 @@ area; site administrators. Nobody else — not another partnership, not another 
 
 import rules
 
-from partnerships.rules import is_force_area_staff, is_officer_of, is_partnership_member, is_site_admin
+from partnerships.rules import force_area_role, is_force_area_staff, is_officer_of, is_partnership_member, is_site_admin
 
 
 @rules.predicate
@@ -44,11 +44,36 @@ can_edit_plan = is_officer_of_plans_partnership & plan_is_editable
 rules.add_rule("grants.edit_plan", can_edit_plan)
 
 
+def why_cannot_edit(user, plan) -> str | None:
+    """The reason to show someone who may see a plan but not change it, or None when they may change it."""
+    if rules.test_rule("grants.edit_plan", user, plan):
+        return None
+    if not is_officer_of_plans_partnership(user, plan):
+        return f"Only {plan.award.partnership}'s CSP officers can change its spending plan."
+    return (
+        f"This plan is {plan.get_status_display().lower()}: it can only be changed while it is a draft or after it "
+        "has been returned for changes."
+    )
+
+
+@rules.predicate
+def is_officer_of_awards_partnership(user, award) -> bool:
+    return award is not None and award.partnership_id is not None and is_officer_of(user, award.partnership)
+
+
+@rules.predicate
+def award_has_no_plan(user, award) -> bool:
+    """A partnership writes one spending plan per award; later changes are variations of it, not new plans."""
+    return award is not None and not award.plans.exists()
+
+
+can_start_plan = is_officer_of_awards_partnership & award_has_no_plan
+
+rules.add_rule("grants.start_plan", can_start_plan)
+
 # --- OPCC oversight: the force-area dashboard, awards, grant rounds, funding streams and reports -----------------
 # Asked with the force area as the object: `rules.test_rule("grants.oversee_force_area", user, force_area)`.
 # CSP roles never pass, and neither does a site administrator by being one.
-
-from partnerships.rules import force_area_role  # noqa: E402
 
 is_opcc_or_treasurer_of = force_area_role("opcc", "treasurer")
 

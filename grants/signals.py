@@ -1,5 +1,6 @@
-"""The one rule a model's `clean()` cannot hold: priorities are many-to-many, set after the project is saved.
+"""Signal receivers of the grants app.
 
+The one rule a model's `clean()` cannot hold: priorities are many-to-many, set after the project is saved.
 This guard refuses, wherever the change comes from (forms, admin, imports, shell), a Police and Crime Plan
 priority from a plan that does not cover the award's force area and year, or a local priority from another
 partnership's or another year's strategic assessment.
@@ -8,10 +9,12 @@ partnership's or another year's strategic assessment.
 from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
 from priorities.models import LocalPriority, Priority
 
-from .models import FundedProject
+from .models import FundedProject, SpendingPlan
+from .services.comparison import plan_snapshot
 
 
 @receiver(m2m_changed, sender=FundedProject.pcc_priorities.through)
@@ -31,3 +34,12 @@ def refuse_priorities_from_elsewhere(sender, instance, action, reverse, model, p
         )
         if errors:
             raise ValidationError(errors)
+
+
+@receiver(pre_create_historical_record, sender=SpendingPlan.history.model)
+def keep_a_snapshot_with_each_history_record(sender, instance, history_instance, **kwargs):
+    """Each record of a plan's history carries the plan's whole content, so the history page can show what
+    every save changed line by line (see grants/services/history.py). The editor passes the snapshot it has
+    just taken; any other save (a status change, the admin) takes one here."""
+    snapshot = getattr(instance, "_history_snapshot", None)
+    history_instance.snapshot = snapshot if snapshot is not None else plan_snapshot(instance)

@@ -7,6 +7,7 @@ The figures a page shows (allocated, unallocated, match funding) are computed he
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from grants.money import ZERO, MoneyField, format_money, non_negative
 from grants.querysets import FundedProjectQuerySet, SpendingPlanQuerySet
@@ -22,6 +24,14 @@ from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority
 
 from .funding import GrantAward
+from .history import PlanHistoryBase
+
+
+@dataclass
+class PriorityAllocation:
+    priority: Priority | None  # None: projects that name no Police and Crime Plan priority
+    amount: Decimal
+    lines: int
 
 
 class SpendingPlan(models.Model):
@@ -53,8 +63,33 @@ class SpendingPlan(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one on every save in the plan editor, so a save from a page opened before someone "
+        "else's save can be refused rather than silently overwriting it.",
+    )
+    rolled_forward_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rolled_forward_to",
+        help_text="The previous year's approved plan this plan was started from.",
+    )
+    roll_forward_notes = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="What rolling forward could not carry over as it was, for the officer to check.",
+    )
 
     objects = SpendingPlanQuerySet.as_manager()
+    history = HistoricalRecords(
+        bases=[PlanHistoryBase],
+        history_change_reason_field=models.TextField(null=True),
+        excluded_fields=["roll_forward_notes"],
+    )
 
     class Meta:
         ordering = ["-award__financial_year", "award__partnership__name", "-version"]
@@ -130,6 +165,29 @@ class SpendingPlan(models.Model):
         if force_area is None:
             return None
         return PoliceAndCrimePlan.objects.covering(force_area, self.financial_year).first()
+
+    def allocation_by_priority(self) -> list[PriorityAllocation]:
+        """Money allocated to each priority of the Police and Crime Plan covering the plan, and to none.
+
+        A project counts in full towards every priority it serves (that is how plans state them), so the
+        amounts add up to more than the amount allocated when a project serves several priorities.
+        """
+        from django.db.models import Count
+        from django.db.models.functions import Coalesce
+
+        rows = []
+        if (pcp := self.police_and_crime_plan) is not None:
+            in_plan = Q(funded_projects__plan=self)
+            for priority in pcp.priorities.annotate(
+                total=Coalesce(Sum("funded_projects__amount_allocated", filter=in_plan), ZERO),
+                lines=Count("funded_projects", filter=in_plan),
+            ):
+                rows.append(PriorityAllocation(priority, priority.total, priority.lines))
+        unassigned = self.projects.filter(pcc_priorities__isnull=True).aggregate(
+            total=Sum("amount_allocated"), lines=models.Count("pk")
+        )
+        rows.append(PriorityAllocation(None, unassigned["total"] or ZERO, unassigned["lines"]))
+        return rows
 
     def allocation_error(self, allocated: Decimal) -> str | None:
         """The message for a total that exceeds the award, or None. One wording wherever it is checked."""

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from grants.models import SpendingPlan
+from grants.models import GrantAward, SpendingPlan
 
 
 class HomeView(TemplateView):
@@ -18,7 +18,8 @@ class HomeView(TemplateView):
             .with_figures()
             .order_by("-award__financial_year", "award__partnership__name")
         )
-        return super().get_context_data(plans=plans, **kwargs)
+        startable = GrantAward.objects.startable_by(self.request.user)
+        return super().get_context_data(plans=plans, startable_awards=startable, **kwargs)
 
 
 class PlanDetailView(DetailView):

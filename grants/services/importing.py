@@ -1,0 +1,648 @@
+"""Importing funded projects from a spreadsheet (XLSX or CSV) in the layout `grants/documents/spreadsheet.py`
+writes: read the file, check every row and column, preview what would change, then save all or nothing.
+
+Officers paste what their documents say, so cells are read as people write them: amounts as `£1,234`,
+`1234.50` or `(£8,000)` (brackets mark a sub-item, as in the Plymouth paper), priorities as `2, 3` or
+`2. Preventing and deterring crime` (`parse_priority_numbers`), dates as `30/11/2020` or `30 November 2020`.
+Every problem is reported against its spreadsheet row and column ("Row 7, Amount allocated: '£12,5OO' is not
+an amount"), and nothing is saved while any remains.
+
+Lines are matched to the plan's lines by number. "Add and change" keeps lines the file does not mention;
+"replace" removes them. A line in the file is written as the file gives it, sub-items included; a column the
+file does not have leaves that field as it was. Numbers are closed up to 1, 2, 3 … afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+
+from grants.documents.spreadsheet import (
+    COLUMNS,
+    HEADINGS,
+    LINE_ONLY,
+    ParsedMeasure,
+    cell_lines,
+    normalise_heading,
+    parse_match_funding,
+    parse_measure,
+)
+from grants.models import FundedProject, MatchFunding, OutcomeMeasure, SpendingPlan, SubItem
+from grants.money import ZERO, format_money, parse_money
+from grants.resources import parse_priority_numbers
+from grants.services.comparison import PlanDiff, plan_diff, plan_snapshot
+from grants.services.history import plan_lock, plan_record_change
+from partnerships.models import Organisation, ThematicGroup
+from priorities.models import LocalPriority
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+HEADING_OF = {column.key: column.heading for column in COLUMNS}
+ADD = "add"
+REPLACE = "replace"
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a spreadsheet we can read; the message says what to do instead."""
+
+
+# --- reading the file ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class RawSheet:
+    """The cells as text, with the row numbers the spreadsheet shows. JSON-ready, so it can wait in the session
+    between the preview and the confirmation."""
+
+    rows: list[list] = field(default_factory=list)  # [row number, [cell, …]]
+
+    def to_json(self) -> list:
+        return self.rows
+
+    @classmethod
+    def from_json(cls, rows) -> RawSheet:
+        return cls(rows=[[int(number), [str(c) for c in cells]] for number, cells in rows])
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(value).strip()
+
+
+def read_spreadsheet(filename: str, content: bytes) -> RawSheet:
+    """Reads an .xlsx (the sheet called "Funded projects" if there is one) or a .csv (UTF-8 or Windows
+    encoding, commas, semicolons or tabs). Raises UnreadableFile."""
+    name = (filename or "").lower()
+    if len(content) > MAX_BYTES:
+        raise UnreadableFile("The file must be smaller than 5 MB.")
+    if name.endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    elif name.endswith(".csv"):
+        rows = _read_csv(content)
+    elif name.endswith((".xls", ".ods", ".numbers")):
+        raise UnreadableFile("Save the spreadsheet as an Excel workbook (.xlsx) or as CSV (.csv), then upload it.")
+    else:
+        raise UnreadableFile("The file must be an Excel workbook (.xlsx) or CSV (.csv).")
+    rows = [[number, cells] for number, cells in rows if any(cell for cell in cells)]
+    if len(rows) > MAX_ROWS:
+        raise UnreadableFile(f"The file has more than {MAX_ROWS} rows: split it, or remove what is not plan lines.")
+    if not rows:
+        raise UnreadableFile("The file is empty.")
+    return RawSheet(rows=rows)
+
+
+def _read_xlsx(content: bytes) -> list:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise UnreadableFile("The file could not be read as an Excel workbook (.xlsx).") from error
+    sheet = workbook["Funded projects"] if "Funded projects" in workbook.sheetnames else workbook.worksheets[0]
+    rows = [
+        [number, [_cell_text(value) for value in values]]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        if number <= MAX_ROWS + 50
+    ]
+    workbook.close()
+    return rows
+
+
+def _read_csv(content: bytes) -> list:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise UnreadableFile("The CSV file's text could not be read: save it as CSV UTF-8.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [
+        [number, [cell.strip() for cell in cells]]
+        for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+    ]
+
+
+# --- checking the rows --------------------------------------------------------------------------------------
+
+
+@dataclass
+class CellProblem:
+    row: int | None
+    column: str  # a column heading, or "" for the file as a whole
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        return f"Row {self.row}, {self.column}: {self.message}" if self.column else f"Row {self.row}: {self.message}"
+
+
+@dataclass
+class ImportedSubItem:
+    row: int
+    label: str
+    title: str
+    amount: Decimal | None
+    description: str = ""
+    measures: list[ParsedMeasure] = field(default_factory=list)
+
+
+@dataclass
+class ImportedLine:
+    row: int
+    number: int | None
+    title: str
+    amount: Decimal | None
+    values: dict = field(default_factory=dict)  # the line's fields the file gives, by model field name
+    pcc_priorities: list | None = None
+    local_priorities: list | None = None
+    provider_name: str | None = None
+    measures: list[ParsedMeasure] | None = None
+    match_funding: list[tuple[str, Decimal, str]] | None = None
+    sub_items: list[ImportedSubItem] = field(default_factory=list)
+    last_row: int = 0
+
+
+@dataclass
+class ParsedSheet:
+    lines: list[ImportedLine] = field(default_factory=list)
+    problems: list[CellProblem] = field(default_factory=list)
+    warnings: list[CellProblem] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    new_providers: list[str] = field(default_factory=list)
+
+    @property
+    def sub_item_count(self) -> int:
+        return sum(len(line.sub_items) for line in self.lines)
+
+
+_LINE_NUMBER = re.compile(r"^(\d{1,4})(?:\.0+)?\.?$")
+_LETTER = re.compile(r"^([A-Za-z]{1,3})[.)]?$")
+_ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b", re.IGNORECASE)
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%d %B %y")
+
+
+def parse_date(text: str) -> date:
+    cleaned = _ORDINAL.sub(r"\1", text.strip())
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date: write it as 30/11/2020")
+
+
+def _unformula(text: str) -> str:
+    """Drops the apostrophe our CSV export puts before text a spreadsheet would take for a formula."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@" else text
+
+
+class _Reader:
+    def __init__(self, plan: SpendingPlan):
+        self.plan = plan
+        pcp = plan.police_and_crime_plan
+        self.pcp = pcp
+        self.priorities = {p.number: p for p in pcp.priorities.all()} if pcp else {}
+        self.priority_titles = {p.title.lower(): p.number for p in self.priorities.values()}
+        self.locals = {
+            p.title.lower(): p
+            for p in LocalPriority.objects.filter(
+                assessment__partnership=plan.partnership, assessment__financial_year=plan.financial_year
+            )
+        }
+        self.groups = {g.name.lower(): g for g in ThematicGroup.objects.filter(partnership=plan.partnership)}
+        self.organisations = {}
+        self.parsed = ParsedSheet()
+
+    def problem(self, row, key, message):
+        self.parsed.problems.append(CellProblem(row, HEADING_OF.get(key, key), message))
+
+    def warn(self, row, key, message):
+        self.parsed.warnings.append(CellProblem(row, HEADING_OF.get(key, key), message))
+
+    def header(self, sheet: RawSheet):
+        """The column keys by position, from the first row (of the first ten) that names Title and Amount."""
+        for index, (_number, cells) in enumerate(sheet.rows[:10]):
+            keys = [HEADINGS.get(normalise_heading(cell)) for cell in cells]
+            if "title" in keys and "amount" in keys:
+                seen = set()
+                for position, key in enumerate(keys):
+                    if key is None:
+                        continue
+                    if key in seen:
+                        self.problem(sheet.rows[index][0], "", f"The column “{cells[position]}” is there twice.")
+                    seen.add(key)
+                unknown = [cell for cell, key in zip(cells, keys, strict=False) if cell and key is None]
+                if unknown:
+                    self.warn(
+                        sheet.rows[index][0],
+                        "",
+                        f"These columns are not used: {', '.join(f'“{u}”' for u in unknown)}.",
+                    )
+                return index, keys
+        self.parsed.problems.append(
+            CellProblem(
+                None,
+                "",
+                "The spreadsheet needs a row of column headings with at least “Title” and “Amount allocated”. "
+                "Download the template to see them.",
+            )
+        )
+        return None, []
+
+    def read(self, sheet: RawSheet) -> ParsedSheet:
+        header_index, keys = self.header(sheet)
+        if header_index is None:
+            return self.parsed
+        self.parsed.columns = [key for key in keys if key]
+        current: ImportedLine | None = None
+        numbers: dict[int, int] = {}
+        for row, cells in sheet.rows[header_index + 1 :]:
+            values = {key: _unformula(cells[i]) if i < len(cells) else "" for i, key in enumerate(keys) if key}
+            if not any(values.values()):
+                continue
+            number_text = values.get("number", "").strip()
+            amount_text = values.get("amount", "").strip()
+            bracketed = amount_text.startswith("(") and amount_text.endswith(")")
+            letter = _LETTER.match(number_text)
+            line_number = _LINE_NUMBER.match(number_text)
+            if number_text and not letter and not line_number:
+                self.problem(row, "number", f"'{number_text}' is not a line number or a sub-item letter")
+                continue
+            if letter or (bracketed and not number_text):
+                if current is None:
+                    self.problem(row, "number", "a sub-item must come after the line it belongs to")
+                    continue
+                self.sub_item(row, values, letter.group(1).upper() if letter else "", current)
+                continue
+            if bracketed:
+                self.problem(
+                    row, "amount", f"brackets mark a sub-item, but Number gives line {number_text}: remove one of them"
+                )
+            current = self.line(row, values, int(line_number.group(1)) if line_number else None)
+            if current.number is not None:
+                if current.number in numbers:
+                    self.problem(row, "number", f"line {current.number} is also on row {numbers[current.number]}")
+                numbers.setdefault(current.number, row)
+            self.parsed.lines.append(current)
+        if not self.parsed.lines and not self.parsed.problems:
+            self.parsed.problems.append(CellProblem(None, "", "The spreadsheet has headings but no funded projects."))
+        for line in self.parsed.lines:
+            self.check_sub_items(line)
+        self.parsed.problems.sort(key=lambda problem: problem.row or 0)  # in the spreadsheet's order
+        return self.parsed
+
+    def money(self, row, key, text, *, required=False):
+        if not text.strip():
+            if required:
+                self.problem(row, key, "enter the amount")
+            return None
+        try:
+            amount = parse_money(text)
+        except ValueError as error:
+            self.problem(row, key, str(error))
+            return None
+        if amount < 0:
+            self.problem(row, key, f"'{text}' is less than £0.00")
+            return None
+        return amount
+
+    def text(self, row, key, value, limit):
+        if len(value) > limit:
+            self.problem(row, key, f"is {len(value)} characters long; it can be at most {limit}")
+            return value[:limit]
+        return value
+
+    def measures(self, row, text) -> list[ParsedMeasure]:
+        measures = []
+        for line in cell_lines(text):
+            try:
+                measure = parse_measure(line)
+            except ValueError as error:
+                self.problem(row, "measures", str(error))
+                continue
+            if measure.target_unit == OutcomeMeasure.Unit.PERCENT and not (0 <= measure.target_value <= 100):
+                self.problem(row, "measures", f"a percentage target is between 0 and 100, not {measure.target_value}%")
+            measures.append(measure)
+        return measures
+
+    def sub_item(self, row, values, label, line: ImportedLine):
+        for key in LINE_ONLY:
+            if values.get(key, "").strip():
+                self.warn(row, key, f"a sub-item takes this from its line ({line.title}), so it is not used")
+        title = values.get("title", "").strip()
+        if not title:
+            self.problem(row, "title", "enter the sub-item's title")
+        line.sub_items.append(
+            ImportedSubItem(
+                row=row,
+                label=label,
+                title=self.text(row, "title", title, 300),
+                amount=self.money(row, "amount", values.get("amount", ""), required=True),
+                description=values.get("outline", "").strip(),
+                measures=self.measures(row, values.get("measures", "")),
+            )
+        )
+        line.last_row = row
+
+    def line(self, row, values, number) -> ImportedLine:
+        title = values.get("title", "").strip()
+        if not title:
+            self.problem(row, "title", "enter the funded project's title")
+        line = ImportedLine(
+            row=row,
+            number=number,
+            title=self.text(row, "title", title, 300),
+            amount=self.money(row, "amount", values.get("amount", ""), required=True),
+            last_row=row,
+        )
+        for key in ("outline", "outcomes_summary"):
+            if key in values:
+                line.values[key] = values[key].strip()
+        if "contract_notes" in values:
+            line.values["contract_notes"] = self.text(row, "contract_notes", values["contract_notes"].strip(), 300)
+        if "contract_value" in values:
+            line.values["contract_value"] = self.money(row, "contract_value", values["contract_value"])
+        if "contract_end_date" in values:
+            text = values["contract_end_date"].strip()
+            line.values["contract_end_date"] = None
+            if text:
+                try:
+                    line.values["contract_end_date"] = parse_date(text)
+                except ValueError as error:
+                    self.problem(row, "contract_end_date", str(error))
+        if "thematic_group" in values:
+            name = values["thematic_group"].strip()
+            group = self.groups.get(name.lower()) if name else None
+            if name and group is None:
+                known = ", ".join(g.name for g in self.groups.values()) or "none recorded"
+                self.problem(
+                    row, "thematic_group", f"{self.plan.partnership} has no thematic group called '{name}' ({known})"
+                )
+            line.values["thematic_group"] = group
+        if "provider" in values:
+            line.provider_name = values["provider"].strip()
+            if len(line.provider_name) > 300:
+                self.problem(row, "provider", "the organisation's name can be at most 300 characters")
+            elif (
+                line.provider_name
+                and line.provider_name.lower() not in {n.lower() for n in self.parsed.new_providers}
+                and not Organisation.objects.filter(name__iexact=line.provider_name).exists()
+            ):
+                self.parsed.new_providers.append(line.provider_name)
+        if "pcc_priorities" in values:
+            line.pcc_priorities = self.pcc_priorities(row, values["pcc_priorities"])
+        if "local_priorities" in values:
+            line.local_priorities = self.local_priorities(row, values["local_priorities"])
+        if "measures" in values:
+            line.measures = self.measures(row, values["measures"])
+        if "match_funding" in values:
+            line.match_funding = []
+            for text in cell_lines(values["match_funding"]):
+                try:
+                    source, amount, note = parse_match_funding(text)
+                except ValueError as error:
+                    self.problem(row, "match_funding", str(error))
+                    continue
+                if len(source) > 200 or len(note) > 300:
+                    self.problem(row, "match_funding", f"'{text[:40]}…' is too long: at most 200 characters for who")
+                    continue
+                line.match_funding.append((source, amount, note))
+        return line
+
+    def pcc_priorities(self, row, text):
+        try:
+            numbers = parse_priority_numbers(text, self.priority_titles)
+        except ValueError as error:
+            self.problem(row, "pcc_priorities", str(error))
+            return []
+        if numbers and self.pcp is None:
+            self.problem(
+                row, "pcc_priorities", f"there is no Police and Crime Plan in force for {self.plan.financial_year}"
+            )
+            return []
+        missing = [str(n) for n in numbers if n not in self.priorities]
+        if missing:
+            self.problem(row, "pcc_priorities", f"the {self.pcp.title} has no priority {', '.join(missing)}")
+        return [self.priorities[n] for n in numbers if n in self.priorities]
+
+    def local_priorities(self, row, text):
+        found = []
+        for title in [t.strip() for part in cell_lines(text) for t in part.split(";") if t.strip()]:
+            priority = self.locals.get(title.lower().rstrip("."))
+            if priority is None:
+                self.problem(
+                    row,
+                    "local_priorities",
+                    f"'{title}' is not a local priority in {self.plan.partnership}'s strategic assessment for "
+                    f"{self.plan.financial_year}",
+                )
+            elif priority not in found:
+                found.append(priority)
+        return found
+
+    def check_sub_items(self, line: ImportedLine):
+        """Letters given or assigned in order (A, B, …), once each; together they make up their line exactly."""
+        used = {item.label for item in line.sub_items if item.label}
+        letters = (chr(code) for code in range(ord("A"), ord("Z") + 1))
+        seen = {}
+        for item in line.sub_items:
+            if not item.label:
+                item.label = next(letter for letter in letters if letter not in used)
+                used.add(item.label)
+            if item.label in seen:
+                self.problem(item.row, "number", f"sub-item {item.label} is also on row {seen[item.label]}")
+            seen.setdefault(item.label, item.row)
+        amounts = [item.amount for item in line.sub_items]
+        if line.sub_items and line.amount is not None and None not in amounts:
+            total = sum(amounts, ZERO)
+            if total != line.amount:
+                difference = total - line.amount
+                rows = (
+                    f"rows {line.sub_items[0].row}–{line.last_row}"
+                    if len(line.sub_items) > 1
+                    else f"row {line.last_row}"
+                )
+                self.problem(
+                    line.row,
+                    "amount",
+                    f"the sub-items on {rows} add up to {format_money(total)}, {format_money(abs(difference))} "
+                    f"{'more' if difference > 0 else 'less'} than this line's {format_money(line.amount)}",
+                )
+
+
+def parse_sheet(sheet: RawSheet, plan: SpendingPlan) -> ParsedSheet:
+    return _Reader(plan).read(sheet)
+
+
+# --- applying ------------------------------------------------------------------------------------------------
+
+
+def _apply(plan: SpendingPlan, parsed: ParsedSheet, mode: str) -> None:
+    """Writes the parsed lines into the plan (inside the caller's transaction). Adds to `parsed.problems` what
+    only the database can tell (the total against the award)."""
+    existing = {p.number: p for p in plan.projects.all()}
+    in_file = {line.number for line in parsed.lines if line.number is not None}
+    if mode == REPLACE:
+        plan.projects.exclude(number__in=in_file).delete()
+        existing = {n: p for n, p in existing.items() if n in in_file}
+    next_number = max([*existing, *in_file, 0]) + 1
+    organisations = {
+        o.name.lower(): o
+        for o in Organisation.objects.filter(
+            name__in=[line.provider_name for line in parsed.lines if line.provider_name]
+        )
+    }
+    # Placeholders first, so numbers never clash while lines are written (the constraint is checked at commit).
+    for line in parsed.lines:
+        project = existing.get(line.number) if line.number is not None else None
+        if project is None:
+            project = FundedProject(plan=plan, number=line.number or next_number)
+            if line.number is None:
+                next_number += 1
+        else:
+            if line.measures is not None:
+                OutcomeMeasure.objects.filter(project=project).delete()
+            if line.match_funding is not None:
+                MatchFunding.objects.filter(project=project).delete()
+            SubItem.objects.filter(project=project).delete()
+        project.title = line.title
+        project.amount_allocated = line.amount
+        for name, value in line.values.items():
+            setattr(project, name, value)
+        if line.provider_name is not None:
+            if not line.provider_name:
+                project.provider = None
+            else:
+                organisation = organisations.get(line.provider_name.lower())
+                if organisation is None:
+                    organisation = Organisation.objects.filter(name__iexact=line.provider_name).first() or (
+                        Organisation.objects.create(name=line.provider_name)
+                    )
+                    organisations[line.provider_name.lower()] = organisation
+                project.provider = organisation
+        try:
+            project.clean_fields(exclude=["plan", "line_id", "number"])
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                parsed.problems.append(CellProblem(line.row, HEADING_OF.get(name, name), " ".join(messages)))
+            continue
+        project.save()
+        if line.pcc_priorities is not None:
+            project.pcc_priorities.set(line.pcc_priorities)
+        if line.local_priorities is not None:
+            project.local_priorities.set(line.local_priorities)
+        for index, measure in enumerate(line.measures or [], start=1):
+            OutcomeMeasure.objects.create(project=project, position=index, **measure.__dict__)
+        for source, amount, note in line.match_funding or []:
+            MatchFunding.objects.create(project=project, source=source, amount=amount, note=note)
+        for item in line.sub_items:
+            sub_item = SubItem.objects.create(
+                project=project, label=item.label, title=item.title, description=item.description, amount=item.amount
+            )
+            for index, measure in enumerate(item.measures, start=1):
+                OutcomeMeasure.objects.create(project=project, sub_item=sub_item, position=index, **measure.__dict__)
+    for position, project in enumerate(plan.projects.order_by("number", "pk"), start=1):
+        if project.number != position:
+            FundedProject.objects.filter(pk=project.pk).update(number=position)
+    total = plan.projects.aggregate(total=Sum("amount_allocated"))["total"] or ZERO
+    if message := plan.allocation_error(total):
+        parsed.problems.append(CellProblem(None, "", message + " Reduce the amounts in the spreadsheet."))
+
+
+@dataclass
+class ImportPreview:
+    parsed: ParsedSheet
+    diff: PlanDiff | None = None
+    allocated: Decimal | None = None
+    award: Decimal | None = None
+    match_funding: Decimal | None = None
+
+    @property
+    def problems(self) -> list[CellProblem]:
+        return self.parsed.problems
+
+    @property
+    def can_import(self) -> bool:
+        return not self.parsed.problems
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.award - self.allocated
+
+    @property
+    def over_allocated(self) -> Decimal:
+        return max(ZERO, self.allocated - self.award)
+
+    def counts(self) -> dict:
+        kinds = [change.kind for change in self.diff.lines] if self.diff else []
+        return {kind: kinds.count(kind) for kind in ("added", "changed", "removed")}
+
+
+def plan_import_preview(*, plan: SpendingPlan, sheet: RawSheet, mode: str) -> ImportPreview:
+    """What importing `sheet` would do, worked out by importing it in a transaction that is then rolled back, so
+    the preview and the import can never disagree."""
+    parsed = parse_sheet(sheet, plan)
+    preview = ImportPreview(parsed=parsed, award=plan.award.amount)
+    if parsed.problems:
+        return preview
+    before = plan_snapshot(plan)
+    with transaction.atomic():
+        _apply(plan, parsed, mode)
+        after = plan_snapshot(plan)
+        preview.match_funding = (
+            MatchFunding.objects.filter(project__plan=plan).aggregate(total=Sum("amount"))["total"] or ZERO
+        )
+        transaction.set_rollback(True)
+    if parsed.problems:
+        return preview
+    preview.diff = plan_diff(before, after)
+    preview.allocated = Decimal(after["allocated"])
+    return preview
+
+
+class ImportRefused(ValidationError):
+    def __init__(self, parsed: ParsedSheet):
+        self.parsed = parsed
+        super().__init__([str(problem) for problem in parsed.problems], code="import")
+
+
+@transaction.atomic
+def plan_import_lines(
+    *, plan: SpendingPlan, sheet: RawSheet, mode: str, filename: str, by, expected_revision: int | None
+) -> ParsedSheet:
+    """Imports all the lines or none: any problem, found in the file or on writing it, undoes everything."""
+    plan = plan_lock(plan=plan, by=by, expected_revision=expected_revision)
+    parsed = parse_sheet(sheet, plan)
+    if not parsed.problems:
+        _apply(plan, parsed, mode)
+    if parsed.problems:
+        raise ImportRefused(parsed)
+    lines = len(parsed.lines)
+    verb = "Replaced the funded projects with" if mode == REPLACE else "Imported"
+    plan_record_change(
+        plan=plan, by=by, reason=f"{verb} {lines} funded project{'s' if lines != 1 else ''} from {filename}"
+    )
+    return parsed
