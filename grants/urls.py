@@ -48,7 +48,6 @@ urlpatterns = [
     path("plans/<int:pk>/edit/import/", importing.ImportUploadView.as_view(), name="plan-import"),
     path("plans/<int:pk>/edit/import/check/", importing.ImportPreviewView.as_view(), name="plan-import-preview"),
     path("plans/<int:pk>/edit/check/", editing.CheckPlanView.as_view(), name="plan-check"),
-
     # OPCC oversight: force-area staff only (grants.oversee_force_area)
     path("oversight/", oversight.oversight_home, name="oversight-home"),
     path(f"{area}/", oversight.DashboardView.as_view(), name="oversight-dashboard"),
