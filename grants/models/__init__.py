@@ -1,6 +1,7 @@
 """The money: funding streams, grant awards, spending plans and everything a plan holds."""
 
 from .deadlines import SubmissionDeadline
+from .decisions import Decision, DecisionNotice, InterestDeclaration, VariationThreshold
 from .funding import FundingStream, GrantAward
 from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
 
@@ -14,4 +15,8 @@ __all__ = [
     "MatchFunding",
     "RiskItem",
     "SubmissionDeadline",
+    "Decision",
+    "InterestDeclaration",
+    "DecisionNotice",
+    "VariationThreshold",
 ]

@@ -1,0 +1,86 @@
+"""Forms for the approval workflow's pages: a decision (with comments and conditions), a declaration of
+interest, starting a variation. They only collect words; the services decide."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+
+from grants.workflow import Transition
+
+COMMENTS_LABELS = {
+    "return": ("What needs to change", "The officers see this on the plan and in their e-mail."),
+    "decline": ("Why the plan is declined", "The partnership sees this on the plan and in their e-mail."),
+    "submit": ("Comments for the reviewers (optional)", ""),
+}
+
+
+class DecisionForm(forms.Form):
+    """One decision. `expected_status` carries the status the person saw, so that a decision taken by someone
+    else in the meantime is not silently overtaken."""
+
+    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    conditions = forms.CharField(
+        label="Conditions (optional)",
+        help_text="One per line, for example “Subject to quarterly performance returns”.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, transition: Transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        label, hint = COMMENTS_LABELS.get(transition.name, ("Comments (optional)", ""))
+        self.fields["comments"].label = label
+        self.fields["comments"].help_text = hint
+        self.fields["comments"].required = transition.comments_required
+        self.fields["comments"].error_messages["required"] = (
+            "Say what needs to change and why: the partnership will see your comments."
+            if transition.name == "return"
+            else "Say why the plan is declined: the partnership will see your comments."
+        )
+        fields = [Field.textarea("comments", label_size="s", rows=5)]
+        if transition.conditions:
+            fields.append(Field.textarea("conditions", label_size="s", rows=3))
+        else:
+            del self.fields["conditions"]
+        button = (
+            Button.warning("decide", transition.label)
+            if transition.name in ("return", "decline")
+            else Button.primary("decide", transition.label)
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*fields, "expected_status", button)
+
+
+class InterestForm(forms.Form):
+    """A reviewer's interest in one funded project, declared before they decide."""
+
+    project = forms.ModelChoiceField(
+        queryset=None,
+        label="Which funded project do you have an interest in?",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the funded project you have an interest in."},
+    )
+    interest = forms.CharField(
+        label="What is your interest?",
+        help_text="For example “I am a trustee of the provider” or “A close relative works for the service”.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe your interest in the funded project."},
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = plan.projects.order_by("number")
+        self.fields["project"].label_from_instance = lambda p: f"{p.number}. {p.title}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("project", legend_size="s"),
+            Field.textarea("interest", label_size="s", rows=4),
+            Button.primary("declare", "Declare this interest"),
+        )
