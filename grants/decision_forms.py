@@ -23,7 +23,8 @@ class DecisionForm(forms.Form):
     comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     conditions = forms.CharField(
         label="Conditions (optional)",
-        help_text="One per line, for example “Subject to quarterly performance returns”.",
+        help_text="Start each condition on a new line with “- ”, for example “- Subject to quarterly performance "
+        "returns”.",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )

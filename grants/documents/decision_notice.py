@@ -18,6 +18,7 @@ from grants.models import Decision, SpendingPlan
 from grants.money import format_money
 from grants.services.comparison import PlanDiff
 from grants.services.variations import money_moved
+from grants.templatetags.grants_format import money_change
 
 
 @dataclass
@@ -106,10 +107,7 @@ def decision_notice_pdf(plan: SpendingPlan, *, request=None) -> bytes:
 
 
 def _person(decision: Decision | None) -> str:
-    if decision is None:
-        return "Not recorded"
-    job = f", {decision.job_title}" if decision.job_title else ""
-    return f"{decision.user_name}{job} ({decision.role_display})"
+    return decision.person_display if decision is not None else "Not recorded"
 
 
 def decision_notice_docx(plan: SpendingPlan) -> bytes:
@@ -136,7 +134,7 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
         for line in c.changes.lines:
             detail = "; ".join(f"{ch.label}: {ch.old} → {ch.new}" for ch in line.changes) or line.kind.capitalize()
             rows.append(
-                [f"{line.number}. {line.title}", line.kind.capitalize(), detail, format_money(line.amount_change)]
+                [f"{line.number}. {line.title}", line.kind.capitalize(), detail, money_change(line.amount_change)]
             )
         document.table(
             ["Funded project", "Change", "Details", "Amount change"], rows, numeric=[3], widths=[7, 3, 11, 4]

@@ -82,6 +82,13 @@ class Decision(AppendOnly):
         return f"{Role.Kind(self.role_kind).label}, {self.role_scope}"
 
     @property
+    def person_display(self) -> str:
+        """`Sam Taylor, Board chair (Board member, Safer Plymouth)`; the job title only when it adds something."""
+        role = Role.Kind(self.role_kind).label
+        job = f", {self.job_title}" if self.job_title and self.job_title.lower() != role.lower() else ""
+        return f"{self.user_name}{job} ({self.role_display})"
+
+    @property
     def is_return(self) -> bool:
         return self.to_status == SpendingPlan.Status.RETURNED
 

@@ -35,6 +35,11 @@ class PlanContent(models.Model):
         SpendingPlan.refuse_changes_unless_editable(self.owning_plan_id)
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        # Checked before Django's own transaction for the delete opens, so a caller's transaction survives.
+        SpendingPlan.refuse_changes_unless_editable(self.owning_plan_id)
+        return super().delete(*args, **kwargs)
+
     @property
     def owning_plan_id(self):
         raise NotImplementedError

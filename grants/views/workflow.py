@@ -217,6 +217,13 @@ class PlanVaryView(View):
             f"Version {variation.version} started as a copy of version {self.plan.version}. Change it, then submit "
             f"it: version {self.plan.version} stays in force until version {variation.version} is approved.",
         )
+        if report.contracts_ending:
+            ending = "; ".join(
+                f"{line.number}. {line.title} ({line.contract_end_date:%d %B %Y})" for line in report.contracts_ending
+            )
+            messages.warning(
+                request, f"Check the contracts that end before the end of {variation.financial_year}: {ending}."
+            )
         return redirect(variation)
 
     def _why_not(self) -> str:
