@@ -85,3 +85,65 @@ class InterestForm(forms.Form):
             Field.textarea("interest", label_size="s", rows=4),
             Button.primary("declare", "Declare this interest"),
         )
+
+
+class VariationThresholdForm(forms.Form):
+    """The OPCC's threshold: money typed as people write it (`£25,000`), never a float."""
+
+    minor_below = forms.CharField(
+        label="Minor variation threshold",
+        help_text="A variation that moves less money than this between funded projects is minor. Leave empty for "
+        "no threshold: every variation then takes the full path.",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("minor_below", field_width=10, label_size="s"),
+            Field.text("note", label_size="s"),
+            Button.primary("save", "Save the threshold"),
+        )
+
+    def clean_minor_below(self):
+        from grants.money import parse_money
+
+        text = self.cleaned_data["minor_below"].strip()
+        if not text:
+            return None
+        try:
+            amount = parse_money(text)
+        except (ValueError, ArithmeticError):
+            raise forms.ValidationError("Enter an amount in pounds, for example £25,000.") from None
+        if amount < 0:
+            raise forms.ValidationError("Enter an amount of £0 or more.")
+        return amount
+
+
+class MinorVariationPathForm(forms.Form):
+    path = forms.ChoiceField(
+        label="Which of the partnership's stages do minor variations go through?",
+        help_text="OPCC scrutiny and the sign-off by the Police and Crime Commissioner and the Treasurer always "
+        "follow.",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the path minor variations take."},
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        from partnerships.models import Partnership
+
+        super().__init__(*args, **kwargs)
+        choices = Partnership.MinorVariationPath.choices
+        if not partnership.has_executive_group:
+            choices = [(value, label) for value, label in choices if value != Partnership.MinorVariationPath.EXECUTIVE]
+        self.fields["path"].choices = choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("path", legend_size="s"),
+            Button.primary("save", "Save the path"),
+        )

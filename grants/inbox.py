@@ -139,3 +139,45 @@ def recent_decisions(user, limit: int = 8) -> list[Decision]:
         .select_related("plan__award__partnership")
         .order_by("-decided_at", "-pk")[:limit]
     )
+
+
+@dataclass
+class Setting:
+    label: str
+    value: str
+    url: str
+
+
+def approval_settings(user) -> list[Setting]:
+    """The approval settings the user may change: the OPCC's threshold, a board's path for minor variations."""
+    from django.urls import reverse
+
+    from grants.models import VariationThreshold
+    from grants.money import format_money
+
+    if not user.is_authenticated:
+        return []
+    settings = []
+    roles = Role.objects.filter(user=user, kind__in=[Role.Kind.OPCC, Role.Kind.BOARD]).select_related(
+        "force_area", "partnership"
+    )
+    thresholds = {t.force_area_id: t for t in VariationThreshold.objects.all()}
+    for role in roles:
+        if role.kind == Role.Kind.OPCC:
+            threshold = thresholds.get(role.force_area_id)
+            settings.append(
+                Setting(
+                    f"Minor variation threshold, {role.force_area}",
+                    f"Below {format_money(threshold.minor_below)}" if threshold else "Not set",
+                    reverse("grants:variation-threshold", args=[role.force_area.slug]),
+                )
+            )
+        else:
+            settings.append(
+                Setting(
+                    f"Path for minor variations, {role.partnership}",
+                    role.partnership.get_minor_variation_path_display(),
+                    reverse("grants:minor-variation-path", args=[role.partnership.slug]),
+                )
+            )
+    return settings

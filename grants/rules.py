@@ -11,7 +11,15 @@ area; site administrators. Nobody else — not another partnership, not another 
 import rules
 
 from grants import workflow
-from partnerships.rules import is_force_area_staff, is_officer_of, is_partnership_member, is_site_admin
+from partnerships.models import Role
+from partnerships.rules import (
+    force_area_role,
+    is_force_area_staff,
+    is_officer_of,
+    is_partnership_member,
+    is_site_admin,
+    partnership_role,
+)
 
 
 @rules.predicate
@@ -94,3 +102,10 @@ rules.add_rule("grants.declare_interest", is_reviewer_of_plan & plan_is_in_revie
 # The cheap predicate about the plan first: rules stops at the first that fails.
 rules.add_rule("grants.vary_plan", plan_is_latest_approved_or_declined & is_officer_of_plans_partnership)
 rules.add_rule("grants.download_decision_notice", plan_has_decision_notice & can_view_plan)
+
+
+# --- the approval path's settings --------------------------------------------------------------------------
+# The OPCC sets its force area's minor variation threshold; a partnership's board chooses the shorter path.
+
+rules.add_rule("grants.set_variation_threshold", force_area_role(Role.Kind.OPCC))
+rules.add_rule("grants.set_minor_variation_path", partnership_role(Role.Kind.BOARD))

@@ -27,6 +27,7 @@ class HomeView(TemplateView):
             awaiting=inbox.awaiting_decision(user),
             in_progress=inbox.submitted_in_progress(user),
             recent=inbox.recent_decisions(user),
+            approval_settings=inbox.approval_settings(user),
             **kwargs,
         )
 

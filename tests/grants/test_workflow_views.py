@@ -274,3 +274,28 @@ def test_only_the_partnerships_officers_start_a_variation(client, demo_user, ply
 def test_a_draft_cannot_be_varied(client, demo_user, plymouth_plan):
     signed_in(client, demo_user, "officer.plymouth")
     assert client.get(reverse("grants:plan-vary", args=[plymouth_plan.pk])).status_code == 403
+
+
+def test_the_workflow_pages_have_no_inline_scripts_or_styles(client, demo_user, plymouth_plan):
+    import re
+
+    drive(plymouth_plan, demo_user, until="approve")
+    pages = {
+        "board.plymouth": [
+            plymouth_plan.get_absolute_url(),
+            decide_url(plymouth_plan, "approve"),
+            decide_url(plymouth_plan, "return"),
+            decide_url(plymouth_plan, "submit"),  # refused, with the reason
+            reverse("grants:plan-declare-interest", args=[plymouth_plan.pk]),
+            reverse("grants:minor-variation-path", args=["safer-plymouth"]),
+            reverse("home"),
+        ],
+        "opcc.devon": [reverse("grants:variation-threshold", args=["devon-and-cornwall"])],
+    }
+    for username, urls in pages.items():
+        client.force_login(demo_user(username))
+        for url in urls:
+            html = client.get(url).content.decode()
+            assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+            assert "<style" not in html and not re.search(r"\sstyle=", html), url
+            assert not re.search(r"\son[a-z]+=", html), url
