@@ -48,8 +48,7 @@ def _link(plan: SpendingPlan) -> str:
 
 
 def _message(decision: Decision) -> str:
-    lines = [f"{decision.action_display} by {decision.user_name} ({decision.role_display}) on "
-             f"{decision.decided_at:%d %B %Y}."]  # fmt: skip
+    lines = [f"Decision: {decision.action_display}, {decision.decided_at:%d %B %Y}, by {decision.person_display}."]
     if decision.comments:
         lines += ["", "Comments:", decision.comments]
     if decision.conditions:

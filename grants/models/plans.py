@@ -62,6 +62,7 @@ class SpendingPlan(models.Model):
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     # What a transition may change on a plan that is no longer editable; nothing else may be saved on it.
     WORKFLOW_FIELDS = frozenset({"status", "round", "needs_executive_group", "needs_board", "updated_at"})
+    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "allocated", "match_funding_total")
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(default=1)
@@ -112,6 +113,12 @@ class SpendingPlan(models.Model):
     def delete(self, *args, **kwargs):
         self.refuse_changes_unless_editable(self.pk)
         return super().delete(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        """Also forgets what was worked out from the old status (who it waits for, who has acted)."""
+        super().refresh_from_db(*args, **kwargs)
+        for name in self.WORKFLOW_CACHES:
+            self.__dict__.pop(name, None)
 
     @property
     def partnership(self):

@@ -150,7 +150,9 @@ def plan_decide(
 
     transaction.on_commit(lambda: notify_decision(decision.pk))
     plan.status, plan.round = locked.status, locked.round  # the caller's copy follows
-    plan.__dict__.pop("awaiting", None)
+    plan.needs_executive_group, plan.needs_board = locked.needs_executive_group, locked.needs_board
+    for name in SpendingPlan.WORKFLOW_CACHES:
+        plan.__dict__.pop(name, None)
     return decision
 
 

@@ -364,3 +364,15 @@ def test_the_table_and_the_inbox_filter_agree_on_who_the_plan_waits_for(world):
                     if SpendingPlan.objects.filter(workflow.awaiting_q(stage), pk=plan.pk).exists()
                 }
                 assert found == expected, (status, needs_executive, needs_board)
+
+
+def test_the_demo_can_be_reset_after_plans_were_approved_and_varied(plymouth_plan, demo_user, settings):
+    from grants.demo import demo_load
+    from grants.services.variations import plan_vary
+
+    drive(plymouth_plan, demo_user)
+    plan_vary(plan=plymouth_plan, by=demo_user("officer.plymouth"))
+    demo_load(password=settings.DEMO_PASSWORD, reset=True)
+    plan = SpendingPlan.objects.get(award__partnership__slug="safer-plymouth")
+    assert plan.status == Status.DRAFT and plan.version == 1 and not plan.decisions.exists()
+    assert plan.allocated == Decimal("377568.00")
