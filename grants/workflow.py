@@ -63,7 +63,7 @@ class Step:
 # ---------------------------------------------------------------------------------------------------------------
 # THE PATH, in order, after the officer submits.
 #
-#       who acts (in parallel)            done when the plan is            taken when
+#        who acts (in parallel)           done when the plan is            taken when
 PATH: tuple[Step, ...] = (
     Step((Stage.EXECUTIVE,),              Status.EXECUTIVE_AGREED,         "needs_executive_group"),
     Step((Stage.BOARD,),                  Status.BOARD_APPROVED,           "needs_board"),
@@ -109,9 +109,9 @@ REVIEW_STAGES = (EXECUTIVE, BOARD, OPCC, PCC, TREASURER)
 # THE TRANSITIONS. Who may fire one: a person holding the role of one of its `stages` (ACTS_AT) for the plan's
 # partnership or force area, while the plan waits for that stage, and who has not acted on this version at
 # another stage (nobody acts twice: the officer who submitted cannot approve for the board; the PCC and the
-# Treasurer are different people).
+# Treasurer are different people). `comments`: required; `conds`: conditions may be attached.
 #
-#          name                  stages                  from                      to              comments conditions
+#              name                  stages                  from                      to              comments conds
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit",             (OFFICER,),             (DRAFT, RETURNED),        SUBMITTED),
     Transition("agree",              (EXECUTIVE,),           (SUBMITTED,),             EXEC_AGREED,    False,   True),
