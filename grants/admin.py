@@ -1,5 +1,11 @@
 """Administration of awards and plans for site administrators. The same model rules hold here as everywhere:
-`full_clean()` runs on every form, and the inline formsets check totals across all their rows at once."""
+`full_clean()` runs on every form, and the inline formsets check totals across all their rows at once.
+
+The approval workflow cannot be bypassed here: a plan's status is not a form field (it is changed only by
+grants/services/workflow.py), a plan that is not editable — and everything in it — opens read-only (the same
+`plan_is_editable` predicate as the `grants.edit_plan` rule, and the models refuse the save anyway), and
+decision records, declarations and decision notices can be read but never added, changed or deleted.
+"""
 
 from decimal import Decimal
 
@@ -12,17 +18,58 @@ from grants.money import ZERO, format_money
 from priorities.models import LocalPriority, Priority
 
 from .models import (
+    Decision,
+    DecisionNotice,
     FundedProject,
     FundingStream,
     GrantAward,
+    InterestDeclaration,
     MatchFunding,
     OutcomeMeasure,
     RiskItem,
     SpendingPlan,
     SubItem,
     SubmissionDeadline,
+    VariationThreshold,
 )
 from .resources import FundedProjectResource
+from .rules import plan_is_editable
+
+
+class FrozenPlanMixin:
+    """View-only when the object belongs to a plan that is not editable (submitted, approved or declined).
+    `plan_of(obj)` finds the plan; for inlines `obj` is the parent being edited."""
+
+    def plan_of(self, obj):
+        raise NotImplementedError
+
+    def _frozen(self, obj) -> bool:
+        plan = self.plan_of(obj) if obj is not None else None
+        return plan is not None and not plan_is_editable(None, plan)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if isinstance(self, admin.options.InlineModelAdmin):
+            return not self._frozen(obj) and super().has_add_permission(request, obj)
+        return super().has_add_permission(request)
+
+
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """Decision records are the audit trail: readable here, written only by the workflow."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _live_forms(formset):
@@ -53,7 +100,7 @@ class SubItemInlineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class FundedProjectInline(admin.TabularInline):
+class FundedProjectInline(FrozenPlanMixin, admin.TabularInline):
     model = FundedProject
     formset = FundedProjectInlineFormSet
     fields = ["number", "title", "amount_allocated", "provider", "contract_end_date"]
@@ -61,20 +108,29 @@ class FundedProjectInline(admin.TabularInline):
     show_change_link = True
     autocomplete_fields = ["provider"]
 
+    def plan_of(self, obj):
+        return obj
 
-class RiskItemInline(admin.StackedInline):
+
+class RiskItemInline(FrozenPlanMixin, admin.StackedInline):
     model = RiskItem
     extra = 0
     fields = ["position", "theme", "initiative", "budget", "budget_note", "recommendation"]
 
+    def plan_of(self, obj):
+        return obj
 
-class SubItemInline(admin.StackedInline):
+
+class SubItemInline(FrozenPlanMixin, admin.StackedInline):
     model = SubItem
     formset = SubItemInlineFormSet
     extra = 0
 
+    def plan_of(self, obj):
+        return obj.plan
 
-class OutcomeMeasureInline(admin.StackedInline):
+
+class OutcomeMeasureInline(FrozenPlanMixin, admin.StackedInline):
     model = OutcomeMeasure
     extra = 0
     fields = [
@@ -85,10 +141,32 @@ class OutcomeMeasureInline(admin.StackedInline):
         "frequency",
     ]
 
+    def plan_of(self, obj):
+        return obj.plan
 
-class MatchFundingInline(admin.TabularInline):
+
+class MatchFundingInline(FrozenPlanMixin, admin.TabularInline):
     model = MatchFunding
     extra = 0
+
+    def plan_of(self, obj):
+        return obj.plan
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    fields = ["decided_at", "round", "stage", "action", "user_name", "role_kind", "comments", "conditions"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "decision"
+    verbose_name_plural = "approval trail"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class FundedProjectAdminForm(forms.ModelForm):
@@ -113,7 +191,7 @@ class FundedProjectAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plan = self.instance.plan if self.instance.plan_id else None
-        if plan is not None:
+        if plan is not None and "pcc_priorities" in self.fields:  # absent when the plan is frozen (read-only)
             pcp = plan.police_and_crime_plan
             self.fields["pcc_priorities"].queryset = pcp.priorities.all() if pcp else Priority.objects.none()
             self.fields["local_priorities"].queryset = LocalPriority.objects.filter(
@@ -149,12 +227,20 @@ class GrantAwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpendingPlan)
-class SpendingPlanAdmin(admin.ModelAdmin):
+class SpendingPlanAdmin(FrozenPlanMixin, admin.ModelAdmin):
     list_display = ["__str__", "financial_year_display", "version", "status", "allocated_display"]
     list_filter = ["status", "award__financial_year", "award__partnership__force_area", "award__partnership"]
     search_fields = ["title", "award__partnership__name"]
-    readonly_fields = ["created_at", "updated_at", "figures"]
-    inlines = [FundedProjectInline, RiskItemInline]
+    readonly_fields = ["status", "round", "needs_executive_group", "needs_board", "created_at", "updated_at", "figures"]
+    inlines = [FundedProjectInline, RiskItemInline, DecisionInline]
+
+    def plan_of(self, obj):
+        return obj
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.decisions.exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_figures()
@@ -178,7 +264,7 @@ class SpendingPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundedProject)
-class FundedProjectAdmin(ImportExportModelAdmin):
+class FundedProjectAdmin(FrozenPlanMixin, ImportExportModelAdmin):
     resource_classes = [FundedProjectResource]
     form = FundedProjectAdminForm
     list_display = ["__str__", "plan", "amount_allocated", "provider", "contract_end_date"]
@@ -188,30 +274,45 @@ class FundedProjectAdmin(ImportExportModelAdmin):
     filter_horizontal = ["pcc_priorities", "local_priorities"]
     inlines = [SubItemInline, OutcomeMeasureInline, MatchFundingInline]
 
+    def plan_of(self, obj):
+        return obj.plan
+
 
 @admin.register(SubItem)
-class SubItemAdmin(admin.ModelAdmin):
+class SubItemAdmin(FrozenPlanMixin, admin.ModelAdmin):
+    def plan_of(self, obj):
+        return obj.project.plan
+
     list_display = ["__str__", "project", "amount"]
     list_filter = ["project__plan__award__partnership"]
     search_fields = ["title", "description", "project__title"]
 
 
 @admin.register(OutcomeMeasure)
-class OutcomeMeasureAdmin(admin.ModelAdmin):
+class OutcomeMeasureAdmin(FrozenPlanMixin, admin.ModelAdmin):
+    def plan_of(self, obj):
+        return obj.project.plan
+
     list_display = ["description", "project", "target_display", "frequency"]
     list_filter = ["frequency", "target_unit", "project__plan__award__partnership"]
     search_fields = ["description", "project__title"]
 
 
 @admin.register(MatchFunding)
-class MatchFundingAdmin(admin.ModelAdmin):
+class MatchFundingAdmin(FrozenPlanMixin, admin.ModelAdmin):
+    def plan_of(self, obj):
+        return obj.project.plan
+
     list_display = ["source", "amount", "project"]
     list_filter = ["project__plan__award__partnership"]
     search_fields = ["source", "note", "project__title"]
 
 
 @admin.register(RiskItem)
-class RiskItemAdmin(admin.ModelAdmin):
+class RiskItemAdmin(FrozenPlanMixin, admin.ModelAdmin):
+    def plan_of(self, obj):
+        return obj.plan
+
     list_display = ["theme", "plan", "budget"]
     list_filter = ["plan__award__partnership"]
     search_fields = ["theme", "initiative", "recommendation"]
@@ -222,3 +323,28 @@ class SubmissionDeadlineAdmin(admin.ModelAdmin):
     list_display = ["force_area", "financial_year", "submit_by"]
     list_filter = ["force_area", "financial_year"]
     search_fields = ["force_area__name", "note"]
+
+
+@admin.register(VariationThreshold)
+class VariationThresholdAdmin(admin.ModelAdmin):
+    list_display = ["force_area", "minor_below"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyRecordAdmin):
+    list_display = ["plan", "version", "round", "stage", "action", "user_name", "decided_at"]
+    list_filter = ["stage", "action", "plan__award__financial_year", "plan__award__partnership"]
+    search_fields = ["user_name", "comments", "conditions", "plan__award__partnership__name"]
+
+
+@admin.register(InterestDeclaration)
+class InterestDeclarationAdmin(ReadOnlyRecordAdmin):
+    list_display = ["plan", "project_number", "project_title", "user_name", "role_kind", "declared_at"]
+    list_filter = ["plan__award__partnership"]
+    search_fields = ["user_name", "interest", "project_title"]
+
+
+@admin.register(DecisionNotice)
+class DecisionNoticeAdmin(ReadOnlyRecordAdmin):
+    list_display = ["reference", "plan", "issued_at"]
+    search_fields = ["reference", "plan__award__partnership__name"]

@@ -18,12 +18,15 @@ from partnerships.models import ForceArea, Organisation, Partnership, Role, Them
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
 
 from .models import (
+    Decision,
+    DecisionNotice,
     FundedProject,
     FundingStream,
     GrantAward,
     GrantRound,
     Indicator,
     IndicatorValue,
+    InterestDeclaration,
     MatchFunding,
     OutcomeMeasure,
     RiskItem,
@@ -164,7 +167,14 @@ def _load_partnership(area, stream, data: dict, report: DemoReport, *, reset: bo
         report.kept_plans.append(str(existing))
         return
     if existing is not None:
-        award.plans.all().delete()
+        # A reset rewrites the demo plans with their history: the decision records first (they protect the
+        # plans from deletion), then the plans, made editable again so that their lines may be deleted.
+        plans = award.plans.all()
+        DecisionNotice.objects.filter(plan__in=plans).delete()
+        InterestDeclaration.objects.filter(plan__in=plans).delete()
+        Decision.objects.filter(plan__in=plans).delete()
+        plans.update(status=SpendingPlan.Status.DRAFT)
+        plans.delete()
     plan = SpendingPlan.objects.create(
         award=award,
         version=1,

@@ -10,7 +10,16 @@ area; site administrators. Nobody else — not another partnership, not another 
 
 import rules
 
-from partnerships.rules import force_area_role, is_force_area_staff, is_officer_of, is_partnership_member, is_site_admin
+from grants import workflow
+from partnerships.models import Role
+from partnerships.rules import (
+    force_area_role,
+    is_force_area_staff,
+    is_officer_of,
+    is_partnership_member,
+    is_site_admin,
+    partnership_role,
+)
 
 
 @rules.predicate
@@ -84,3 +93,61 @@ rules.add_rule("grants.manage_force_area_funding", is_opcc_or_treasurer_of)
 """Set awards, run formula scenarios, record funding streams, grant rounds and allocations: the OPCC's
 commissioning officers and the Treasurer (who accounts for the money). The PCC reads and decides; the office
 records the decision."""
+
+
+# --- the approval workflow ---------------------------------------------------------------------------------
+# One rule per transition of grants/workflow.py, `grants.<name>_plan` (e.g. `grants.approve_plan`), decided by
+# `workflow.check()`: the person's role for the plan's partnership or force area, the stage the plan waits for,
+# and that they have not acted on this version at another stage. The services ask the same question again on
+# the locked row.
+
+
+def _transition_predicate(name: str):
+    @rules.predicate(name=f"may_{name}_plan")
+    def may(user, plan) -> bool:
+        return plan is not None and workflow.check(plan, user, name).allowed
+
+    return may
+
+
+for _transition in workflow.TRANSITIONS:
+    rules.add_rule(f"grants.{_transition.name}_plan", _transition_predicate(_transition.name))
+
+
+@rules.predicate
+def is_reviewer_of_plan(user, plan) -> bool:
+    """Executive group, board, OPCC, PCC or Treasurer for the plan's partnership or force area."""
+    return plan is not None and bool(workflow.stages_held(user, plan) - {workflow.Stage.SUBMISSION})
+
+
+@rules.predicate
+def plan_is_in_review(user, plan) -> bool:
+    return plan is not None and plan.status in workflow.IN_REVIEW
+
+
+@rules.predicate
+def plan_is_latest_approved_or_declined(user, plan) -> bool:
+    """Only the newest version can be varied, and only once it is approved (or declined: then revised)."""
+    return (
+        plan is not None
+        and plan.status in (plan.Status.APPROVED, plan.Status.DECLINED)
+        and not plan.award.plans.filter(version__gt=plan.version).exists()
+    )
+
+
+@rules.predicate
+def plan_has_decision_notice(user, plan) -> bool:
+    return plan is not None and plan.status == plan.Status.APPROVED and hasattr(plan, "decision_notice")
+
+
+rules.add_rule("grants.declare_interest", is_reviewer_of_plan & plan_is_in_review)
+# The cheap predicate about the plan first: rules stops at the first that fails.
+rules.add_rule("grants.vary_plan", plan_is_latest_approved_or_declined & is_officer_of_plans_partnership)
+rules.add_rule("grants.download_decision_notice", plan_has_decision_notice & can_view_plan)
+
+
+# --- the approval path's settings --------------------------------------------------------------------------
+# The OPCC sets its force area's minor variation threshold; a partnership's board chooses the shorter path.
+
+rules.add_rule("grants.set_variation_threshold", force_area_role(Role.Kind.OPCC))
+rules.add_rule("grants.set_minor_variation_path", partnership_role(Role.Kind.BOARD))

@@ -1,20 +1,48 @@
-"""Signal receivers of the grants app.
+"""Signal receivers of the grants app: the rules a model's `clean()` and `save()` cannot hold on their own,
+and the snapshot kept with each history record.
 
-The one rule a model's `clean()` cannot hold: priorities are many-to-many, set after the project is saved.
-This guard refuses, wherever the change comes from (forms, admin, imports, shell), a Police and Crime Plan
-priority from a plan that does not cover the award's force area and year, or a local priority from another
-partnership's or another year's strategic assessment.
+Priorities are many-to-many, set after the project is saved: the first guard refuses, wherever the change comes
+from (forms, admin, imports, shell), a Police and Crime Plan priority from a plan that does not cover the
+award's force area and year, or a local priority from another partnership's or another year's strategic
+assessment; and any change of priorities on a plan that is not editable (submitted, approved or declined).
+
+Deletes do not go through `save()`, and queryset deletes not even through `delete()`: a `pre_delete` guard
+refuses deleting any part of a plan that is not editable.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from priorities.models import LocalPriority, Priority
 
-from .models import FundedProject, SpendingPlan
+from .models import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
 from .services.comparison import plan_snapshot
+
+
+@receiver(m2m_changed, sender=FundedProject.pcc_priorities.through)
+@receiver(m2m_changed, sender=FundedProject.local_priorities.through)
+def refuse_priority_changes_on_frozen_plans(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if reverse:
+        plan_ids = set(FundedProject.objects.filter(pk__in=pk_set or ()).values_list("plan_id", flat=True))
+        if action == "pre_clear":
+            plan_ids = set(instance.funded_projects.values_list("plan_id", flat=True))
+    else:
+        plan_ids = {instance.plan_id}
+    for plan_id in plan_ids:
+        SpendingPlan.refuse_changes_unless_editable(plan_id)
+
+
+@receiver(pre_delete, sender=FundedProject)
+@receiver(pre_delete, sender=SubItem)
+@receiver(pre_delete, sender=OutcomeMeasure)
+@receiver(pre_delete, sender=MatchFunding)
+@receiver(pre_delete, sender=RiskItem)
+def refuse_deleting_parts_of_frozen_plans(sender, instance, **kwargs):
+    SpendingPlan.refuse_changes_unless_editable(instance.owning_plan_id)
 
 
 @receiver(m2m_changed, sender=FundedProject.pcc_priorities.through)

@@ -6,6 +6,7 @@ from .views import (
     downloads,
     editing,
     funding,
+    governance,
     history,
     importing,
     oversight,
@@ -14,6 +15,7 @@ from .views import (
     reports,
     rounds,
     starting,
+    workflow,
 )
 
 register_converter(FinancialYearConverter, "fy")
@@ -79,4 +81,22 @@ urlpatterns = [
     path("published/", public.PublishedIndexView.as_view(), name="published-index"),
     path("published/<slug:area>/", public.PublishedGrantsView.as_view(), name="published"),
     path("published/<slug:area>/360giving.<fmt:fmt>", public.published_threesixty, name="published-360"),
+    path("plans/<int:pk>/decide/<slug:action>/", workflow.PlanDecisionView.as_view(), name="plan-decide"),
+    path("plans/<int:pk>/declare-interest/", workflow.DeclareInterestView.as_view(), name="plan-declare-interest"),
+    path("plans/<int:pk>/vary/", workflow.PlanVaryView.as_view(), name="plan-vary"),
+    path(
+        "force-areas/<slug:slug>/variation-threshold/",
+        governance.VariationThresholdView.as_view(),
+        name="variation-threshold",
+    ),
+    path(
+        "partnerships/<slug:slug>/minor-variations/",
+        governance.MinorVariationPathView.as_view(),
+        name="minor-variation-path",
+    ),
+    path(
+        "plans/<int:pk>/decision-notice.<str:fmt>",
+        workflow.DecisionNoticeView.as_view(),
+        name="plan-decision-notice",
+    ),
 ]

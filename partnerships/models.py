@@ -131,6 +131,20 @@ class Partnership(models.Model):
         "the board.",
     )
 
+    class MinorVariationPath(models.TextChoices):
+        FULL = "full", "The full path: executive group (if any), then board"
+        BOARD = "board", "The board only"
+        EXECUTIVE = "executive", "The executive group only"
+        OPCC = "opcc", "Straight to the OPCC"
+
+    minor_variation_path = models.CharField(
+        max_length=10,
+        choices=MinorVariationPath.choices,
+        default=MinorVariationPath.FULL,
+        help_text="Which of the partnership's own stages a minor variation (below the threshold the OPCC sets) "
+        "goes through before the OPCC. OPCC scrutiny and the PCC's and Treasurer's sign-off always apply.",
+    )
+
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:

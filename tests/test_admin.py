@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from tests.workflow import SOUTHGLOS_PATH
+
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted(
@@ -19,10 +21,22 @@ MODELS = sorted(
 
 @pytest.fixture
 def admin_client_demo(client, demo_user):
+    from grants.models import SpendingPlan, VariationThreshold
+    from grants.services.workflow import plan_declare_interest
     from tests.factories import SubmissionDeadlineFactory
+    from tests.workflow import drive
 
-    # The seed documents give no deadline; one is added so that every model has a change page to open.
-    SubmissionDeadlineFactory(force_area=demo_user("opcc.devon").roles.get().force_area)
+    # The seed documents give no deadline, threshold or decisions; they are added so that every model has a
+    # change page to open.
+    devon = demo_user("opcc.devon").roles.get().force_area
+    SubmissionDeadlineFactory(force_area=devon)
+    VariationThreshold.objects.create(force_area=devon, minor_below="25000.00")
+    plan = SpendingPlan.objects.get(award__partnership__slug="safer-and-stronger-south-gloucestershire")
+    drive(plan, demo_user, SOUTHGLOS_PATH[:1])
+    plan_declare_interest(
+        plan=plan, by=demo_user("board.southglos"), project=plan.projects.first(), interest="Trustee of the provider"
+    )
+    drive(plan, demo_user, SOUTHGLOS_PATH[1:])
     client.force_login(demo_user("admin"))
     return client
 
@@ -31,8 +45,10 @@ def admin_client_demo(client, demo_user):
 def test_admin_list_add_and_change_pages_load(admin_client_demo, app, model):
     client = admin_client_demo
     assert client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
-    assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
     model_class = next(m for m in admin.site._registry if m._meta.model_name == model and m._meta.app_label == app)
+    # Decision records are written only by the workflow: their add page is refused.
+    expected = 403 if model in ("decision", "interestdeclaration", "decisionnotice") else 200
+    assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == expected
     obj = model_class.objects.first()
     assert obj is not None, "the demo data (and the fixture) have one of each"
     assert client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk])).status_code == 200

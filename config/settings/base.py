@@ -9,6 +9,7 @@ Variables (all optional for trying the app, see README):
   DEMO_PASSWORD    password given to the demo users by `manage.py load_demo`.
   THREESIXTYGIVING_PREFIX  the 360Giving publisher prefix for published grant identifiers (360G-…).
   EMAIL_URL        e.g. smtp://user:pass@host:587 (console by default).
+  SITE_URL         the address people open the app at, for links in e-mails (default http://127.0.0.1:8000).
   DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, TIME_ZONE are also read.
 """
 
@@ -44,6 +45,7 @@ THREESIXTYGIVING_PREFIX = env.str("THREESIXTYGIVING_PREFIX", default="360G-csgra
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Community safety grants <no-reply@localhost>")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -3,6 +3,7 @@
 from .allocations import AllocationLine, AllocationTable
 from .awards import FormulaScenario, Indicator, IndicatorValue, ScenarioLine, ScenarioWeight
 from .deadlines import SubmissionDeadline
+from .decisions import Decision, DecisionNotice, InterestDeclaration, VariationThreshold
 from .funding import FundingStream, GrantAward
 from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
 from .rounds import GrantApplication, GrantRound
@@ -26,4 +27,8 @@ __all__ = [
     "GrantApplication",
     "AllocationTable",
     "AllocationLine",
+    "Decision",
+    "InterestDeclaration",
+    "DecisionNotice",
+    "VariationThreshold",
 ]

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -34,13 +34,34 @@ class PriorityAllocation:
     lines: int
 
 
+class PlanContent(models.Model):
+    """Part of a plan's content: saved only while the plan is editable (see `SpendingPlan.is_editable`).
+    Deletes are guarded by a `pre_delete` signal (grants/signals.py), which also covers queryset deletes."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        SpendingPlan.refuse_changes_unless_editable(self.owning_plan_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # Checked before Django's own transaction for the delete opens, so a caller's transaction survives.
+        SpendingPlan.refuse_changes_unless_editable(self.owning_plan_id)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def owning_plan_id(self):
+        raise NotImplementedError
+
+
 class SpendingPlan(models.Model):
     """A CSP's plan for spending one award: version 1 is the original plan, later versions are variations."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         RETURNED = "returned", "Returned for changes"
-        SUBMITTED = "submitted", "With the executive group"
+        SUBMITTED = "submitted", "Submitted"
         EXECUTIVE_AGREED = "executive_agreed", "Agreed by the executive group"
         BOARD_APPROVED = "board_approved", "Approved by the board"
         OPCC_SCRUTINY = "opcc_scrutiny", "Under OPCC scrutiny"
@@ -49,11 +70,24 @@ class SpendingPlan(models.Model):
         DECLINED = "declined", "Declined"
 
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    # What a transition may change on a plan that is no longer editable; nothing else may be saved on it.
+    WORKFLOW_FIELDS = frozenset({"status", "round", "needs_executive_group", "needs_board", "updated_at"})
+    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "allocated", "match_funding_total")
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=300, default="OPCC grant spending plan")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Changed only by the approval workflow (grants/services/workflow.py): no form, not even the admin's, has it.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    round = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="How many times this version has been submitted."
+    )
+    needs_executive_group = models.BooleanField(
+        default=True, editable=False, help_text="Whether this submission goes to the executive group."
+    )
+    needs_board = models.BooleanField(
+        default=True, editable=False, help_text="Whether this submission goes to the board."
+    )
     purpose = models.TextField(blank=True, help_text="The briefing's purpose and context, shown above the table.")
     unallocated_note = models.TextField(
         blank=True, help_text="What the partnership proposes for money not yet allocated."
@@ -102,8 +136,24 @@ class SpendingPlan(models.Model):
         version = f" (version {self.version})" if self.version > 1 else ""
         return f"{self.partnership} {self.financial_year}: {self.title}{version}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.pk is not None and not (update_fields is not None and set(update_fields) <= self.WORKFLOW_FIELDS):
+            self.refuse_changes_unless_editable(self.pk)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("grants:plan-detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        self.refuse_changes_unless_editable(self.pk)
+        return super().delete(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs):
+        """Also forgets what was worked out from the old status (who it waits for, who has acted)."""
+        super().refresh_from_db(*args, **kwargs)
+        for name in self.WORKFLOW_CACHES:
+            self.__dict__.pop(name, None)
 
     @property
     def partnership(self):
@@ -115,7 +165,40 @@ class SpendingPlan(models.Model):
 
     @property
     def is_editable(self) -> bool:
+        """THE rule for editing: only a draft, or a plan returned for changes. Submitted versions are frozen
+        while they are reviewed, and approved (or declined) versions for good: a change is a new version."""
         return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def frozen_message(self) -> str:
+        if self.status == self.Status.APPROVED:
+            return (
+                f"Version {self.version} of this plan is approved and cannot be changed: start a variation to "
+                f"change it."
+            )
+        if self.status == self.Status.DECLINED:
+            return f"Version {self.version} of this plan was declined and cannot be changed: start a new version."
+        return (
+            f"This plan is with its reviewers ({self.get_status_display().lower()}) and cannot be changed unless "
+            f"it is returned for changes."
+        )
+
+    @classmethod
+    def refuse_changes_unless_editable(cls, plan_id) -> None:
+        """Raises ValidationError when the plan, as stored now, is not editable. Called by every save and
+        delete of a plan's content (lines, sub-items, measures, match funding, risks, priorities), so that
+        no edit reaches a frozen version from the views, the admin or the import.
+
+        Inside a transaction the plan's row is locked first: a transition, which takes the same lock, then
+        either happens before this edit (and the edit is refused) or waits until the edit is committed."""
+        if plan_id is None:
+            return
+        plans = cls.objects.filter(pk=plan_id).only("pk", "status", "version").order_by()
+        if connection.in_atomic_block and connection.features.has_select_for_update:
+            plans = plans.select_for_update(of=("self",))
+        stored = plans.first()
+        if stored is not None and not stored.is_editable:
+            raise ValidationError(stored.frozen_message, code="frozen")
 
     @cached_property
     def submission_deadline(self):
@@ -199,13 +282,51 @@ class SpendingPlan(models.Model):
         )
 
     def clean(self):
+        if self.pk and not self.is_editable:
+            raise ValidationError(self.frozen_message, code="frozen")
         if self.award_id and self.award.partnership_id is None:
             raise ValidationError({"award": "A spending plan is written by a partnership against its award."})
         if self.pk and self.award_id and (message := self.allocation_error(self.allocated)):
             raise ValidationError(message)
 
+    def submission_problems(self) -> list[str]:
+        """What stops the plan being submitted: the board and the OPCC expect a plan that adds up."""
+        problems = []
+        projects = list(self.projects.prefetch_related("sub_items"))
+        if not projects:
+            problems.append("Add at least one funded project before submitting the plan.")
+        if message := self.allocation_error(sum((p.amount_allocated for p in projects), ZERO)):
+            problems.append(message)
+        for project in projects:
+            if not project.sub_items_add_up:
+                problems.append(
+                    f"Project {project.number}, {project.title}: the sub-items add up to "
+                    f"{format_money(project.sub_items_total)}, not the {format_money(project.amount_allocated)} "
+                    f"allocated."
+                )
+        return problems
 
-class FundedProject(models.Model):
+    @cached_property
+    def previous_version(self) -> SpendingPlan | None:
+        if self.version <= 1:
+            return None
+        return SpendingPlan.objects.filter(award_id=self.award_id, version=self.version - 1).first()
+
+    @cached_property
+    def awaiting(self) -> tuple[str, ...]:
+        """The stage(s) the plan waits for (see grants/workflow.py)."""
+        from grants.workflow import awaiting_stages
+
+        return awaiting_stages(self)
+
+    @property
+    def waiting_for(self) -> str:
+        from grants.workflow import waiting_for
+
+        return waiting_for(self)
+
+
+class FundedProject(PlanContent):
     """A numbered line of a spending plan: a project, service or pilot and the money allocated to it."""
 
     plan = models.ForeignKey(SpendingPlan, on_delete=models.CASCADE, related_name="projects")
@@ -261,6 +382,10 @@ class FundedProject(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def owning_plan_id(self):
+        return self.plan_id
+
     @cached_property
     def sub_items_total(self) -> Decimal:
         return sum((item.amount for item in self.sub_items.all()), ZERO)
@@ -288,6 +413,8 @@ class FundedProject(models.Model):
         return [measure for measure in self.outcome_measures.all() if measure.sub_item_id is None]
 
     def clean(self):
+        if self.plan_id and not self.plan.is_editable:
+            raise ValidationError(self.plan.frozen_message, code="frozen")
         errors = {}
         if self.plan_id and self.amount_allocated is not None:
             others = self.plan.projects.exclude(pk=self.pk).aggregate(total=Sum("amount_allocated"))["total"] or ZERO
@@ -331,7 +458,7 @@ class FundedProject(models.Model):
         return errors
 
 
-class SubItem(models.Model):
+class SubItem(PlanContent):
     """A part of a funded project with its own amount (Plymouth line 4: A £8,000, B £5,000, …)."""
 
     project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="sub_items")
@@ -351,7 +478,13 @@ class SubItem(models.Model):
     def __str__(self) -> str:
         return f"{self.label}. {self.title}"
 
+    @property
+    def owning_plan_id(self):
+        return self.project.plan_id if self.project_id else None
+
     def clean(self):
+        if self.project_id and not self.project.plan.is_editable:
+            raise ValidationError(self.project.plan.frozen_message, code="frozen")
         if self.project_id and self.amount is not None:
             others = self.project.sub_items.exclude(pk=self.pk).aggregate(total=Sum("amount"))["total"] or ZERO
             total = others + self.amount
@@ -367,7 +500,7 @@ class SubItem(models.Model):
                 )
 
 
-class OutcomeMeasure(models.Model):
+class OutcomeMeasure(PlanContent):
     """How a project's outcomes are measured: qualitative, or with a numeric target ("re-referral rate below 20%")."""
 
     class Comparison(models.TextChoices):
@@ -423,6 +556,10 @@ class OutcomeMeasure(models.Model):
         return self.description
 
     @property
+    def owning_plan_id(self):
+        return self.project.plan_id if self.project_id else None
+
+    @property
     def is_numeric(self) -> bool:
         return self.target_value is not None
 
@@ -441,6 +578,8 @@ class OutcomeMeasure(models.Model):
         return f"{self.get_target_comparison_display()} {amount}"
 
     def clean(self):
+        if self.project_id and not self.project.plan.is_editable:
+            raise ValidationError(self.project.plan.frozen_message, code="frozen")
         errors = {}
         if self.target_value is not None:
             if not self.target_comparison:
@@ -457,7 +596,7 @@ class OutcomeMeasure(models.Model):
             raise ValidationError(errors)
 
 
-class MatchFunding(models.Model):
+class MatchFunding(PlanContent):
     """Other money a funded project attracts ("£44,450 (NHSE)" for children and young people)."""
 
     project = models.ForeignKey(FundedProject, on_delete=models.CASCADE, related_name="match_funding")
@@ -474,8 +613,16 @@ class MatchFunding(models.Model):
     def __str__(self) -> str:
         return f"{format_money(self.amount)} ({self.source})"
 
+    @property
+    def owning_plan_id(self):
+        return self.project.plan_id if self.project_id else None
 
-class RiskItem(models.Model):
+    def clean(self):
+        if self.project_id and not self.project.plan.is_editable:
+            raise ValidationError(self.project.plan.frozen_message, code="frozen")
+
+
+class RiskItem(PlanContent):
     """A risk or watch item: a previously funded initiative or a concern, with a budget and a recommendation."""
 
     plan = models.ForeignKey(SpendingPlan, on_delete=models.CASCADE, related_name="risks")
@@ -494,3 +641,11 @@ class RiskItem(models.Model):
 
     def __str__(self) -> str:
         return self.theme
+
+    @property
+    def owning_plan_id(self):
+        return self.plan_id
+
+    def clean(self):
+        if self.plan_id and not self.plan.is_editable:
+            raise ValidationError(self.plan.frozen_message, code="frozen")

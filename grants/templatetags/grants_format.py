@@ -18,3 +18,10 @@ def money(value):
 def outline(value):
     """Paragraphs and lists from an outline's plain text, escaped."""
     return render_outline(value)
+
+
+@register.filter
+def money_change(value):
+    """`{{ line.amount_change|money_change }}` → `+£23,000.00`, `-£13,993.00`, `£0.00`."""
+    text = format_money(value)
+    return f"+{text}" if value and value > 0 else text

@@ -1,29 +1,41 @@
 """Pages for spending plans. Thin: find what the user may see, hand it to a template."""
 
+import rules
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
+from grants import inbox, trail, workflow
 from grants.models import GrantAward, SpendingPlan
 
 
 class HomeView(TemplateView):
-    """The signed-in user's starting page: the spending plans they may see, newest year first."""
+    """The signed-in user's starting page: what waits for their decision, what they submitted that is still
+    being reviewed, the latest decisions, then the spending plans they may see, newest year first."""
 
     template_name = "grants/home.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         plans = (
-            SpendingPlan.objects.visible_to(self.request.user)
+            SpendingPlan.objects.visible_to(user)
             .latest_versions()
             .with_figures()
             .order_by("-award__financial_year", "award__partnership__name")
         )
-        startable = GrantAward.objects.startable_by(self.request.user)
-        return super().get_context_data(plans=plans, startable_awards=startable, **kwargs)
+        return super().get_context_data(
+            plans=plans,
+            startable_awards=GrantAward.objects.startable_by(user),
+            awaiting=inbox.awaiting_decision(user),
+            in_progress=inbox.submitted_in_progress(user),
+            recent=inbox.recent_decisions(user),
+            approval_settings=inbox.approval_settings(user),
+            **kwargs,
+        )
 
 
 class PlanDetailView(DetailView):
-    """A spending plan laid out like the board paper: summary, the five-column table, risks."""
+    """A spending plan laid out like the board paper: summary, the five-column table, risks, and its approval:
+    what the user can decide, the trail of decisions, the versions and what a variation changes."""
 
     template_name = "grants/plan_detail.html"
     context_object_name = "plan"
@@ -36,8 +48,25 @@ class PlanDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         plan = self.object
+        user = self.request.user
+        projects = list(plan.projects.for_plan_page())
+        declarations = list(plan.declarations.all())
+        approvals = trail.line_approvals(plan, projects, declarations)
+        for project in projects:
+            project.approval = approvals[project.line_id]
+        versions = trail.versions_of(plan)
         return super().get_context_data(
-            projects=plan.projects.for_plan_page(),
+            projects=projects,
             risks=plan.risks.all(),
+            actions=[transition for transition, verdict in workflow.available(plan, user) if verdict],
+            blocked=workflow.blocked_reason(plan, user),
+            may_declare=rules.test_rule("grants.declare_interest", user, plan),
+            may_vary=rules.test_rule("grants.vary_plan", user, plan),
+            notice=plan.decision_notice if rules.test_rule("grants.download_decision_notice", user, plan) else None,
+            trail=trail.approval_trail(plan),
+            declarations=declarations,
+            returned=trail.last_return(plan),
+            versions=versions if len(versions) > 1 else [],
+            changes=trail.variation_changes(plan),
             **kwargs,
         )

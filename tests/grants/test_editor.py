@@ -476,7 +476,9 @@ def test_a_project_page_costs_the_same_to_open_and_save_in_a_60_line_plan(
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
     data = project_data(big_plan, title="Changed", amount_allocated="£150", sub_items=[sub_item("A", "Part", "150")])
-    with django_assert_max_num_queries(60):
+    # Bounded by the size of one project, never by the plan's: the freeze guard checks the plan as each of the
+    # project's old rows is deleted (issue 4), which costs a query a row.
+    with django_assert_max_num_queries(80):
         assert client.post(url, data).status_code == 302
 
 

@@ -1,0 +1,183 @@
+"""Each person's home page answers "what do I need to do today?": the plans waiting for their decision (with
+the OPCC's submission deadline as the due date, overdue first), the plans they submitted that are still being
+reviewed, and the latest decisions on plans they can see.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from grants import workflow
+from grants.models import Decision, SpendingPlan, SubmissionDeadline
+from partnerships.models import Role
+
+Status = SpendingPlan.Status
+
+
+@dataclass
+class InboxItem:
+    plan: SpendingPlan
+    stage: str
+    actions: list[workflow.Transition]
+    waiting_since: datetime.datetime
+    due: datetime.date | None = None
+    returned: Decision | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < timezone.localdate()
+
+    @property
+    def days_overdue(self) -> int:
+        return (timezone.localdate() - self.due).days if self.overdue else 0
+
+    @property
+    def stage_label(self) -> str:
+        return workflow.Stage(self.stage).label
+
+
+def _candidates(user):
+    """Latest versions of plans waiting for a stage at which the user holds the role, in SQL."""
+    condition = Q(pk__in=[])
+    for role in Role.objects.filter(user=user):
+        scope = (
+            Q(award__partnership_id=role.partnership_id)
+            if role.partnership_id
+            else Q(award__partnership__force_area_id=role.force_area_id)
+        )
+        for stage, kind in workflow.ACTS_AT.items():
+            if kind == role.kind:
+                condition |= scope & workflow.awaiting_q(stage)
+    return (
+        SpendingPlan.objects.filter(condition)
+        .latest_versions()
+        .with_figures()
+        .select_related("award__partnership__force_area")
+    )
+
+
+def _deadlines(plans) -> dict[tuple[int, str], SubmissionDeadline]:
+    areas = {p.award.partnership.force_area_id for p in plans}
+    years = {p.financial_year for p in plans}
+    return {
+        (d.force_area_id, d.financial_year): d
+        for d in SubmissionDeadline.objects.filter(force_area_id__in=areas, financial_year__in=years)
+    }
+
+
+def due_date(plan: SpendingPlan, stage: str, deadlines) -> datetime.date | None:
+    """The OPCC's deadline applies to the partnership's part of the path (the plan must reach the OPCC by
+    then), and to a year's first version: variations come later by nature."""
+    if stage not in workflow.PARTNERSHIP_STAGES or plan.version > 1:
+        return None
+    deadline = deadlines.get((plan.award.partnership.force_area_id, plan.financial_year))
+    return deadline.submit_by if deadline else None
+
+
+def awaiting_decision(user) -> list[InboxItem]:
+    """Plans the user can act on now, overdue first, then by due date, then the longest waiting."""
+    if not user.is_authenticated:
+        return []
+    plans = list(_candidates(user))
+    deadlines = _deadlines(plans)
+    last_decisions = {}
+    for decision in Decision.objects.filter(plan__in=plans).select_related("user").order_by("decided_at"):
+        last_decisions[decision.plan_id] = decision
+    items = []
+    for plan in plans:
+        actions = [t for t, verdict in workflow.available(plan, user) if verdict]
+        if not actions:
+            continue
+        stage = workflow.check(plan, user, actions[0].name).stage
+        last = last_decisions.get(plan.pk)
+        items.append(
+            InboxItem(
+                plan=plan,
+                stage=stage,
+                actions=actions,
+                waiting_since=last.decided_at if last else plan.updated_at,
+                due=due_date(plan, stage, deadlines),
+                returned=last if last and last.to_status == Status.RETURNED else None,
+            )
+        )
+    far = datetime.date.max
+    items.sort(key=lambda i: (not i.overdue, i.due or far, i.waiting_since))
+    return items
+
+
+def submitted_in_progress(user) -> list[SpendingPlan]:
+    """Plans whose current submission the user made, still being reviewed."""
+    if not user.is_authenticated:
+        return []
+    plans = list(
+        SpendingPlan.objects.filter(
+            status__in=workflow.IN_REVIEW,
+            decisions__user=user,
+            decisions__action="submit",
+        )
+        .distinct()
+        .with_figures()
+        .order_by("award__partnership__name")
+    )
+    submitted_at = {}
+    for decision in Decision.objects.filter(plan__in=plans, action="submit", user=user).order_by("decided_at"):
+        if decision.round == next(p.round for p in plans if p.pk == decision.plan_id):
+            submitted_at[decision.plan_id] = decision.decided_at
+    return [setattr(p, "submitted_at", submitted_at[p.pk]) or p for p in plans if p.pk in submitted_at]
+
+
+def recent_decisions(user, limit: int = 8) -> list[Decision]:
+    """The latest decisions on plans the user can see."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Decision.objects.filter(plan__in=SpendingPlan.objects.visible_to(user))
+        .select_related("plan__award__partnership")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+@dataclass
+class Setting:
+    label: str
+    value: str
+    url: str
+
+
+def approval_settings(user) -> list[Setting]:
+    """The approval settings the user may change: the OPCC's threshold, a board's path for minor variations."""
+    from django.urls import reverse
+
+    from grants.models import VariationThreshold
+    from grants.money import format_money
+
+    if not user.is_authenticated:
+        return []
+    settings = []
+    roles = Role.objects.filter(user=user, kind__in=[Role.Kind.OPCC, Role.Kind.BOARD]).select_related(
+        "force_area", "partnership"
+    )
+    thresholds = {t.force_area_id: t for t in VariationThreshold.objects.all()}
+    for role in roles:
+        if role.kind == Role.Kind.OPCC:
+            threshold = thresholds.get(role.force_area_id)
+            settings.append(
+                Setting(
+                    f"Minor variation threshold, {role.force_area}",
+                    f"Below {format_money(threshold.minor_below)}" if threshold else "Not set",
+                    reverse("grants:variation-threshold", args=[role.force_area.slug]),
+                )
+            )
+        else:
+            settings.append(
+                Setting(
+                    f"Path for minor variations, {role.partnership}",
+                    role.partnership.get_minor_variation_path_display(),
+                    reverse("grants:minor-variation-path", args=[role.partnership.slug]),
+                )
+            )
+    return settings

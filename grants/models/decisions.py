@@ -1,0 +1,181 @@
+"""Every decision on a spending plan is a record: who decided, in which role, when, what, with which comments
+and conditions, and what the plan said at that moment. Declarations of interest are part of that record, and
+the PCC's decision notice is issued from it when the PCC and the Treasurer have both signed off.
+
+Records are written only by the workflow service (grants/services/workflow.py) and never changed afterwards.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from grants.money import MoneyField, non_negative
+from grants.workflow import TRANSITIONS, Stage
+from partnerships.models import ForceArea, Role
+
+from .plans import FundedProject, SpendingPlan
+
+
+class AppendOnly(models.Model):
+    """A record that is written once and never changed: the audit trail of a public decision."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not getattr(self, "_allow_update", False):
+            raise ValidationError(f"A {self._meta.verbose_name} cannot be changed once it is made.")
+        super().save(*args, **kwargs)
+
+
+class Decision(AppendOnly):
+    """One decision on one version of a plan at one stage of the approval path."""
+
+    plan = models.ForeignKey(SpendingPlan, on_delete=models.PROTECT, related_name="decisions")
+    version = models.PositiveSmallIntegerField(help_text="The plan version decided on.")
+    round = models.PositiveSmallIntegerField(help_text="Which submission of this version it belongs to.")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    action = models.CharField(max_length=20, choices=[(t.name, t.done) for t in TRANSITIONS])
+    from_status = models.CharField(max_length=20, choices=SpendingPlan.Status.choices)
+    to_status = models.CharField(max_length=20, choices=SpendingPlan.Status.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_decisions")
+    user_name = models.CharField(max_length=300, help_text="The person's name when they decided.")
+    job_title = models.CharField(max_length=200, blank=True)
+    role_kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
+    role_scope = models.CharField(max_length=200, help_text="The partnership or force area the role is held for.")
+    decided_at = models.DateTimeField(default=timezone.now)
+    comments = models.TextField(blank=True)
+    conditions = models.TextField(
+        blank=True, help_text="Conditions attached to the decision, one per line or as a list."
+    )
+    note = models.CharField(
+        max_length=500, blank=True, help_text="What the system decided with it, such as a minor variation's route."
+    )
+    snapshot = models.JSONField(help_text="The plan's content when the decision was taken (plan_snapshot).")
+
+    class Meta:
+        ordering = ["plan", "decided_at", "pk"]
+        indexes = [models.Index(fields=["plan", "round", "stage"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.action_display} by {self.user_name}, {self.decided_at:%d %B %Y}"
+
+    @property
+    def transition(self):
+        from grants.workflow import BY_NAME
+
+        return BY_NAME[self.action]
+
+    @property
+    def action_display(self) -> str:
+        return self.transition.done
+
+    @property
+    def stage_display(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def role_display(self) -> str:
+        return f"{Role.Kind(self.role_kind).label}, {self.role_scope}"
+
+    @property
+    def person_display(self) -> str:
+        """`Sam Taylor, Board chair (Board member, Safer Plymouth)`; the job title only when it adds something."""
+        role = Role.Kind(self.role_kind).label
+        job = f", {self.job_title}" if self.job_title and self.job_title.lower() != role.lower() else ""
+        return f"{self.user_name}{job} ({self.role_display})"
+
+    @property
+    def is_return(self) -> bool:
+        return self.to_status == SpendingPlan.Status.RETURNED
+
+
+class InterestDeclaration(AppendOnly):
+    """A reviewer's interest in a funded project ("I sit on the provider's board"), declared before they act.
+
+    It joins the decision the person then takes, and it is printed on the PCC's decision notice."""
+
+    plan = models.ForeignKey(SpendingPlan, on_delete=models.PROTECT, related_name="declarations")
+    project = models.ForeignKey(
+        FundedProject, on_delete=models.SET_NULL, null=True, blank=True, related_name="declarations"
+    )
+    line_id = models.UUIDField(help_text="The line across versions, as FundedProject.line_id.")
+    project_number = models.PositiveSmallIntegerField()
+    project_title = models.CharField(max_length=300)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
+    user_name = models.CharField(max_length=300)
+    role_kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
+    role_scope = models.CharField(max_length=200)
+    interest = models.TextField(help_text="The nature of the interest.")
+    declared_at = models.DateTimeField(default=timezone.now)
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+        help_text="The decision the person took after declaring it.",
+    )
+
+    class Meta:
+        ordering = ["plan", "declared_at", "pk"]
+        verbose_name = "declaration of interest"
+        verbose_name_plural = "declarations of interest"
+
+    def __str__(self) -> str:
+        return f"{self.user_name}: interest in project {self.project_number}, {self.project_title}"
+
+    @property
+    def role_display(self) -> str:
+        return f"{Role.Kind(self.role_kind).label}, {self.role_scope}"
+
+
+class DecisionNotice(models.Model):
+    """The PCC's published decision approving a spending plan (or a variation), with its reference number.
+
+    Issued in the same transaction as the second of the PCC's and the Treasurer's sign-offs."""
+
+    plan = models.OneToOneField(SpendingPlan, on_delete=models.PROTECT, related_name="decision_notice")
+    force_area = models.ForeignKey(ForceArea, on_delete=models.PROTECT, related_name="decision_notices")
+    financial_year = models.CharField(max_length=7)
+    sequence = models.PositiveIntegerField()
+    reference = models.CharField(max_length=40, unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    pcc_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    treasurer_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force_area", "financial_year", "sequence"], name="notice_unique_number_per_area_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.reference}"
+
+
+class VariationThreshold(models.Model):
+    """Set by the OPCC for its force area: a variation that moves less money than this is minor, and goes by
+    the partnership's shorter path (`Partnership.minor_variation_path`). The OPCC's scrutiny and the PCC's and
+    Treasurer's sign-off are never skipped (conditions of grant: any change of use needs OPCC approval)."""
+
+    force_area = models.OneToOneField(ForceArea, on_delete=models.CASCADE, related_name="variation_threshold")
+    minor_below = MoneyField(
+        "Minor variation threshold",
+        help_text="A variation is minor when the money it moves between lines (added, removed or changed "
+        "amounts, counted once each) is less than this.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = non_negative("minor_below", model="variation_threshold")
+
+    def __str__(self) -> str:
+        from grants.money import format_money
+
+        return f"{self.force_area}: minor variations below {format_money(self.minor_below)}"
