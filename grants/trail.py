@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from grants.models import Decision, InterestDeclaration, SpendingPlan
 from grants.services.comparison import PlanDiff, plan_diff, plan_snapshot
@@ -25,6 +26,59 @@ def approval_trail(plan: SpendingPlan) -> list[Decision]:
             Prefetch("declarations", queryset=InterestDeclaration.objects.order_by("declared_at"))
         )
     )
+
+
+@dataclass
+class ApprovalStep:
+    """One step of the approval path (DOMAIN.md; Plymouth's section 8) and what was decided at it."""
+
+    stage: str
+    decision: str = "Not yet approved"
+    decided_by: str = ""
+    decided_on: str = ""
+    conditions: str = ""
+
+
+def approval_steps(plan: SpendingPlan) -> list[ApprovalStep]:
+    """The steps of this version's current submission, each filled from its latest decision record (the board
+    paper's approvals section). Before the plan is submitted, the steps it would go through."""
+    from grants import workflow
+    from grants.services.workflow import route_for
+
+    if plan.round:
+        needs_executive, needs_board = plan.needs_executive_group, plan.needs_board
+    else:
+        route = route_for(plan)
+        needs_executive, needs_board = route.needs_executive_group, route.needs_board
+    stages = [
+        (workflow.Stage.EXECUTIVE, "Executive group", needs_executive),
+        (workflow.Stage.BOARD, f"{plan.partnership} board", needs_board),
+        (workflow.Stage.OPCC, "OPCC scrutiny", True),
+        (workflow.Stage.PCC, "Police and Crime Commissioner", True),
+        (workflow.Stage.TREASURER, "Treasurer", True),
+    ]
+    latest: dict[str, Decision] = {}
+    if plan.round:
+        for decision in plan.decisions.filter(round=plan.round).exclude(action="submit").order_by("decided_at"):
+            latest[decision.stage] = decision
+    steps = []
+    for stage, label, taken in stages:
+        if not taken:
+            continue
+        decision = latest.get(stage)
+        if decision is None:
+            steps.append(ApprovalStep(label))
+            continue
+        steps.append(
+            ApprovalStep(
+                label,
+                decision=decision.action_display,
+                decided_by=decision.person_display,
+                decided_on=timezone.localtime(decision.decided_at).strftime("%-d %B %Y"),
+                conditions=decision.conditions,
+            )
+        )
+    return steps
 
 
 def final_approval(plan: SpendingPlan) -> Decision | None:

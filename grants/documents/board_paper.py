@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from grants.models import FundedProject, RiskItem, SpendingPlan
 from grants.money import format_money
+from grants.trail import ApprovalStep, approval_steps
 
 from .pdf import render_pdf
 from .word import WordDocument
@@ -25,30 +26,6 @@ COLUMNS = [
     "Police and Crime Plan priority",
     "Approved",
 ]
-
-
-@dataclass
-class ApprovalStep:
-    """One step of the approval path (DOMAIN.md, Plymouth's section 8) and what has been decided at it."""
-
-    stage: str
-    decision: str = "Not yet approved"
-    decided_by: str = ""
-    decided_on: str = ""
-
-
-def approval_steps(plan: SpendingPlan) -> list[ApprovalStep]:
-    """The steps the plan goes through, each "Not yet approved" with a line to sign on.
-
-    The approval workflow fills these from its decision records; until then the paper shows the path."""
-    steps = [ApprovalStep("Executive group")] if plan.partnership.has_executive_group else []
-    steps += [
-        ApprovalStep(f"{plan.partnership} board"),
-        ApprovalStep("OPCC scrutiny"),
-        ApprovalStep("Police and Crime Commissioner"),
-        ApprovalStep("Treasurer"),
-    ]
-    return steps
 
 
 @dataclass
@@ -201,7 +178,16 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
     document.heading("Approvals", level=1)
     document.table(
         ["Stage", "Decision", "Name", "Date", "Signature"],
-        [[step.stage, step.decision, step.decided_by, step.decided_on, ""] for step in paper.approvals],
+        [
+            [
+                step.stage,
+                step.decision + (f": {step.conditions}" if step.conditions else ""),
+                step.decided_by,
+                step.decided_on,
+                "",
+            ]
+            for step in paper.approvals
+        ],
         widths=[5.8, 5.3, 5.8, 3.4, 5.4],
         size=10,
     )

@@ -373,6 +373,14 @@ def test_check_the_plan_lists_what_needs_attention(client, officer, plymouth_pla
     assert "the contract ends on 30 November 2020, before the end of 2020/21" in content
 
 
+def test_check_the_plan_ends_with_submitting_it_for_the_officer_only(client, officer, plymouth_plan, demo_user):
+    submit = reverse("grants:plan-decide", args=[plymouth_plan.pk, "submit"])
+    content = client.get(edit_url(plymouth_plan, "plan-check")).content.decode()
+    assert f'href="{submit}"' in content and "Submit the spending plan" in content
+    response = client.get(submit)
+    assert response.status_code == 200 and "Submit the spending plan" in response.content.decode()
+
+
 # --- two officers at once, and the history -----------------------------------------------------------------
 
 

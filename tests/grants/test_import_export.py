@@ -405,3 +405,26 @@ def test_the_import_template_explains_each_column_and_lists_this_years_prioritie
     assert (None, "Domestic Abuse, including Domestic Homicide") in guide
     csv_template = download(client, plymouth_plan, "import-template", "csv").content.decode("utf-8-sig")
     assert csv_template.strip() == ",".join(HEADINGS)
+
+
+def test_the_board_papers_approvals_section_is_filled_from_the_decision_records(
+    client, demo_user, plymouth_plan, tmp_path
+):
+    from grants.services.workflow import plan_decide
+    from tests.workflow import drive
+
+    drive(plymouth_plan, demo_user, until="approve")
+    plan_decide(
+        plan=plymouth_plan,
+        by=demo_user("board.plymouth"),
+        action="approve",
+        conditions="Quarterly returns to the board",
+    )
+    client.force_login(demo_user("board.plymouth"))
+    text = docx_text(download(client, plymouth_plan, "board-paper", "docx").content)
+    assert "Agreed by the executive group" in text and "Jordan Evans" in text
+    assert "Approved by the board: Quarterly returns to the board" in text and "Sam Taylor" in text
+    assert text.count("Not yet approved") >= 3  # OPCC, PCC and Treasurer still to come (and the lines)
+    pdf = download(client, plymouth_plan, "board-paper", "pdf").content
+    approvals = pdf_text(pdf).split("Approvals")[-1]
+    assert "Conditions: Quarterly" in approvals and "Sam Taylor" in approvals
