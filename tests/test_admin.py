@@ -37,6 +37,21 @@ def admin_client_demo(client, demo_user):
         plan=plan, by=demo_user("board.southglos"), project=plan.projects.first(), interest="Trustee of the provider"
     )
     drive(plan, demo_user, SOUTHGLOS_PATH[1:])
+    # And one of each of the OPCC's records (the seeds have none).
+    from tests.factories import (
+        AllocationLineFactory,
+        GrantApplicationFactory,
+        ScenarioLineFactory,
+        ScenarioWeightFactory,
+    )
+
+    scenario = ScenarioWeightFactory(scenario__force_area=devon).scenario
+    ScenarioLineFactory(scenario=scenario, partnership=plan.partnership)
+    GrantApplicationFactory(grant_round__force_area=devon)
+    AllocationLineFactory(table__force_area=devon)
+    from tests.factories import IndicatorValueFactory
+
+    IndicatorValueFactory(indicator__force_area=devon)
     client.force_login(demo_user("admin"))
     return client
 
@@ -46,8 +61,19 @@ def test_admin_list_add_and_change_pages_load(admin_client_demo, app, model):
     client = admin_client_demo
     assert client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
     model_class = next(m for m in admin.site._registry if m._meta.model_name == model and m._meta.app_label == app)
-    # Decision records are written only by the workflow: their add page is refused.
-    expected = 403 if model in ("decision", "interestdeclaration", "decisionnotice") else 200
+    # Records written only by the workflow or the OPCC's services: their add page is refused.
+    written_by_services = {
+        "decision",
+        "interestdeclaration",
+        "decisionnotice",
+        "formulascenario",
+        "scenarioweight",
+        "scenarioline",
+        "grantapplication",
+        "allocationtable",
+        "allocationline",
+    }
+    expected = 403 if model in written_by_services else 200
     assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == expected
     obj = model_class.objects.first()
     assert obj is not None, "the demo data (and the fixture) have one of each"

@@ -26,6 +26,21 @@ from .partnerships import (
     treasurer_of,
 )
 from .priorities import LocalPriorityFactory, PoliceAndCrimePlanFactory, PriorityFactory, StrategicAssessmentFactory
+from .workflow import (
+    AllocationLineFactory,
+    AllocationTableFactory,
+    DecisionFactory,
+    DecisionNoticeFactory,
+    FormulaScenarioFactory,
+    GrantApplicationFactory,
+    GrantRoundFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    InterestDeclarationFactory,
+    ScenarioLineFactory,
+    ScenarioWeightFactory,
+    VariationThresholdFactory,
+)
 
 __all__ = [
     "ForceAreaFactory",
@@ -53,4 +68,17 @@ __all__ = [
     "MatchFundingFactory",
     "RiskItemFactory",
     "SubmissionDeadlineFactory",
+    "DecisionFactory",
+    "InterestDeclarationFactory",
+    "DecisionNoticeFactory",
+    "VariationThresholdFactory",
+    "IndicatorFactory",
+    "IndicatorValueFactory",
+    "FormulaScenarioFactory",
+    "ScenarioWeightFactory",
+    "ScenarioLineFactory",
+    "GrantRoundFactory",
+    "GrantApplicationFactory",
+    "AllocationTableFactory",
+    "AllocationLineFactory",
 ]

@@ -14,10 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
 
-from grants.money import ZERO, format_money
-from priorities.models import LocalPriority, Priority
-
-from .models import (
+from grants.models import (
     Decision,
     DecisionNotice,
     FundedProject,
@@ -32,8 +29,10 @@ from .models import (
     SubmissionDeadline,
     VariationThreshold,
 )
-from .resources import FundedProjectResource
-from .rules import plan_is_editable
+from grants.money import ZERO, format_money
+from grants.resources import FundedProjectResource
+from grants.rules import plan_is_editable
+from priorities.models import LocalPriority, Priority
 
 
 class FrozenPlanMixin:
