@@ -12,9 +12,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
+from grants.forms.oversight import AwardsForm, ConfirmScenarioForm, ScenarioForm, UploadForm
 from grants.models import FormulaScenario, SpendingPlan
 from grants.money import ZERO, format_money
-from grants.oversight_forms import AwardsForm, ConfirmScenarioForm, ScenarioForm, UploadForm
 from grants.services import awards as service
 from grants.services.oversight import years_for_force_area
 from partnerships.financial_years import FinancialYear

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
+from grants.forms.oversight import AllocationTableForm, FundingStreamForm, StreamAwardForm, UploadForm
 from grants.models import AllocationTable, FundingStream, GrantAward
 from grants.money import ZERO, format_money, parse_money
-from grants.oversight_forms import AllocationTableForm, FundingStreamForm, StreamAwardForm, UploadForm
 from grants.services import funding as service
 
 from .awards import _add_errors

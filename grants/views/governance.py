@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 
-from grants.decision_forms import MinorVariationPathForm, VariationThresholdForm
+from grants.forms.decisions import MinorVariationPathForm, VariationThresholdForm
 from grants.models import VariationThreshold
 from grants.money import format_money
 from grants.services.governance import minor_variation_path_set, variation_threshold_set

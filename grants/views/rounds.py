@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
+from grants.forms.oversight import ApplicationForm, DecisionForm, GrantRoundForm
 from grants.models import GrantApplication, GrantRound
 from grants.money import format_money
-from grants.oversight_forms import ApplicationForm, DecisionForm, GrantRoundForm
 from grants.services import rounds as service
 
 from .awards import _add_errors

@@ -15,9 +15,9 @@ from django.views import View
 from django.views.generic import FormView
 
 from grants import trail, workflow
-from grants.decision_forms import DecisionForm, InterestForm
 from grants.documents.decision_notice import decision_notice_docx, decision_notice_pdf
 from grants.documents.word import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
+from grants.forms.decisions import DecisionForm, InterestForm
 from grants.models import SpendingPlan
 from grants.services.variations import plan_vary
 from grants.services.workflow import plan_decide, plan_declare_interest, route_for
