@@ -46,6 +46,23 @@ def parse_priority_numbers(text, titles: dict[str, int] | None = None) -> list[i
     return numbers
 
 
+# A plan line's own fields, in the order of the board paper: the admin's form and the import/export share them.
+LINE_FIELDS = (
+    "number",
+    "title",
+    "outline",
+    "amount_allocated",
+    "provider",
+    "contract_value",
+    "contract_end_date",
+    "contract_notes",
+    "thematic_group",
+    "outcomes_summary",
+    "pcc_priorities",
+    "local_priorities",
+)
+
+
 class MoneyWidget(widgets.DecimalWidget):
     """Reads `£1,234`, `1234.50` and `(£8,000)`; writes plain pounds and pence for spreadsheets."""
 
@@ -133,21 +150,7 @@ class FundedProjectResource(resources.ModelResource):
     class Meta:
         model = FundedProject
         import_id_fields = ("plan", "number")
-        fields = (
-            "plan",
-            "number",
-            "title",
-            "outline",
-            "amount_allocated",
-            "provider",
-            "contract_value",
-            "contract_end_date",
-            "contract_notes",
-            "thematic_group",
-            "outcomes_summary",
-            "pcc_priorities",
-            "local_priorities",
-        )
+        fields = ("plan", *LINE_FIELDS)
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True

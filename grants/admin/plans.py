@@ -30,7 +30,7 @@ from grants.models import (
     VariationThreshold,
 )
 from grants.money import ZERO, format_money
-from grants.resources import FundedProjectResource
+from grants.resources import LINE_FIELDS, FundedProjectResource
 from grants.rules import plan_is_editable
 from priorities.models import LocalPriority, Priority
 
@@ -171,21 +171,7 @@ class DecisionInline(admin.TabularInline):
 class FundedProjectAdminForm(forms.ModelForm):
     class Meta:
         model = FundedProject
-        fields = [
-            "plan",
-            "number",
-            "title",
-            "outline",
-            "amount_allocated",
-            "provider",
-            "contract_value",
-            "contract_end_date",
-            "contract_notes",
-            "thematic_group",
-            "outcomes_summary",
-            "pcc_priorities",
-            "local_priorities",
-        ]
+        fields = ["plan", *LINE_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
