@@ -6,6 +6,7 @@ from django.views.generic import DetailView, TemplateView
 
 from grants import inbox, trail, workflow
 from grants.models import GrantAward, SpendingPlan
+from grants.services.alignment import plans_alignment
 
 
 class HomeView(TemplateView):
@@ -68,5 +69,14 @@ class PlanDetailView(DetailView):
             returned=trail.last_return(plan),
             versions=versions if len(versions) > 1 else [],
             changes=trail.variation_changes(plan),
+            alignment=self._alignment_for_scrutiny(plan, user),
             **kwargs,
         )
+
+    @staticmethod
+    def _alignment_for_scrutiny(plan, user):
+        """For the OPCC, the PCC and the Treasurer, who scrutinise the plan against the Police and Crime Plan:
+        the same alignment as their dashboard, for this plan alone."""
+        if not rules.test_rule("grants.oversee_force_area", user, plan.award.partnership.force_area):
+            return None
+        return plans_alignment(plans=[plan], police_and_crime_plan=plan.police_and_crime_plan)

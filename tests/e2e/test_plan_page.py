@@ -23,3 +23,11 @@ def test_accessibility_statement_is_reachable_from_every_page(page, live_server,
     page.get_by_role("link", name="Accessibility statement").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Accessibility statement")
     axe_check(page)
+
+
+def test_opcc_scrutinises_the_plan_against_the_police_and_crime_plan(page, live_server, demo, sign_in, axe_check):
+    sign_in(page, "opcc.devon")
+    page.get_by_role("link", name="Safer Plymouth 2020/21 spending plan").first.click()
+    expect(page.get_by_role("heading", name="Money by Police and Crime Plan priority")).to_be_visible()
+    expect(page.locator("#priority-table")).to_contain_text("£377,568.00")
+    axe_check(page)

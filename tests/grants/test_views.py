@@ -142,3 +142,16 @@ def test_only_the_partnerships_officers_may_edit_a_draft(demo_user, plymouth_pla
 def test_nobody_may_edit_a_submitted_plan(demo_user, plymouth_plan):
     plymouth_plan.status = "submitted"
     assert not rules.test_rule("grants.edit_plan", demo_user("officer.plymouth"), plymouth_plan)
+
+
+def test_opcc_staff_see_the_plans_alignment_with_the_police_and_crime_plan(client, demo_user, plymouth_plan):
+    client.force_login(demo_user("opcc.devon"))
+    content = client.get(plymouth_plan.get_absolute_url()).content.decode()
+    assert "Money by Police and Crime Plan priority" in content
+    # Line 1 (£210,000) serves priorities 3 and 4: shown under both as shared, counted once in the total.
+    assert "Priorities 3 and 4 (shared)" in content and "£235,000.00" in content
+    assert "Local high-level risks with no funded project" in content and "Terrorist Incidents" in content
+    client.force_login(demo_user("officer.plymouth"))
+    assert (
+        "Money by Police and Crime Plan priority" not in client.get(plymouth_plan.get_absolute_url()).content.decode()
+    )
