@@ -1,9 +1,14 @@
-"""Form fields shared by the editor's pages."""
+"""Form fields shared by the editor's and the OPCC's pages."""
 
 from __future__ import annotations
 
+import calendar
+import datetime
+import re
 from decimal import Decimal
 
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -78,3 +83,163 @@ class TextAreaField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+DATE_EXAMPLE = "For example, 1 4 2021"
+
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+# "4", "04", "Apr", "April" and "Sept" all mean April or September: people copy dates from letters and minutes.
+_MONTHS = {
+    **{name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name[:3].lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    "sept": 9,
+}
+_DIGITS = re.compile(r"^[0-9]+$")
+DAY, MONTH, YEAR = 0, 1, 2
+_PART_NAMES = ("day", "month", "year")
+
+
+class DateWidget(DateInputWidget):
+    """The GOV.UK date input's day, month and year boxes (numeric keyboard on phones), with only the boxes at fault
+    outlined in red and marked invalid: `parts_at_fault` is set by `DateField` (every box when the date as a whole
+    is wrong)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for widget in self.widgets:
+            widget.attrs["inputmode"] = "numeric"
+        self.parts_at_fault: tuple[int, ...] = ()
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for index, subwidget in enumerate(context["widget"]["subwidgets"]):
+            box = subwidget["attrs"]
+            classes = box.get("class", "").split()
+            if index in self.parts_at_fault:
+                if "govuk-input--error" not in classes:
+                    box["class"] = " ".join([*classes, "govuk-input--error"])
+            elif "govuk-input--error" not in classes:
+                box.pop("aria-invalid", None)
+        return context
+
+
+class _DateProblem(Exception):
+    def __init__(self, message: str, parts: tuple[int, ...], code: str = "invalid"):
+        super().__init__(message)
+        self.message, self.parts, self.code = message, parts, code
+
+
+class DateField(DateInputField):
+    """A date typed in three boxes, the GOV.UK "date input" pattern, instead of the browser's date picker (whose
+    format follows the browser's locale, so a British user may be shown mm/dd/yyyy).
+
+    Messages follow the Design System and name the part at fault: "Enter the date the round opens", "The date the
+    round opens must include a month", "… must have a month from 1 to 12", "… must have a year with 4 numbers",
+    "… must be a real date: April 2021 has 30 days". Months may also be typed as names ("Apr", "April"). Only the
+    boxes at fault are outlined; each message is kept beside its first box so the error summary links there (see
+    `DateErrorsMixin`, which does the same for errors the form or a service adds to the whole date).
+
+    `noun` is how messages name the date, for example "the date the round opens"."""
+
+    widget = DateWidget
+
+    def __init__(self, *, noun: str, **kwargs):
+        self.noun = noun
+        kwargs.setdefault("help_text", DATE_EXAMPLE)
+        super().__init__(require_all_fields=False, **kwargs)
+
+    @property
+    def _capitalised(self) -> str:
+        return self.noun[:1].upper() + self.noun[1:]
+
+    def clean(self, value):
+        for part in self.fields:
+            part.widget.errors = []
+        self.widget.parts_at_fault = ()
+        try:
+            result = self._parse(value)
+        except _DateProblem as problem:
+            self.widget.parts_at_fault = problem.parts
+            self.show_errors([problem.message])
+            raise ValidationError(problem.message, code=problem.code) from None
+        self.run_validators(result)
+        return result
+
+    def _parse(self, value) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        texts = [str(text).strip() if text is not None else "" for text in (list(value or []) + ["", "", ""])[:3]]
+        missing = tuple(index for index, text in enumerate(texts) if not text)
+        if len(missing) == 3:
+            if self.required:
+                raise _DateProblem(f"Enter {self.noun}", missing, code="required")
+            return None
+        if missing:
+            names = [_PART_NAMES[index] for index in missing]
+            listed = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}"
+            raise _DateProblem(f"{self._capitalised} must include a {listed}", missing, code="incomplete")
+        day_text, month_text, year_text = texts
+        day = int(day_text) if _DIGITS.match(day_text) else None
+        month = int(month_text) if _DIGITS.match(month_text) else _MONTHS.get(month_text.lower().rstrip("."))
+        year = int(year_text) if _DIGITS.match(year_text) and len(year_text) == 4 else None
+        wrong = []
+        if day is None or not 1 <= day <= 31:
+            wrong.append(DAY)
+        if month is None or not 1 <= month <= 12:
+            wrong.append(MONTH)
+        if year is None:
+            wrong.append(YEAR)
+        if len(wrong) > 1:
+            raise _DateProblem(f"{self._capitalised} must be a real date", (DAY, MONTH, YEAR))
+        if wrong == [DAY]:
+            raise _DateProblem(f"{self._capitalised} must have a day from 1 to 31", (DAY,))
+        if wrong == [MONTH]:
+            raise _DateProblem(f"{self._capitalised} must have a month from 1 to 12", (MONTH,))
+        if wrong == [YEAR]:
+            raise _DateProblem(f"{self._capitalised} must have a year with 4 numbers, for example 2021", (YEAR,))
+        days_in_month = calendar.monthrange(year, month)[1]
+        if day > days_in_month:
+            month_name = _MONTH_NAMES[month - 1]
+            raise _DateProblem(
+                f"{self._capitalised} must be a real date: {month_name} {year} has {days_in_month} days", (DAY,)
+            )
+        return datetime.date(year, month, day)
+
+    def show_errors(self, messages) -> None:
+        """Keeps every message on the date beside the first box at fault, which is where crispy-forms-gds's error
+        summary links to; a message about the date as a whole (from the form or a service) outlines every box and
+        links to the day."""
+        shown = {message for part in self.fields for message in getattr(part.widget, "errors", [])}
+        for message in messages:
+            if message in shown:
+                continue
+            if not self.widget.parts_at_fault:
+                self.widget.parts_at_fault = (DAY, MONTH, YEAR)
+            part = self.fields[self.widget.parts_at_fault[0]]
+            part.widget.errors = [*getattr(part.widget, "errors", []), message]
+            shown.add(message)
+
+
+class DateErrorsMixin:
+    """For forms with a `DateField`: an error added to the date by the form's `clean`, the model's validation or a
+    service (for example "The closing date must be on or after the opening date") is put beside the day box too,
+    so the error summary links to the first box rather than to the group."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name, form_field in self.fields.items():
+            if isinstance(form_field, DateField) and name in self._errors:
+                form_field.show_errors([str(message) for message in self._errors[name]])

@@ -16,7 +16,7 @@ from grants.models import AllocationTable, FundingStream, GrantApplication, Gran
 from grants.money import parse_money
 from partnerships.models import Organisation, Partnership
 
-DATE_HINT = "For example 1 April 2021, written 2021-04-01."
+from .fields import DATE_EXAMPLE, DateErrorsMixin, DateField
 
 
 class MoneyField(forms.CharField):
@@ -64,18 +64,14 @@ class DecimalTextField(forms.CharField):
         return number
 
 
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class AwardsForm(forms.Form):
+class AwardsForm(DateErrorsMixin, forms.Form):
     """One amount per partnership (fields `amount-<id>`), and the date the awards are made."""
 
-    awarded_on = forms.DateField(
+    awarded_on = DateField(
         label="Date the awards are made",
+        noun="the date the awards are made",
         required=False,
-        widget=_date_widget(),
-        help_text="Leave blank to save the figures as proposed awards, not yet made.",
+        help_text=f"{DATE_EXAMPLE}. Leave blank to save the figures as proposed awards, not yet made.",
     )
 
     def __init__(self, *args, partnerships: list[Partnership], **kwargs):
@@ -183,8 +179,8 @@ class ScenarioForm(forms.Form):
         return {i: self.cleaned_data.get(f"weight-{i.pk}") or Decimal(0) for i in self.indicators}
 
 
-class ConfirmScenarioForm(forms.Form):
-    awarded_on = forms.DateField(label="Date the awards are made", widget=_date_widget(), help_text=DATE_HINT)
+class ConfirmScenarioForm(DateErrorsMixin, forms.Form):
+    awarded_on = DateField(label="Date the awards are made", noun="the date the awards are made")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,7 +213,7 @@ class FundingStreamForm(forms.ModelForm):
         )
 
 
-class StreamAwardForm(forms.ModelForm):
+class StreamAwardForm(DateErrorsMixin, forms.ModelForm):
     """An award from a funding stream to a CSP of the area, or directly to an organisation."""
 
     organisation_name = forms.CharField(
@@ -229,18 +225,17 @@ class StreamAwardForm(forms.ModelForm):
     charity_number = forms.CharField(label="Charity number", required=False, max_length=20)
     company_number = forms.CharField(label="Company number", required=False, max_length=8)
     amount = MoneyField(label="Amount")
+    awarded_on = DateField(label="Awarded on", noun="the date the award was made", required=False)
 
     class Meta:
         model = GrantAward
         fields = ["partnership", "financial_year", "reference", "purpose", "conditions", "status", "awarded_on"]
-        widgets = {"awarded_on": _date_widget()}
         labels = {"partnership": "Community Safety Partnership", "purpose": "Purpose"}
 
     def __init__(self, *args, force_area, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = Partnership.objects.filter(force_area=force_area)
         self.fields["partnership"].required = False
-        self.fields["awarded_on"].help_text = DATE_HINT
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.select("partnership"),
@@ -273,14 +268,14 @@ class StreamAwardForm(forms.ModelForm):
         return cleaned
 
 
-class GrantRoundForm(forms.ModelForm):
+class GrantRoundForm(DateErrorsMixin, forms.ModelForm):
     pot = MoneyField(label="Pot", allow_zero=False, help_text="The most the round can award in total.")
+    opens_on = DateField(label="Opens on", noun="the date the round opens")
+    closes_on = DateField(label="Closes on", noun="the date the round closes")
 
     class Meta:
         model = GrantRound
         fields = ["name", "funding_stream", "financial_year", "opens_on", "closes_on", "purpose", "conditions"]
-        widgets = {"opens_on": _date_widget(), "closes_on": _date_widget()}
-        labels = {"opens_on": "Opens on", "closes_on": "Closes on"}
 
     def __init__(self, *args, force_area, **kwargs):
         super().__init__(*args, **kwargs)
@@ -299,18 +294,18 @@ class GrantRoundForm(forms.ModelForm):
         )
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(DateErrorsMixin, forms.ModelForm):
     organisation_name = forms.CharField(label="Applicant organisation", max_length=300)
     charity_number = forms.CharField(label="Charity number", required=False, max_length=20)
     company_number = forms.CharField(
         label="Company number", required=False, max_length=8, help_text="8 characters, with leading zeros."
     )
     amount_requested = MoneyField(label="Amount requested", allow_zero=False)
+    received_on = DateField(label="Received on", noun="the date the application was received")
 
     class Meta:
         model = GrantApplication
         fields = ["project_title", "purpose", "received_on"]
-        widgets = {"received_on": _date_widget()}
         labels = {"purpose": "What the money is for and how it will reduce crime and disorder"}
 
     def __init__(self, *args, **kwargs):
@@ -340,7 +335,7 @@ class ApplicationForm(forms.ModelForm):
         return organisation
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(DateErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[("approved", "Approve"), ("declined", "Decline")],
@@ -349,7 +344,7 @@ class DecisionForm(forms.Form):
     amount_awarded = MoneyField(
         label="Amount awarded", required=False, help_text="When approving: up to the amount requested."
     )
-    decided_on = forms.DateField(label="Date of the decision", widget=_date_widget(), help_text=DATE_HINT)
+    decided_on = DateField(label="Date of the decision", noun="the date of the decision")
     decision_notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from grants.models import FormulaScenario, GrantAward, IndicatorValue
 from partnerships.models import ForceArea, Partnership
 from tests.factories import GrantAwardFactory, PartnershipFactory
+from tests.oversight.dates import date_boxes
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -61,7 +62,7 @@ def test_standstill_fills_last_years_awards_and_saving_makes_them(client, demo_u
     data = {f"amount-{p.pk}": "" for p in Partnership.objects.filter(force_area=devon)}
     previous = {a.partnership_id: a.amount for a in GrantAward.objects.filter(financial_year="2020/21")}
     data.update({f"amount-{pk}": f"£{amount:,.2f}" for pk, amount in previous.items()})
-    data["awarded_on"] = "2021-04-01"
+    data.update(date_boxes("awarded_on", "2021-04-01"))
     response = client.post(url("awards"), data)
     assert response.status_code == 302
     awards = GrantAward.objects.filter(financial_year="2021/22", partnership__force_area=devon)
@@ -169,7 +170,7 @@ def test_formula_from_imported_indicators_splits_the_pot_to_the_penny_and_become
 
     page = client.get(url("scenario", pk=damped.pk)).content.decode()
     assert "£2,576,543.23" in page and "Confirm these as the year" in page
-    response = client.post(url("scenario", pk=damped.pk), {"awarded_on": "2021-04-01"})
+    response = client.post(url("scenario", pk=damped.pk), date_boxes("awarded_on", "2021-04-01"))
     assert response.status_code == 302
     awards = GrantAward.objects.filter(financial_year="2021/22", partnership__force_area=devon)
     assert awards.count() == 12 and all(a.status == "made" for a in awards)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from grants.models import AllocationTable, FundingStream, GrantApplication, GrantAward, GrantRound
 from partnerships.models import ForceArea, Organisation
+from tests.oversight.dates import date_boxes
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -56,7 +57,7 @@ def test_a_round_with_six_applications_shows_pot_awarded_and_remaining(client, d
                 "project_title": title,
                 "purpose": f"{title}: fewer people killed or seriously injured on the roads.",
                 "amount_requested": f"£{D(requested):,.2f}",
-                "received_on": "2021-06-01",
+                **date_boxes("received_on", "2021-06-01"),
             },
         )
         assert response.status_code == 302
@@ -66,7 +67,7 @@ def test_a_round_with_six_applications_shows_pot_awarded_and_remaining(client, d
     ):
         if decision == "pending":
             continue
-        data = {"decision": decision, "decided_on": "2021-07-15", "amount_awarded": awarded or ""}
+        data = {"decision": decision, **date_boxes("decided_on", "2021-07-15"), "amount_awarded": awarded or ""}
         response = client.post(url("application-decision", pk=road_safety.pk, application=application.pk), data)
         assert response.status_code == 302, response.context["form"].errors
     awarded = D("75000.00") + D("60000.00") + D("52500.50") + D("39999.49")
@@ -94,7 +95,7 @@ def test_an_award_that_would_pass_the_pot_is_refused(client, demo_user, road_saf
     client.force_login(demo_user("opcc.devon"))
     response = client.post(
         url("application-decision", pk=road_safety.pk, application=big.pk),
-        {"decision": "approved", "decided_on": "2021-07-01", "amount_awarded": "300000.01"},
+        {"decision": "approved", **date_boxes("decided_on", "2021-07-01"), "amount_awarded": "300000.01"},
     )
     assert response.status_code == 200
     assert "would take the round £0.01 past its pot of £300,000.00" in response.content.decode()
@@ -102,7 +103,7 @@ def test_an_award_that_would_pass_the_pot_is_refused(client, demo_user, road_saf
     assert big.decision == "pending" and road_safety.awarded == 0
     response = client.post(
         url("application-decision", pk=road_safety.pk, application=big.pk),
-        {"decision": "approved", "decided_on": "2021-07-01", "amount_awarded": "300000.00"},
+        {"decision": "approved", **date_boxes("decided_on", "2021-07-01"), "amount_awarded": "300000.00"},
     )
     assert response.status_code == 302
     assert road_safety.remaining == 0
@@ -115,14 +116,14 @@ def test_starting_a_round_checks_its_dates(client, demo_user, road_safety):
         "funding_stream": road_safety.funding_stream.pk,
         "financial_year": "2021/22",
         "pot": "50,000",
-        "opens_on": "2021-09-01",
-        "closes_on": "2021-08-01",
+        **date_boxes("opens_on", "2021-09-01"),
+        **date_boxes("closes_on", "2021-08-01"),
     }
     response = client.post(url("round-new"), data)
     assert response.status_code == 200 and "The closing date must be on or after the opening date" in (
         response.content.decode()
     )
-    response = client.post(url("round-new"), {**data, "closes_on": "2021-10-01"})
+    response = client.post(url("round-new"), {**data, **date_boxes("closes_on", "2021-10-01")})
     assert response.status_code == 302
     assert GrantRound.objects.get(name="Safer streets top-up").pot == D("50000.00")
 
@@ -153,7 +154,7 @@ def test_other_funding_streams_and_awards_to_csps_or_organisations(client, demo_
             "amount": "£250,000",
             "purpose": "Street lighting and CCTV",
             "status": "made",
-            "awarded_on": "2021-09-01",
+            **date_boxes("awarded_on", "2021-09-01"),
         },
     )
     assert response.status_code == 302
