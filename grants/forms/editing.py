@@ -4,7 +4,6 @@ funding (formsets with "add another"), and the risks and watch items."""
 from __future__ import annotations
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size
 from django import forms
@@ -15,7 +14,7 @@ from grants.services.editing import MatchFundingInput, MeasureInput, ProjectInpu
 from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority, Priority
 
-from .fields import AmountField, GovUKFormSet, TextAreaField
+from .fields import AmountField, DateErrorsMixin, DateField, GovUKFormSet, TextAreaField
 
 OUTLINE_HINT = (
     "Separate paragraphs with a blank line. Start a line with “- ” for a bullet point or “1. ” for a numbered "
@@ -77,7 +76,7 @@ class LocalPriorityField(forms.ModelMultipleChoiceField):
     iterator = LocalPriorityIterator
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(DateErrorsMixin, forms.Form):
     """One funded project as the board paper's row shows it: what, how much, who delivers it, why and how
     success is measured. Sub-items, measures and match funding are the formsets beside it."""
 
@@ -116,11 +115,11 @@ class ProjectForm(forms.Form):
         required=False,
         help_text="When the grant pays part of a larger contract, for example £573,300.",
     )
-    contract_end_date = DateInputField(
+    contract_end_date = DateField(
         label="Contract end date",
+        noun="the contract end date",
         required=False,
-        require_all_fields=False,
-        help_text="For example 30 11 2020.",
+        help_text="For example, 30 11 2020.",
     )
     contract_notes = forms.CharField(label="Notes on the contract", required=False, max_length=300)
     thematic_group = forms.ModelChoiceField(

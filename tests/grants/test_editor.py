@@ -502,3 +502,14 @@ def test_awards_startable_lists_only_the_officers_awards_without_plans(demo_user
     assert list(GrantAward.objects.startable_by(demo_user("officer.plymouth"))) == [next_year_award]
     assert not GrantAward.objects.startable_by(demo_user("board.plymouth")).exists()
     assert not GrantAward.objects.startable_by(demo_user("officer.southglos")).exists()
+
+
+def test_a_contract_end_date_that_is_not_a_real_date_is_refused_naming_the_part(client, officer, plymouth_plan):
+    from tests.grants.editor_helpers import project_data
+
+    data = project_data(plymouth_plan, title="Crisis café", amount_allocated="£1,000")
+    data.update(contract_end_date_0="31", contract_end_date_1="4", contract_end_date_2="2021")
+    response = client.post(reverse("grants:project-add", args=[plymouth_plan.pk]), data)
+    assert response.status_code == 200
+    assert "The contract end date must be a real date: April 2021 has 30 days" in response.content.decode()
+    assert plymouth_plan.projects.count() == 6
