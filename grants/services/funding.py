@@ -106,7 +106,6 @@ class AllocationImport(ParsedImport):
 
 def allocation_import_parse(*, upload) -> AllocationImport:
     """A table with a council column (Local authority / Council) and an Amount column."""
-    result = AllocationImport()
     table = read_table(upload)
     headers = [h.strip().lower() for h in table.headers]
     try:
@@ -114,8 +113,21 @@ def allocation_import_parse(*, upload) -> AllocationImport:
         amount_col = next(i for i, h in enumerate(headers) if h in ("amount", "allocation", "amount allocated"))
     except StopIteration as error:
         raise ValidationError("Head the columns Local authority and Amount.") from error
-    for number, cells in table.rows:
-        name, text = cells[name_col].strip(), cells[amount_col]
+    return _allocation_rows((number, cells[name_col], cells[amount_col]) for number, cells in table.rows)
+
+
+def allocation_form_parse(*, rows) -> AllocationImport:
+    """The councils' figures as typed on the page: `rows` of (council, amount text), blank rows skipped. Read the
+    same way as an imported file, so both give the same messages."""
+    return _allocation_rows(
+        (number, council, text) for number, (council, text) in enumerate(rows, start=1) if council or text
+    )
+
+
+def _allocation_rows(rows) -> AllocationImport:
+    result = AllocationImport()
+    for number, name, text in rows:
+        name = (name or "").strip()
         if not name:
             result.errors.append(RowError(number, "Local authority", "is empty."))
             continue

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from grants.forms.oversight import AllocationTableForm, FundingStreamForm, StreamAwardForm, UploadForm
 from grants.models import AllocationTable, FundingStream, GrantAward
-from grants.money import ZERO, format_money, parse_money
+from grants.money import ZERO, format_money
 from grants.services import funding as service
 
 from .awards import _add_errors
@@ -176,20 +176,16 @@ class AllocationView(ForceAreaMixin, TemplateView):
             errors = [str(e) for e in parsed.errors]
             rows = [{"council": k, "amount": f"{v:.2f}"} for k, v in amounts.items()]
         else:
-            amounts, rows = {}, []
-            for index in range(int(request.POST.get("rows", "0") or 0)):
-                council = request.POST.get(f"council-{index}", "").strip()
-                text = request.POST.get(f"amount-{index}", "").strip()
-                rows.append({"council": council, "amount": text})
-                if not council and not text:
-                    continue
-                if not council:
-                    errors.append(f"Row {index + 1}: enter the council's name.")
-                    continue
-                try:
-                    amounts[council] = parse_money(text)
-                except ValueError:
-                    errors.append(f"Row {index + 1}, {council}: enter the amount in pounds and pence.")
+            rows = [
+                {
+                    "council": request.POST.get(f"council-{index}", "").strip(),
+                    "amount": request.POST.get(f"amount-{index}", "").strip(),
+                }
+                for index in range(int(request.POST.get("rows", "0") or 0))
+            ]
+            parsed = service.allocation_form_parse(rows=[(row["council"], row["amount"]) for row in rows])
+            amounts = parsed.amounts
+            errors = [str(e) for e in parsed.errors]
         if not errors:
             try:
                 service.allocation_lines_set(table=table, amounts=amounts)

@@ -206,3 +206,30 @@ def test_an_allocation_across_councils_must_reconcile(client, demo_user, demo):
     bad = SimpleUploadedFile("da.csv", b"Local authority,Amount\nPlymouth City Council,1\n")
     content = client.post(url("allocation", pk=table.pk), {"file": bad}).content.decode()
     assert "short of the total" in content and table.lines.count() == 3
+
+
+def test_typed_council_figures_are_read_like_an_imported_file(client, demo_user, demo):
+    area = ForceArea.objects.get(slug=AREA)
+    stream = FundingStream.objects.create(
+        force_area=area, name="Domestic abuse duty", kind=FundingStream.Kind.MHCLG, awarded_directly=True
+    )
+    table = AllocationTable.objects.create(
+        force_area=area, funding_stream=stream, financial_year="2021/22", title="DA duty", total=D("1000.00")
+    )
+    client.force_login(demo_user("opcc.devon"))
+    typed = {
+        "rows": "4",
+        "council-0": "Cornwall Council",
+        "amount-0": "500",
+        "council-1": "",
+        "amount-1": "500",
+        "council-2": "Cornwall Council",
+        "amount-2": "500",
+        "council-3": "Plymouth City Council",
+        "amount-3": "£12,5OO",
+    }
+    content = client.post(url("allocation", pk=table.pk), typed).content.decode()
+    assert "Row 2, Local authority: is empty." in content
+    assert "Row 3, Local authority: Cornwall Council appears twice." in content
+    assert "Row 4, Amount: &#x27;£12,5OO&#x27; is not an amount: enter pounds and pence." in content
+    assert not table.lines.exists()
