@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from grants.views.plans import HomeView
 from partnerships.forms import SignInForm
+from partnerships.views import InvitationAcceptView
 
 from .views import AccessibilityStatementView, health
 
@@ -26,6 +27,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("healthz/", health, name="health"),
+    path("invitations/<int:pk>/<str:token>/", InvitationAcceptView.as_view(), name="invitation-accept"),
     path("", include("grants.urls")),
     path("admin/", admin.site.urls),
 ]

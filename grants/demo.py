@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from partnerships.models import ForceArea, Organisation, Partnership, Role, ThematicGroup, User
+from partnerships.models import ForceArea, FunderBody, Organisation, Partnership, Role, ThematicGroup, User
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
 
 from .models import (
@@ -60,6 +60,7 @@ DEMO_USERS = [
     ("opcc.devon", "Chris", "Walker", "Commissioning officer", "opcc", "devon-and-cornwall"),
     ("pcc.devon", "Morgan", "Price", "Police and Crime Commissioner (demo)", "pcc", "devon-and-cornwall"),
     ("treasurer.devon", "Nikhil", "Shah", "Treasurer", "treasurer", "devon-and-cornwall"),
+    ("admin.devon", "Lee", "Carter", "OPCC business manager", "opcc_admin", "devon-and-cornwall"),
     ("opcc.avon", "Kim", "Lewis", "Commissioning officer", "opcc", "avon-and-somerset"),
     ("pcc.avon", "Ashley", "Green", "Police and Crime Commissioner (demo)", "pcc", "avon-and-somerset"),
     ("treasurer.avon", "Dana", "Wright", "Treasurer", "treasurer", "avon-and-somerset"),
@@ -86,9 +87,28 @@ def _organisation(data: dict | None) -> Organisation | None:
     return organisation
 
 
+def _councils(items: list[dict]) -> list[Organisation]:
+    """Councils by name, with their ONS codes (and register codes, where the seed gives them)."""
+    return [
+        Organisation.objects.update_or_create(
+            name=item["name"],
+            defaults={"kind": Organisation.Kind.LOCAL_AUTHORITY, **{k: v for k, v in item.items() if k != "name"}},
+        )[0]
+        for item in items
+    ]
+
+
+def _load_funder(area: ForceArea, data: dict) -> None:
+    """The area's funder body since before any records (the demo's areas are funded by their PCCs)."""
+    for period in data if isinstance(data, list) else [data]:
+        FunderBody.objects.update_or_create(force_area=area, starts_on=period.get("starts_on"), defaults=period)
+    area.forget_funder()
+
+
 def _load_area(data: dict, report: DemoReport, *, reset: bool) -> None:
     area_data = data["force_area"]
     area, _ = ForceArea.objects.update_or_create(slug=area_data["slug"], defaults=area_data)
+    _load_funder(area, data["funder"])
     for plan_data in data.get("police_and_crime_plans", []):
         pcp, _ = PoliceAndCrimePlan.objects.update_or_create(
             force_area=area,
@@ -110,17 +130,18 @@ def _load_area(data: dict, report: DemoReport, *, reset: bool) -> None:
 
 
 def _load_partnership(area, stream, data: dict, report: DemoReport, *, reset: bool) -> None:
+    councils = _councils(data["local_authorities"])
+    accountable = next((c for c in councils if c.name == data.get("accountable_body")), councils[0])
     partnership, _ = Partnership.objects.update_or_create(
         slug=data["slug"],
         defaults={
             "force_area": area,
             "name": data["name"],
-            "local_authority": data["local_authority"],
-            "local_authority_ons_code": data.get("local_authority_ons_code", ""),
             "has_executive_group": data["has_executive_group"],
-            "accountable_body": _organisation(data.get("accountable_body")),
+            "accountable_body": accountable,
         },
     )
+    partnership.local_authorities.set(councils)
     groups = {}
     for group in data.get("thematic_groups", []):
         groups[group["name"]], _ = ThematicGroup.objects.get_or_create(partnership=partnership, name=group["name"])
@@ -291,10 +312,11 @@ def _load_illustrative(data: dict) -> None:
     for the formula screen, an empty grant round. Never figures that would change a seed plan's numbers."""
     area = ForceArea.objects.get(slug=data["force_area"])
     for item in data.get("partnerships", []):
-        Partnership.objects.update_or_create(
-            slug=item["slug"],
-            defaults={"force_area": area, "name": item["name"], "local_authority": item["local_authority"]},
+        councils = _councils(item["local_authorities"])
+        partnership, _ = Partnership.objects.update_or_create(
+            slug=item["slug"], defaults={"force_area": area, "name": item["name"], "accountable_body": councils[0]}
         )
+        partnership.local_authorities.set(councils)
     indicators = data.get("indicators")
     if indicators:
         columns = [Indicator.objects.get_or_create(force_area=area, name=name)[0] for name in indicators["columns"]]

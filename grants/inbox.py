@@ -37,6 +37,8 @@ class InboxItem:
 
     @property
     def stage_label(self) -> str:
+        if self.stage in (workflow.Stage.PCC, workflow.Stage.TREASURER):
+            return workflow.stage_title(self.stage, workflow.funder_of(self.plan))
         return workflow.Stage(self.stage).label
 
 
@@ -57,6 +59,7 @@ def _candidates(user):
         .latest_versions()
         .with_figures()
         .select_related("award__partnership__force_area")
+        .prefetch_related("award__partnership__force_area__funder_bodies")  # the sign-off titles, in one query
     )
 
 

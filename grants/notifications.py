@@ -56,6 +56,13 @@ def _message(decision: Decision) -> str:
     return "\n".join(lines)
 
 
+def _stage_words(stage: str, plan: SpendingPlan) -> str:
+    """`the executive group`, `the board`, `the OPCC scrutiny`, `the Deputy Mayor for Policing and Crime`."""
+    if stage in workflow.PARTNERSHIP_STAGES or stage == workflow.Stage.OPCC:
+        return f"the {workflow.Stage(stage).label.lower()}"
+    return workflow.stage_name(stage, plan)
+
+
 def messages_for(decision: Decision) -> list[EmailMessage]:
     plan = decision.plan
     name = _plan_name(plan)
@@ -73,7 +80,7 @@ def messages_for(decision: Decision) -> list[EmailMessage]:
                     EmailMessage(
                         subject=f"{name}: waiting for your decision",
                         body=(
-                            f"{name} is waiting for a decision by the {workflow.Stage(stage).label.lower()}.\n\n"
+                            f"{name} is waiting for a decision by {_stage_words(stage, plan)}.\n\n"
                             f"{_message(decision)}\n{due}\nOpen the plan: {_link(plan)}\n"
                         ),
                         to=[person.email],
@@ -82,10 +89,12 @@ def messages_for(decision: Decision) -> list[EmailMessage]:
     if decision.to_status in (Status.RETURNED, Status.DECLINED, Status.APPROVED):
         submit = plan.decisions.filter(action="submit").order_by("-decided_at").select_related("user").first()
         if submit and submit.user.email and submit.user_id != decision.user_id:
+            signed = plan.decisions.filter(round=plan.round, action__in=workflow.SIGN_OFFS)
+            approvers = " and the ".join(d.title for d in sorted(signed, key=lambda d: d.stage != "pcc"))
             outcome = {
                 Status.RETURNED: "has been returned for changes",
                 Status.DECLINED: "has been declined",
-                Status.APPROVED: "has been approved by the Police and Crime Commissioner and the Treasurer",
+                Status.APPROVED: f"has been approved by the {approvers}",
             }[decision.to_status]
             messages.append(
                 EmailMessage(

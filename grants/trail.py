@@ -47,15 +47,21 @@ def approval_steps(plan: SpendingPlan) -> list[ApprovalStep]:
 
     if plan.round:
         needs_executive, needs_board = plan.needs_executive_group, plan.needs_board
+        finance_first = plan.finance_officer_first
     else:
         route = route_for(plan)
         needs_executive, needs_board = route.needs_executive_group, route.needs_board
+        finance_first = route.finance_officer_first
+    funder = workflow.funder_of(plan)
+    sign_offs = [
+        (workflow.Stage.PCC, workflow.stage_title(workflow.Stage.PCC, funder), True),
+        (workflow.Stage.TREASURER, workflow.stage_title(workflow.Stage.TREASURER, funder), True),
+    ]
     stages = [
         (workflow.Stage.EXECUTIVE, "Executive group", needs_executive),
         (workflow.Stage.BOARD, f"{plan.partnership} board", needs_board),
         (workflow.Stage.OPCC, "OPCC scrutiny", True),
-        (workflow.Stage.PCC, "Police and Crime Commissioner", True),
-        (workflow.Stage.TREASURER, "Treasurer", True),
+        *(reversed(sign_offs) if finance_first else sign_offs),
     ]
     latest: dict[str, Decision] = {}
     if plan.round:
@@ -69,6 +75,8 @@ def approval_steps(plan: SpendingPlan) -> list[ApprovalStep]:
         if decision is None:
             steps.append(ApprovalStep(label))
             continue
+        if stage in (workflow.Stage.PCC, workflow.Stage.TREASURER):
+            label = decision.title  # the title it was signed under
         steps.append(
             ApprovalStep(
                 label,
@@ -82,7 +90,7 @@ def approval_steps(plan: SpendingPlan) -> list[ApprovalStep]:
 
 
 def final_approval(plan: SpendingPlan) -> Decision | None:
-    """The sign-off that approved this version (the second of the PCC's and the Treasurer's)."""
+    """The sign-off that approved this version (the second of the decision-maker's and the finance officer's)."""
     if plan.status != Status.APPROVED:
         return None
     return plan.decisions.filter(to_status=Status.APPROVED).order_by("-decided_at").first()

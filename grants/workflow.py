@@ -7,9 +7,16 @@ and recommends, and the Police and Crime Commissioner **and** the Treasurer give
 order. At any review stage the reviewer may return the plan for changes, with comments; the OPCC, the PCC or
 the Treasurer may decline it.
 
-A plan's route is fixed when it is submitted (`SpendingPlan.needs_executive_group`, `.needs_board`): a
-partnership whose governance has no executive group goes straight to the board, and a minor variation (below
-the OPCC's threshold) may take the partnership's shorter path (see `grants.services.workflow.route_for`).
+The last two stages belong to whatever body funds the force area (`partnerships.models.FunderBody`): its
+decision-maker (a Police and Crime Commissioner, a Deputy Mayor for Policing and Crime, the chair of a policing
+and crime board) and its finance officer (Treasurer, Chief Finance Officer). The stages keep their names here
+(`pcc`, `treasurer`); the words people see take the body's titles (`stage_title`, `Transition.titled`).
+
+A plan's route is fixed when it is submitted (`SpendingPlan.needs_executive_group`, `.needs_board`,
+`.finance_officer_first`): a partnership whose governance has no executive group goes straight to the board, a
+minor variation (below the OPCC's threshold) may take the partnership's shorter path, and a force area may have
+its finance officer sign off before its decision-maker rather than in either order (see
+`grants.services.workflow.route_for`). Areas choose among the routes this table allows; none rewrites it.
 
 Transitions happen only through `grants.services.workflow.plan_decide`, which locks the plan's row, checks
 the rules here again, and writes the decision record. The permission layer (`grants/rules.py`) registers one
@@ -18,12 +25,12 @@ rule per transition, `grants.<name>_plan`, built from `check()`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from partnerships.models import Role
+from partnerships.models import Role, title_for_area
 
 from .models.plans import SpendingPlan
 
@@ -55,21 +62,24 @@ PARTNERSHIP_STAGES = (Stage.SUBMISSION, Stage.EXECUTIVE, Stage.BOARD)
 
 @dataclass(frozen=True)
 class Step:
-    stages: tuple[str, ...]  # more than one: they act in parallel, and all must act
+    stages: tuple[str, ...]  # more than one: all must act, in either order (or in turn, in this order)
     passed_at: str  # the status the plan has when this step is done
     taken_when: str | None  # the plan's route flag that includes this step; None: always taken
+    in_turn_when: str | None = None  # the route flag under which its stages act one after another
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # THE PATH, in order, after the officer submits.
 #
-#        who acts (in parallel)           done when the plan is            taken when
+#        who acts (all of them)           done when the plan is      taken when               in turn when
 PATH: tuple[Step, ...] = (
-    Step((Stage.EXECUTIVE,),              Status.EXECUTIVE_AGREED,         "needs_executive_group"),
-    Step((Stage.BOARD,),                  Status.BOARD_APPROVED,           "needs_board"),
-    Step((Stage.OPCC,),                   Status.OPCC_RECOMMENDED,         None),
-    Step((Stage.PCC, Stage.TREASURER),    Status.APPROVED,                 None),  # both sign off, either order
+    Step((Stage.EXECUTIVE,),              Status.EXECUTIVE_AGREED,   "needs_executive_group"),
+    Step((Stage.BOARD,),                  Status.BOARD_APPROVED,     "needs_board"),
+    Step((Stage.OPCC,),                   Status.OPCC_RECOMMENDED,   None),
+    Step((Stage.TREASURER, Stage.PCC),    Status.APPROVED,           None,                    "finance_officer_first"),
 )  # fmt: skip
+# The last step: the finance officer (Treasurer) and the decision-maker (PCC) both sign off, in either order;
+# or, where the force area asks for it, the finance officer first and then the decision-maker.
 
 
 @dataclass(frozen=True)
@@ -80,16 +90,22 @@ class Transition:
     target: str
     comments_required: bool = False
     conditions: bool = False  # may attach conditions ("subject to quarterly performance returns")
+    funder: object = field(default=None, compare=False, repr=False)  # whose titles the words use (`titled`)
 
     @property
     def label(self) -> str:
-        """The button, in the users' words."""
-        return WORDS[self.name][0]
+        """The button, in the users' words: "Sign off as Deputy Mayor for Policing and Crime"."""
+        return words(self.name, 0, stage_title(self.stages[0], self.funder))
 
     @property
     def done(self) -> str:
         """The approval trail, past tense."""
-        return WORDS[self.name][1]
+        return words(self.name, 1, stage_title(self.stages[0], self.funder))
+
+    def titled(self, funder) -> Transition:
+        """The same transition in the words of `funder` (a `FunderBody`): its decision-maker's and finance
+        officer's titles. Untitled, the words are a Police and Crime Commissioner's and a Treasurer's."""
+        return replace(self, funder=funder)
 
     @property
     def parallel(self) -> bool:
@@ -128,18 +144,45 @@ TRANSITIONS: tuple[Transition, ...] = (
 # on its route (`awaiting_stages`): "approve" from SUBMITTED only when the route skips the executive group.
 # ---------------------------------------------------------------------------------------------------------------
 
-# The words: the button, and the approval trail.
+# The words: the button, and the approval trail. {title} is the title of who acts, in the funder body's words
+# ("Police and Crime Commissioner", "Deputy Mayor for Policing and Crime", "Treasurer", "Chief Finance Officer").
 WORDS: dict[str, tuple[str, str]] = {
     "submit": ("Submit the spending plan", "Submitted"),
     "agree": ("Agree on behalf of the executive group", "Agreed by the executive group"),
     "approve": ("Approve for the board", "Approved by the board"),
     "scrutinise": ("Begin OPCC scrutiny", "OPCC scrutiny began"),
     "recommend": ("Recommend for sign-off", "Recommended by the OPCC"),
-    "sign_off_pcc": ("Sign off as Police and Crime Commissioner", "Signed off by the Police and Crime Commissioner"),
-    "sign_off_treasurer": ("Sign off as Treasurer", "Signed off by the Treasurer"),
+    "sign_off_pcc": ("Sign off as {title}", "Signed off by the {title}"),
+    "sign_off_treasurer": ("Sign off as {title}", "Signed off by the {title}"),
     "return": ("Return for changes", "Returned for changes"),
     "decline": ("Decline the plan", "Declined"),
 }
+
+# Who acts at the funder's stages when no body is named: the words of a Police and Crime Commissioner's office.
+DEFAULT_TITLES = {"pcc": "Police and Crime Commissioner", "treasurer": "Treasurer"}
+
+
+def words(name: str, tense: int, title: str) -> str:
+    """The button (`tense` 0) or the trail's words (1) of transition `name`, with the acting role's title."""
+    return WORDS[name][tense].format(title=title)
+
+
+def stage_title(stage: str, funder=None) -> str:
+    """The title of who acts at `stage`: the funder body's own for its decision-maker and finance officer."""
+    if stage == Stage.PCC:
+        return funder.decision_maker_title if funder is not None else DEFAULT_TITLES["pcc"]
+    if stage == Stage.TREASURER:
+        return funder.finance_officer_title if funder is not None else DEFAULT_TITLES["treasurer"]
+    return Stage(stage).label
+
+
+def funder_of(plan):
+    """The body funding the plan's force area today, whose titles the plan's pages, buttons and e-mails use for
+    the stages still to come (decisions already taken keep the titles they were taken under)."""
+    if "_funder" not in plan.__dict__:
+        plan.__dict__["_funder"] = plan.award.partnership.force_area.funder
+    return plan.__dict__["_funder"]
+
 
 BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
@@ -173,9 +216,14 @@ def awaiting_stages(plan, signed: set[str] | None = None) -> tuple[str, ...]:
         if _taken(step, plan) and _ORDER[step.passed_at] > _ORDER[plan.status]:
             if len(step.stages) > 1:
                 signed = signed if signed is not None else signed_this_round(plan)
-                return tuple(stage for stage in step.stages if stage not in signed)
+                left = tuple(stage for stage in step.stages if stage not in signed)
+                return left[:1] if _in_turn(step, plan) else left
             return step.stages
     return ()
+
+
+def _in_turn(step: Step, plan) -> bool:
+    return step.in_turn_when is not None and bool(getattr(plan, step.in_turn_when))
 
 
 def signed_this_round(plan) -> set[str]:
@@ -186,6 +234,7 @@ def signed_this_round(plan) -> set[str]:
 
 
 _SIGN_OFFS = [t.name for t in TRANSITIONS if t.parallel]
+SIGN_OFFS = tuple(_SIGN_OFFS)  # the final sign-offs, for readers of the decision records
 
 
 def awaiting_q(stage: str) -> Q:
@@ -212,10 +261,20 @@ def awaiting_q(stage: str) -> Q:
         if len(step.stages) > 1:
             from .models import Decision
 
-            signed = Decision.objects.filter(
-                plan=OuterRef("pk"), round=OuterRef("round"), stage=stage, action__in=_SIGN_OFFS
-            )
-            condition &= ~Exists(signed)
+            def signed(by: str):
+                return Exists(
+                    Decision.objects.filter(
+                        plan=OuterRef("pk"), round=OuterRef("round"), stage=by, action__in=_SIGN_OFFS
+                    )
+                )
+
+            condition &= ~signed(stage)
+            earlier = step.stages[: step.stages.index(stage)]
+            if step.in_turn_when and earlier:
+                in_turn = Q(**{step.in_turn_when: True})
+                for before in earlier:
+                    in_turn &= signed(before)
+                condition &= Q(**{step.in_turn_when: False}) | in_turn
     return condition
 
 
@@ -265,19 +324,27 @@ def stages_acted(user, plan) -> dict[str, str]:
 def who_acts(stage: str, plan) -> str:
     """`a board member of Safer Plymouth`, `the Treasurer of Devon & Cornwall`."""
     partnership = plan.award.partnership
+    if stage in (Stage.PCC, Stage.TREASURER):
+        return f"the {title_for_area(stage_title(stage, funder_of(plan)), partnership.force_area)}"
     return {
         Stage.SUBMISSION: f"an officer of {partnership}",
         Stage.EXECUTIVE: f"a member of {partnership}'s executive group",
         Stage.BOARD: f"a board member of {partnership}",
         Stage.OPCC: f"an OPCC officer of {partnership.force_area}",
-        Stage.PCC: f"the Police and Crime Commissioner for {partnership.force_area}",
-        Stage.TREASURER: f"the Treasurer of {partnership.force_area}",
     }[stage]
+
+
+def stage_name(stage: str, plan) -> str:
+    """`the executive group`, `OPCC scrutiny`, `the Deputy Mayor for Policing and Crime`."""
+    if stage in (Stage.PCC, Stage.TREASURER):
+        return f"the {stage_title(stage, funder_of(plan))}"
+    return _STAGE_NAMES[stage]
 
 
 def waiting_for(plan) -> str:
     """`the executive group`, `the Police and Crime Commissioner and the Treasurer`: for the status line."""
-    return " and ".join(_STAGE_NAMES[stage] for stage in awaiting_stages(plan))
+    stages = sorted(awaiting_stages(plan), key=list(Stage).index)
+    return " and ".join(stage_name(stage, plan) for stage in stages)
 
 
 def _join(names: list[str], word: str = "and") -> str:
@@ -290,22 +357,31 @@ _STAGE_NAMES = {
     Stage.EXECUTIVE: "the executive group",
     Stage.BOARD: "the board",
     Stage.OPCC: "OPCC scrutiny",
-    Stage.PCC: "the Police and Crime Commissioner",
-    Stage.TREASURER: "the Treasurer",
 }
 
 
 def check(plan, user, name: str) -> Verdict:
     """May `user` fire transition `name` on `plan` now? The one answer views, templates, the admin and the
     services all use. Pass a freshly fetched (in services, locked) plan."""
-    transition = BY_NAME[name]
+    transition = BY_NAME[name].titled(funder_of(plan))
     if plan.status not in transition.sources:
         return Verdict(False, f"The plan is “{plan.get_status_display()}” now, so this cannot be done.")
     due = [stage for stage in transition.stages if stage in awaiting_stages(plan)]
     if not due:
-        who = _join([_STAGE_NAMES[stage].replace("OPCC scrutiny", "the OPCC") for stage in transition.stages], "or")
+        names = [stage_name(stage, plan).replace("OPCC scrutiny", "the OPCC") for stage in transition.stages]
+        waiting = waiting_for(plan) or "nobody"
+        if (
+            transition.stages == (Stage.PCC,)
+            and plan.finance_officer_first
+            and Stage.TREASURER in awaiting_stages(plan)
+        ):
+            first = stage_name(Stage.TREASURER, plan)
+            return Verdict(
+                False, f"“{transition.label}” comes after {first}'s sign-off; this plan is waiting for {waiting}."
+            )
         return Verdict(
-            False, f"“{transition.label}” is for {who}; this plan is waiting for {waiting_for(plan) or 'nobody'}."
+            False,
+            f"“{transition.label}” is for {_join(names, 'or')}; this plan is waiting for {waiting}.",
         )
     held = [stage for stage in due if stage in stages_held(user, plan)]
     if not held:
@@ -329,8 +405,10 @@ def _lower_first(text: str) -> str:
 
 
 def available(plan, user) -> list[tuple[Transition, Verdict]]:
-    """Every transition with the verdict for `user`, for the plan page's calls to action."""
-    return [(transition, check(plan, user, transition.name)) for transition in TRANSITIONS]
+    """Every transition, in the plan's funder's words, with the verdict for `user`: the plan page's calls to
+    action."""
+    funder = funder_of(plan)
+    return [(transition.titled(funder), check(plan, user, transition.name)) for transition in TRANSITIONS]
 
 
 def blocked_reason(plan, user) -> str:

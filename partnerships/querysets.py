@@ -37,10 +37,29 @@ class PartnershipQuerySet(models.QuerySet):
 
 class ForceAreaQuerySet(models.QuerySet):
     def overseen_by(self, user):
-        """Force areas where the user is OPCC staff, the PCC or the Treasurer: the areas whose CSPs they fund and
-        oversee (dashboard, awards, grant rounds, reports). Site administrators are not included: oversight is a
-        role, not a technical privilege."""
+        """Force areas where the user is OPCC staff, the decision-maker (PCC or successor), the finance officer or
+        an OPCC administrator: the areas whose CSPs they fund and oversee (dashboard, awards, grant rounds,
+        reports). Site administrators are not included: oversight is a role, not a technical privilege."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        kinds = ("opcc", "pcc", "treasurer")
+        kinds = self.model.roles.rel.related_model.FORCE_AREA_KINDS
         return self.filter(roles__user=user, roles__kind__in=kinds).distinct()
+
+    def set_up_by(self, user):
+        """Force areas where the user is an OPCC administrator: they set the area up (its funder body, Police and
+        Crime Plan, CSPs and their councils, funding streams) and invite its people."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(roles__user=user, roles__kind="opcc_admin").distinct()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def waiting(self):
+        """Sent, not yet accepted, withdrawn or expired."""
+        from django.utils import timezone
+
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_force_area(self, force_area):
+        """Invitations to the area's own roles and to its partnerships' roles."""
+        return self.filter(Q(force_area=force_area) | Q(partnership__force_area=force_area))

@@ -9,7 +9,7 @@ class ForceAreaResource(resources.ModelResource):
     class Meta:
         model = ForceArea
         import_id_fields = ("slug",)
-        fields = ("name", "slug", "pcc_name", "opcc_name", "ons_code", "org_id")
+        fields = ("name", "slug", "ons_code", "sign_off_order")
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
@@ -19,7 +19,16 @@ class OrganisationResource(resources.ModelResource):
     class Meta:
         model = Organisation
         import_id_fields = ("name",)
-        fields = ("name", "kind", "charity_number", "company_number", "local_authority_code", "website", "notes")
+        fields = (
+            "name",
+            "kind",
+            "charity_number",
+            "company_number",
+            "local_authority_code",
+            "ons_code",
+            "website",
+            "notes",
+        )
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
@@ -34,6 +43,11 @@ class PartnershipResource(resources.ModelResource):
         column_name="accountable_body",
         widget=widgets.ForeignKeyWidget(Organisation, "name"),
     )
+    local_authorities = fields.Field(
+        attribute="local_authorities",
+        column_name="local_authorities",
+        widget=widgets.ManyToManyWidget(Organisation, separator=";", field="name"),
+    )
 
     class Meta:
         model = Partnership
@@ -42,8 +56,7 @@ class PartnershipResource(resources.ModelResource):
             "name",
             "slug",
             "force_area",
-            "local_authority",
-            "local_authority_ons_code",
+            "local_authorities",
             "ons_code",
             "accountable_body",
             "has_executive_group",

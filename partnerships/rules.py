@@ -45,3 +45,8 @@ is_site_admin = rules.is_staff
 is_partnership_member = partnership_role(*Role.PARTNERSHIP_KINDS)
 is_force_area_staff = force_area_role(*Role.FORCE_AREA_KINDS)
 is_officer_of = partnership_role(Role.Kind.OFFICER)
+
+
+rules.add_rule("partnerships.set_up_force_area", force_area_role(Role.Kind.ADMINISTRATOR))
+"""Set the force area up: its funder body, the order of the final sign-off, its Police and Crime Plan and
+priorities, councils and partnerships, funding streams, and invite its people. OPCC administrators only."""

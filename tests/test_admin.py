@@ -52,6 +52,9 @@ def admin_client_demo(client, demo_user):
     from tests.factories import IndicatorValueFactory
 
     IndicatorValueFactory(indicator__force_area=devon)
+    from tests.factories import InvitationFactory
+
+    InvitationFactory(force_area=devon)
     client.force_login(demo_user("admin"))
     return client
 

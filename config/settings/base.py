@@ -18,6 +18,9 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from import_export.formats import base_formats
+
+from partnerships.spreadsheets import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -168,6 +171,10 @@ X_FRAME_OPTIONS = "DENY"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The admin's imports read CSV and XLSX; its exports write them with every cell made safe from formula injection
+# (partnerships/spreadsheets.py: the one rule every CSV and XLSX writer of the product uses).
+IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 
 LOGGING = {
     "version": 1,

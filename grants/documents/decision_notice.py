@@ -4,7 +4,8 @@ PCCs publish a notice for each decision they take (Elected Local Policing Bodies
 2011): a reference number, the title, the lead officer, a summary of the decision and the money, declarations of
 interest, the PCC's and the Chief Finance Officer's (Treasurer's) sign-off, and the supporting information —
 here, the plan itself. Both formats are built from `decision_notice_context()`, so they cannot disagree, and
-every figure comes from the model layer.
+every figure comes from the model layer. The notice speaks in the funder body's words of the day it was issued:
+"Deputy Mayor for Policing and Crime decision" and "Chief Finance Officer" where a mayor funds the area.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from grants.money import format_money
 from grants.services.comparison import PlanDiff
 from grants.services.variations import money_moved
 from grants.templatetags.grants_format import money_change
+from partnerships.models import title_for_area
 
 
 @dataclass
@@ -38,6 +40,9 @@ class NoticeContext:
     declarations: list
     pcc: Decision
     treasurer: Decision
+    issuer: str
+    decision_maker: str
+    finance_officer: str
     changes: PlanDiff | None
     baseline_version: int | None
 
@@ -56,15 +61,18 @@ def decision_notice_context(plan: SpendingPlan) -> NoticeContext:
     partnership = plan.award.partnership
     projects = list(plan.projects.for_plan_page())
     changes = trail.variation_changes(plan) if plan.version > 1 else None
+    decision_maker, finance_officer = notice.pcc_decision.title, notice.treasurer_decision.title
+    issuer = notice.funder_name or partnership.force_area.funder.name
+    who = f"The {title_for_area(decision_maker, partnership.force_area)}"
     summary = (
-        f"The Police and Crime Commissioner for {partnership.force_area} approves {partnership}'s spending plan "
+        f"{who} approves {partnership}'s spending plan "
         f"for the {plan.financial_year} grant of {format_money(plan.award_amount)}: "
         f"{format_money(plan.allocated)} allocated to {len(projects)} funded project{'s' if len(projects) != 1 else ''}"
         f", with {format_money(plan.unallocated)} unallocated."
     )
     if changes is not None:
         summary = (
-            f"The Police and Crime Commissioner for {partnership.force_area} approves variation {plan.version} of "
+            f"{who} approves variation {plan.version} of "
             f"{partnership}'s {plan.financial_year} spending plan, which replaces version {changes.baseline.version}. "
             f"The variation moves {format_money(money_moved(changes.diff))} between funded projects; the plan now "
             f"allocates {format_money(plan.allocated)} of the {format_money(plan.award_amount)} grant to "
@@ -96,6 +104,9 @@ def decision_notice_context(plan: SpendingPlan) -> NoticeContext:
         declarations=list(plan.declarations.all()),
         pcc=notice.pcc_decision,
         treasurer=notice.treasurer_decision,
+        issuer=issuer,
+        decision_maker=decision_maker,
+        finance_officer=finance_officer,
         changes=changes.diff if changes else None,
         baseline_version=changes.baseline.version if changes else None,
     )
@@ -103,7 +114,13 @@ def decision_notice_context(plan: SpendingPlan) -> NoticeContext:
 
 def decision_notice_pdf(plan: SpendingPlan, *, request=None) -> bytes:
     context = decision_notice_context(plan)
-    return render_pdf("documents/decision_notice.html", context.as_dict(), request=request)
+    data = context.as_dict() | {"finance_officer_label": _finance_title(context.finance_officer)}
+    return render_pdf("documents/decision_notice.html", data, request=request)
+
+
+def _finance_title(title: str) -> str:
+    """`Treasurer (Chief Finance Officer)`: the statutory role named beside a title that does not say it."""
+    return title if "finance" in title.lower() else f"{title} (Chief Finance Officer)"
 
 
 def _person(decision: Decision | None) -> str:
@@ -113,10 +130,12 @@ def _person(decision: Decision | None) -> str:
 def decision_notice_docx(plan: SpendingPlan) -> bytes:
     c = decision_notice_context(plan)
     document = WordDocument(title=f"Decision notice {c.reference}", landscape=True)
-    document.title(f"Police and Crime Commissioner decision {c.reference}")
+    document.paragraph(c.issuer)
+    document.title(f"{c.decision_maker} decision {c.reference}")
     document.summary(
         [
             ("Reference", c.reference),
+            ("Decision of", c.issuer),
             ("Title", c.title),
             ("Date of decision", c.issued_on),
             ("Lead officer", _person(c.lead_officer)),
@@ -185,8 +204,8 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
     document.table(
         ["", "Name", "Signed off"],
         [
-            ["Police and Crime Commissioner", c.pcc.user_name, f"{c.pcc.decided_at:%d %B %Y at %H:%M}"],
-            ["Treasurer (Chief Finance Officer)", c.treasurer.user_name, f"{c.treasurer.decided_at:%d %B %Y at %H:%M}"],
+            [c.decision_maker, c.pcc.user_name, f"{c.pcc.decided_at:%d %B %Y at %H:%M}"],
+            [_finance_title(c.finance_officer), c.treasurer.user_name, f"{c.treasurer.decided_at:%d %B %Y at %H:%M}"],
         ],
         widths=[7, 8, 8],
     )

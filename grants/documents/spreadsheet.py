@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from grants.models import FundedProject, OutcomeMeasure, SpendingPlan
 from grants.money import format_money, parse_money
 from partnerships.models import ThematicGroup
+from partnerships.spreadsheets import safe_cell
 from priorities.models import LocalPriority
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -297,19 +298,16 @@ def plan_rows(plan: SpendingPlan) -> list[tuple[bool, dict]]:
     return rows
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_safe(value) -> str:
-    """Text a spreadsheet would run as a formula is written with a leading apostrophe (the import drops it)."""
+    """Text a spreadsheet would run as a formula is written with a leading apostrophe (the import drops it): the
+    product's one rule, `partnerships.spreadsheets.safe_cell`."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return safe_cell(str(value))
 
 
 def lines_csv(plan: SpendingPlan | None) -> bytes:
@@ -334,9 +332,7 @@ def _set(cell, value, *, money_format=MONEY_FORMAT):
         cell.value = value
         cell.number_format = "dd/mm/yyyy"
     else:
-        cell.value = value
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text, never a formula
+        safe_cell(value, cell=cell)  # text, never a formula
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 

@@ -127,8 +127,7 @@ class VariationThresholdForm(forms.Form):
 class MinorVariationPathForm(forms.Form):
     path = forms.ChoiceField(
         label="Which of the partnership's stages do minor variations go through?",
-        help_text="OPCC scrutiny and the sign-off by the Police and Crime Commissioner and the Treasurer always "
-        "follow.",
+        help_text="OPCC scrutiny and the final sign-off by the decision-maker and the finance officer always follow.",
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the path minor variations take."},
     )

@@ -19,6 +19,13 @@ from partnerships.models import ForceArea, Role
 from .plans import FundedProject, SpendingPlan
 
 
+def recorded_title(title: str, kind: str) -> str:
+    """A record's title, or for a record made before titles were kept, the title every role then had."""
+    from grants.workflow import DEFAULT_TITLES
+
+    return title or DEFAULT_TITLES.get(kind) or Role.Kind(kind).label
+
+
 class AppendOnly(models.Model):
     """A record that is written once and never changed: the audit trail of a public decision."""
 
@@ -45,6 +52,12 @@ class Decision(AppendOnly):
     user_name = models.CharField(max_length=300, help_text="The person's name when they decided.")
     job_title = models.CharField(max_length=200, blank=True)
     role_kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
+    role_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The role's title when they decided, in the funder body's words for the sign-offs (Police and "
+        "Crime Commissioner, Deputy Mayor for Policing and Crime, Treasurer, Chief Finance Officer).",
+    )
     role_scope = models.CharField(max_length=200, help_text="The partnership or force area the role is held for.")
     decided_at = models.DateTimeField(default=timezone.now)
     comments = models.TextField(blank=True)
@@ -70,21 +83,31 @@ class Decision(AppendOnly):
         return BY_NAME[self.action]
 
     @property
+    def title(self) -> str:
+        """The title they acted under, as recorded then."""
+        return recorded_title(self.role_title, self.role_kind)
+
+    @property
     def action_display(self) -> str:
-        return self.transition.done
+        """`Signed off by the Deputy Mayor for Policing and Crime`: in the words in force when decided."""
+        from grants.workflow import words
+
+        return words(self.action, 1, self.title)
 
     @property
     def stage_display(self) -> str:
-        return Stage(self.stage).label
+        from grants.workflow import PARTNERSHIP_STAGES
+
+        return Stage(self.stage).label if self.stage in PARTNERSHIP_STAGES or self.stage == "opcc" else self.title
 
     @property
     def role_display(self) -> str:
-        return f"{Role.Kind(self.role_kind).label}, {self.role_scope}"
+        return f"{self.title}, {self.role_scope}"
 
     @property
     def person_display(self) -> str:
         """`Sam Taylor, Board chair (Board member, Safer Plymouth)`; the job title only when it adds something."""
-        role = Role.Kind(self.role_kind).label
+        role = self.title
         job = f", {self.job_title}" if self.job_title and self.job_title.lower() != role.lower() else ""
         return f"{self.user_name}{job} ({self.role_display})"
 
@@ -108,6 +131,7 @@ class InterestDeclaration(AppendOnly):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
     user_name = models.CharField(max_length=300)
     role_kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
+    role_title = models.CharField(max_length=200, blank=True, help_text="The role's title when they declared it.")
     role_scope = models.CharField(max_length=200)
     interest = models.TextField(help_text="The nature of the interest.")
     declared_at = models.DateTimeField(default=timezone.now)
@@ -130,13 +154,15 @@ class InterestDeclaration(AppendOnly):
 
     @property
     def role_display(self) -> str:
-        return f"{Role.Kind(self.role_kind).label}, {self.role_scope}"
+        return f"{recorded_title(self.role_title, self.role_kind)}, {self.role_scope}"
 
 
 class DecisionNotice(models.Model):
     """The PCC's published decision approving a spending plan (or a variation), with its reference number.
 
-    Issued in the same transaction as the second of the PCC's and the Treasurer's sign-offs."""
+    Issued in the same transaction as the second of the PCC's and the Treasurer's sign-offs. It keeps the funder
+    body's name, and its two decisions the titles, in force on the day: a notice of 2027 still reads "Police and
+    Crime Commissioner" after a mayor takes over."""
 
     plan = models.OneToOneField(SpendingPlan, on_delete=models.PROTECT, related_name="decision_notice")
     force_area = models.ForeignKey(ForceArea, on_delete=models.PROTECT, related_name="decision_notices")
@@ -144,6 +170,9 @@ class DecisionNotice(models.Model):
     sequence = models.PositiveIntegerField()
     reference = models.CharField(max_length=40, unique=True)
     issued_at = models.DateTimeField(default=timezone.now)
+    funder_name = models.CharField(
+        max_length=200, blank=True, help_text="The funder body that took the decision, by its name at the time."
+    )
     pcc_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
     treasurer_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
 

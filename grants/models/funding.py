@@ -69,7 +69,7 @@ class FundingStream(models.Model):
         if self.funder_id:
             return self.funder.name
         if self.force_area_id:
-            return self.force_area.pcc_name or f"{self.force_area} PCC"
+            return self.force_area.funder.name
         return self.name
 
 

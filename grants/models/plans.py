@@ -71,8 +71,10 @@ class SpendingPlan(models.Model):
 
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     # What a transition may change on a plan that is no longer editable; nothing else may be saved on it.
-    WORKFLOW_FIELDS = frozenset({"status", "round", "needs_executive_group", "needs_board", "updated_at"})
-    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "allocated", "match_funding_total")
+    WORKFLOW_FIELDS = frozenset(
+        {"status", "round", "needs_executive_group", "needs_board", "finance_officer_first", "updated_at"}
+    )
+    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "_funder", "allocated", "match_funding_total")
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(default=1)
@@ -87,6 +89,12 @@ class SpendingPlan(models.Model):
     )
     needs_board = models.BooleanField(
         default=True, editable=False, help_text="Whether this submission goes to the board."
+    )
+    finance_officer_first = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Whether the finance officer signs off before the decision-maker (the force area's order when "
+        "this version was submitted), rather than both in either order.",
     )
     purpose = models.TextField(blank=True, help_text="The briefing's purpose and context, shown above the table.")
     unallocated_note = models.TextField(

@@ -116,16 +116,9 @@ def awards_set(
 
 def _partnership_lookup(force_area: ForceArea) -> dict[str, Partnership]:
     lookup = {}
-    for partnership in Partnership.objects.filter(force_area=force_area):
-        for key in (
-            partnership.name,
-            partnership.slug,
-            partnership.local_authority,
-            partnership.ons_code,
-            partnership.local_authority_ons_code,
-        ):
-            if key:
-                lookup.setdefault(key.strip().lower(), partnership)
+    for partnership in Partnership.objects.filter(force_area=force_area).prefetch_related("local_authorities"):
+        for key in partnership.lookup_keys():
+            lookup.setdefault(key.strip().lower(), partnership)
     return lookup
 
 

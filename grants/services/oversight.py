@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from grants.models import FundingStream, GrantAward, SpendingPlan, SubmissionDeadline
 from grants.money import ZERO
-from partnerships.financial_years import FinancialYear
 from partnerships.models import ForceArea, Partnership
 
 NO_PLAN = "none"
@@ -109,16 +108,6 @@ class Overview:
         today = today or timezone.localdate()
         editable = row.plan is None or row.plan.status in SpendingPlan.EDITABLE_STATUSES
         return editable and today > self.deadline.submit_by
-
-
-def years_for_force_area(force_area: ForceArea) -> list[str]:
-    """Financial years with awards or deadlines in the area, newest first (the current year when there are none)."""
-    years = set(
-        GrantAward.objects.filter(partnership__force_area=force_area).values_list("financial_year", flat=True)
-    ) | set(SubmissionDeadline.objects.filter(force_area=force_area).values_list("financial_year", flat=True))
-    if not years:
-        years = {str(FinancialYear.containing(timezone.localdate()))}
-    return sorted(years, reverse=True)
 
 
 def force_area_overview(

@@ -1,42 +1,80 @@
-"""Publication of the PCC's grants: the statutory list (Elected Local Policing Bodies (Specified Information)
-Order 2011: each crime and disorder reduction grant, its recipient, amount, purpose, conditions and how it is
-expected to reduce crime and disorder) and the same awards in the 360Giving Data Standard (JSON, and its
-spreadsheet layout as CSV/XLSX).
+"""Publication of the grants a force area's funder makes: the statutory list (Elected Local Policing Bodies
+(Specified Information) Order 2011: each crime and disorder reduction grant, its recipient, amount, purpose,
+conditions and how it is expected to reduce crime and disorder) and the same grants in the 360Giving Data
+Standard (JSON, and its spreadsheet layout as CSV/XLSX).
 
 What is published: awards the OPCC has MADE (`GrantAward.status == "made"`) from a stream it awards (not money a
-funder awards directly and the OPCC only records). Nothing from a spending plan that is a draft or declined is
-ever published: the only plan-derived text, the list of funded projects, comes from an APPROVED version.
+funder awards directly and the OPCC only records), for more than £0, decided on or before today. Nothing from a
+spending plan that is a draft or declined is ever published: the only plan-derived text, the list of funded
+projects, comes from an APPROVED version.
+
+Files pass 360Giving's quality checks, not only its schema (`grants/services/threesixty_quality.py` runs them):
+one funder per file, so an area whose funder changed (a PCC, then a mayor) publishes one file per funder body,
+each grant under the body in force on its award date; the award date is the decision date; no e-mail address
+anywhere; identifiers from org-id.guide registers; titles of at most 140 characters, unlike the description;
+grant programme, beneficiary location with ONS district codes, last modified and data source present.
 """
 
 from __future__ import annotations
 
-import csv
+import datetime
 import io
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import GrantAward, SpendingPlan
+from grants.money import ZERO
 from partnerships.financial_years import FinancialYear
+from partnerships.identifiers import GEO_CODE_TYPES
+from partnerships.models import ForceArea, FunderBody, Organisation
+from partnerships.spreadsheets import csv_bytes, xlsx_sheet_rows
 
-GEO_CODE_TYPES = {"E06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "E10": "CTY", "W06": "UA"}
+DEFAULT_PURPOSE = "A crime and disorder reduction grant."
+TITLE_LIMIT = 140
+EMAIL = re.compile(r"[\w.-]+@[\w.-]+\.[\w.-]+")
+EMAIL_REMOVED = "[e-mail address removed]"
 
-DEFAULT_PURPOSE = "A crime and disorder reduction grant from the Police and Crime Commissioner."
+
+class NothingPublished(Exception):
+    """The area (or funder) has no published grant: there is no file to offer, only a page that says so."""
 
 
-def publishable_awards(*, force_areas):
-    """Made awards from the streams these force areas' OPCCs award, newest year first."""
+def award_date(award: GrantAward) -> datetime.date:
+    """The date of the decision to make the grant: the round's decision on the application, when the award came
+    from one, otherwise the date the award was made."""
+    application = _application(award)
+    return application.decided_on if application is not None and application.decided_on else award.awarded_on
+
+
+def _application(award: GrantAward):
+    try:
+        return award.application
+    except ObjectDoesNotExist:
+        return None
+
+
+def publishable_awards(*, force_area: ForceArea, today: datetime.date | None = None):
+    """Made awards for more than £0 from the streams the area's OPCC awards, decided on or before today, newest
+    year first."""
+    today = today or timezone.localdate()
     approved = SpendingPlan.objects.filter(status=SpendingPlan.Status.APPROVED).order_by("-version")
     return (
         GrantAward.objects.filter(
             status=GrantAward.Status.MADE,
-            funding_stream__force_area__in=force_areas,
+            funding_stream__force_area=force_area,
             funding_stream__awarded_directly=False,
+            amount__gt=ZERO,
+            awarded_on__lte=today,
         )
+        .filter(Q(application__isnull=True) | Q(application__decided_on__lte=today))
         .select_related(
             "funding_stream__force_area",
             "funding_stream__funder",
@@ -45,7 +83,10 @@ def publishable_awards(*, force_areas):
             "organisation",
             "application",
         )
-        .prefetch_related(Prefetch("plans", queryset=approved, to_attr="approved_plans"))
+        .prefetch_related(
+            Prefetch("plans", queryset=approved, to_attr="approved_plans"),
+            "partnership__local_authorities",
+        )
         .order_by("-financial_year", "funding_stream__name", "partnership__name", "organisation__name", "pk")
     )
 
@@ -57,9 +98,14 @@ def approved_plan(award: GrantAward) -> SpendingPlan | None:
     return plans[0] if plans else None
 
 
+def without_emails(text: str) -> str:
+    """Published text never carries an e-mail address (a contact typed into a purpose or condition)."""
+    return EMAIL.sub(EMAIL_REMOVED, text or "")
+
+
 @dataclass
 class Publication:
-    """One published grant in the users' words, for the public page, the Panel report and 360Giving."""
+    """One published grant in the users' words, for the public page, the reports page and 360Giving."""
 
     award: GrantAward
 
@@ -69,11 +115,15 @@ class Publication:
 
     @property
     def purpose(self) -> str:
-        return self.award.purpose or DEFAULT_PURPOSE
+        return without_emails(self.award.purpose) or DEFAULT_PURPOSE
 
     @property
     def conditions(self) -> str:
-        return self.award.conditions
+        return without_emails(self.award.conditions)
+
+    @property
+    def award_date(self) -> datetime.date:
+        return award_date(self.award)
 
     @property
     def funded_projects(self) -> list[str]:
@@ -81,11 +131,62 @@ class Publication:
         plan = approved_plan(self.award)
         if plan is None:
             return []
-        return [f"{p.number}. {p.title}" for p in plan.projects.all()]
+        return [without_emails(f"{p.number}. {p.title}") for p in plan.projects.all()]
 
 
-def publications(*, force_areas) -> list[Publication]:
-    return [Publication(award) for award in publishable_awards(force_areas=force_areas)]
+def publications(*, force_area: ForceArea, today: datetime.date | None = None) -> list[Publication]:
+    return [Publication(award) for award in publishable_awards(force_area=force_area, today=today)]
+
+
+@dataclass
+class Release:
+    """The grants one funder body made in a force area: one 360Giving file (one funder per file)."""
+
+    force_area: ForceArea
+    funder: FunderBody
+    items: list[Publication] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """How the download address names this funder: its number, or `current` for an area with no body set."""
+        return str(self.funder.pk) if self.funder.pk else "current"
+
+    @property
+    def total(self) -> Decimal:
+        return sum((item.award.amount for item in self.items), ZERO)
+
+    @property
+    def years(self) -> list[tuple[str, list[Publication], Decimal]]:
+        """The grants by financial year, newest first, each with its total."""
+        grouped: dict[str, list[Publication]] = {}
+        for item in self.items:
+            grouped.setdefault(item.award.financial_year, []).append(item)
+        return [(year, items, sum((i.award.amount for i in items), ZERO)) for year, items in grouped.items()]
+
+
+def releases(*, force_area: ForceArea, today: datetime.date | None = None) -> list[Release]:
+    """The area's published grants, one release per funder body that made any, the newest body first. Each
+    grant belongs to the body in force on its award date."""
+    by_body: dict[object, Release] = {}
+    for item in publications(force_area=force_area, today=today):
+        funder = force_area.funder_on(item.award_date)
+        key = funder.pk or "current"
+        by_body.setdefault(key, Release(force_area, funder)).items.append(item)
+    return sorted(
+        by_body.values(),
+        key=lambda r: r.funder.starts_on or datetime.date.min,
+        reverse=True,
+    )
+
+
+def release_for(*, force_area: ForceArea, funder: str | None = None, today=None) -> Release:
+    """The release a download asks for (`funder`: a release's key; none: the newest). Raises NothingPublished."""
+    found = releases(force_area=force_area, today=today)
+    if funder:
+        found = [release for release in found if release.key == funder]
+    if not found:
+        raise NothingPublished(f"No grants made by {force_area.funder.name} have been published.")
+    return found[0]
 
 
 # --- 360Giving ---------------------------------------------------------------------------------------------------
@@ -95,58 +196,81 @@ def _prefix() -> str:
     return settings.THREESIXTYGIVING_PREFIX.rstrip("-")
 
 
+def _identifier(value: str) -> str:
+    """Identifiers never carry white space or line breaks (360Giving's GrantNav drops such grants)."""
+    return re.sub(r"\s+", "", value)
+
+
 def grant_identifier(award: GrantAward) -> str:
     """Stable: the publisher prefix, the force area and the award's own number never change."""
-    return f"{_prefix()}-{award.funding_stream.force_area.slug}-{award.pk}"
+    return _identifier(f"{_prefix()}-{award.funding_stream.force_area.slug}-{award.pk}")
 
 
-def _funder(award: GrantAward) -> dict:
-    area = award.funding_stream.force_area
-    name = area.opcc_name or f"Office of the Police and Crime Commissioner for {area.name}"
-    return {"id": area.org_id or f"{_prefix()}-{area.slug}", "name": name}
+def funder_identifier(funder: FunderBody) -> str:
+    """The body's org-id, or the publisher's own identifier for it: one per body, so that each identifier in
+    the data always carries the same name."""
+    if funder.org_id:
+        return _identifier(funder.org_id)
+    suffix = f"-funder-{funder.pk}" if funder.pk else ""
+    return _identifier(f"{_prefix()}-{funder.force_area.slug}{suffix}")
 
 
-def _recipient(award: GrantAward) -> dict:
-    if award.organisation_id:
-        organisation = award.organisation
-        record = {"id": organisation.org_id or f"{_prefix()}-org-{organisation.pk}", "name": organisation.name}
-        if organisation.charity_number:
-            record["charityNumber"] = organisation.charity_number
-        if organisation.company_number:
-            record["companyNumber"] = organisation.company_number
-        return record
-    partnership = award.partnership
-    body = partnership.accountable_body
-    record = {
-        "id": (body.org_id if body else "") or f"{_prefix()}-csp-{partnership.slug}",
-        "name": body.name if body else partnership.name,
-    }
-    record["department"] = partnership.name  # the CSP, for which the council receives and accounts for the grant
+def _organisation_location(organisation: Organisation | None) -> list[dict]:
+    if organisation is None or not organisation.ons_code:
+        return []
+    return [_council_location(organisation)]
+
+
+def _council_location(council: Organisation) -> dict:
+    location = {"name": council.name, "geoCode": council.ons_code, "countryCode": "GB"}
+    if code_type := GEO_CODE_TYPES.get(council.ons_code[:3]):
+        location["geoCodeType"] = code_type
+    return location
+
+
+def _organisation_record(organisation: Organisation, fallback: str) -> dict:
+    record = {"id": _identifier(organisation.org_id or fallback), "name": organisation.name}
+    if organisation.charity_number:
+        record["charityNumber"] = organisation.charity_number
+    if organisation.company_number:
+        record["companyNumber"] = organisation.company_number
+    if location := _organisation_location(organisation):
+        record["location"] = location
     return record
 
 
-def _locations(award: GrantAward) -> list[dict]:
-    locations = []
+def _recipient(award: GrantAward) -> dict:
+    """The organisation paid: for a CSP, the council that receives and accounts for the grant on its behalf
+    (named with the CSP as its department); never a 360G identifier for an organisation with a registered one."""
+    if award.organisation_id:
+        return _organisation_record(award.organisation, f"{_prefix()}-org-{award.organisation.pk}")
     partnership = award.partnership
-    if partnership is not None:
-        if partnership.ons_code:
-            locations.append({"name": partnership.name, "geoCode": partnership.ons_code, "geoCodeType": "CSP"})
-        elif partnership.local_authority_ons_code:
-            code = partnership.local_authority_ons_code
-            locations.append(
-                {"name": partnership.local_authority, "geoCode": code, "geoCodeType": GEO_CODE_TYPES.get(code[:3], "")}
-            )
-        else:
-            locations.append({"name": partnership.local_authority})
+    body = partnership.accountable_body
+    if body is None:
+        return {"id": _identifier(f"{_prefix()}-csp-{partnership.slug}"), "name": partnership.name}
+    record = _organisation_record(body, f"{_prefix()}-org-{body.pk}")
+    record["department"] = partnership.name
+    return record
+
+
+def _councils_of_area(area: ForceArea) -> list[Organisation]:
+    councils = Organisation.objects.filter(partnerships_covering__force_area=area).exclude(ons_code="").distinct()
+    return list(councils.order_by("name"))
+
+
+def _beneficiary_locations(award: GrantAward, area_councils) -> list[dict]:
+    """Where the money benefits people, by ONS local authority district code: the councils a CSP covers; for a
+    grant to an organisation, its council when it is one, else the councils of the whole force area."""
+    if award.partnership_id:
+        councils = list(award.partnership.local_authorities.all())
+    elif award.organisation.is_local_authority and award.organisation.ons_code:
+        councils = [award.organisation]
+    else:
+        councils = area_councils()
+    locations = [_council_location(c) if c.ons_code else {"name": c.name, "countryCode": "GB"} for c in councils]
     area = award.funding_stream.force_area
     if area.ons_code:
-        locations.append({"name": area.name, "geoCode": area.ons_code, "geoCodeType": "PFA"})
-    elif not locations:
-        locations.append({"name": area.name})
-    for location in locations:
-        location["countryCode"] = "GB"
-        if not location.get("geoCodeType"):
-            location.pop("geoCodeType", None)
+        locations.append({"name": area.name, "geoCode": area.ons_code, "geoCodeType": "PFA", "countryCode": "GB"})
     return locations
 
 
@@ -157,41 +281,98 @@ def _amount(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def grant_record(award: GrantAward, *, modified=None) -> dict:
-    publication = Publication(award)
-    year = FinancialYear.parse(award.financial_year)
+def grant_title(award: GrantAward) -> str:
+    """`Devon & Cornwall PCC community safety grant 2020/21: Safer Plymouth`, at most 140 characters: a long
+    stream or recipient name gives a shorter title (the description still says everything)."""
+    recipient = str(award.recipient)
+    for title in (
+        f"{award.funding_stream.name} {award.financial_year}: {recipient}",
+        f"{recipient}, {award.financial_year}",
+    ):
+        if len(title) <= TITLE_LIMIT:
+            return title
+    words, title = f"{recipient}, {award.financial_year}".split(), ""
+    for word in words:
+        if len(f"{title} {word}".strip()) > TITLE_LIMIT - 1:
+            break
+        title = f"{title} {word}".strip()
+    return title + "…"
+
+
+def _description(publication: Publication, title: str) -> str:
     description = publication.purpose
     if publication.funded_projects:
         description += " Funded projects in the approved spending plan: " + "; ".join(publication.funded_projects) + "."
+    if description.strip() == title.strip():
+        description = f"{description} A grant from {publication.award.funding_stream.name}."
+    return description
+
+
+def grant_record(
+    publication: Publication, *, funder: FunderBody, modified: datetime.datetime, source: str, area_councils
+) -> dict:
+    award = publication.award
+    year = FinancialYear.parse(award.financial_year)
+    title = grant_title(award)
     record = {
         "id": grant_identifier(award),
-        "title": f"{award.funding_stream.name} {award.financial_year}: {publication.recipient_name}",
-        "description": description,
+        "title": title,
+        "description": _description(publication, title),
         "currency": "GBP",
         "amountAwarded": _amount(award.amount),
-        "awardDate": award.awarded_on.isoformat(),
-        "plannedDates": [{"startDate": year.starts_on.isoformat(), "endDate": year.ends_on.isoformat()}],
-        "recipientOrganization": [_recipient(award)],
-        "fundingOrganization": [_funder(award)],
-        "grantProgramme": [
-            {"code": f"{_prefix()}-stream-{award.funding_stream.pk}", "title": award.funding_stream.name}
+        "awardDate": publication.award_date.isoformat(),
+        "plannedDates": [
+            {"startDate": year.starts_on.isoformat(), "endDate": year.ends_on.isoformat(), "duration": 12}
         ],
-        "beneficiaryLocation": _locations(award),
-        "fromOpenCall": "Yes" if hasattr(award, "application") else "No",
-        "dateModified": (modified or timezone.now()).replace(microsecond=0).isoformat(),
+        "recipientOrganization": [_recipient(award)],
+        "fundingOrganization": [{"id": funder_identifier(funder), "name": funder.name}],
+        "grantProgramme": [
+            {"code": _identifier(f"{_prefix()}-stream-{award.funding_stream.pk}"), "title": award.funding_stream.name}
+        ],
+        "beneficiaryLocation": _beneficiary_locations(award, area_councils),
+        "fromOpenCall": "Yes" if _application(award) is not None else "No",
+        "dateModified": modified.replace(microsecond=0).isoformat(),
+        "dataSource": source,
     }
     if award.reference:
         record["grantProgramme"][0]["description"] = f"Reference {award.reference}"
-    return record
+    return _scrubbed(record)
 
 
-def threesixty_package(*, force_areas, modified=None) -> dict:
+def _scrubbed(value):
+    """No e-mail address anywhere in the data, whichever field it was typed into."""
+    if isinstance(value, dict):
+        return {key: _scrubbed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item) for item in value]
+    return without_emails(value) if isinstance(value, str) else value
+
+
+def data_source(force_area: ForceArea) -> str:
+    return f"{settings.SITE_URL}{reverse('grants:published', kwargs={'area': force_area.slug})}"
+
+
+def threesixty_package(release: Release, *, modified: datetime.datetime | None = None) -> dict:
+    """The 360Giving file of one release. Raises NothingPublished for an empty one: a file with no grants fails
+    the standard, so none is offered."""
+    if not release.items:
+        raise NothingPublished(f"No grants made by {release.funder.name} have been published.")
     modified = modified or timezone.now()
-    grants = [grant_record(award, modified=modified) for award in publishable_awards(force_areas=force_areas)]
-    names = ", ".join(area.name for area in force_areas)
+    source = data_source(release.force_area)
+    cache: list[list[Organisation]] = []
+
+    def area_councils() -> list[Organisation]:
+        if not cache:
+            cache.append(_councils_of_area(release.force_area))
+        return cache[0]
+
+    grants = [
+        grant_record(item, funder=release.funder, modified=modified, source=source, area_councils=area_councils)
+        for item in release.items
+    ]
     return {
         "version": "1.4",
-        "title": f"Community safety grants made by the Police and Crime Commissioner: {names}",
+        "title": f"Community safety grants made by {release.funder.name} in {release.force_area}",
         "issued": modified.date().isoformat(),
         "grants": grants,
     }
@@ -201,47 +382,76 @@ def threesixty_json(package: dict) -> bytes:
     return json.dumps(package, indent=2, ensure_ascii=False).encode()
 
 
-# The 360Giving spreadsheet layout: one row per grant, columns titled as in the standard's template.
-COLUMNS = [
-    ("Identifier", lambda g: g["id"]),
-    ("Title", lambda g: g["title"]),
-    ("Description", lambda g: g["description"]),
-    ("Currency", lambda g: g["currency"]),
-    ("Amount Awarded", lambda g: g["amountAwarded"]),
-    ("Award Date", lambda g: g["awardDate"]),
-    ("Planned Dates:Start Date", lambda g: g["plannedDates"][0]["startDate"]),
-    ("Planned Dates:End Date", lambda g: g["plannedDates"][0]["endDate"]),
-    ("Recipient Org:Identifier", lambda g: g["recipientOrganization"][0]["id"]),
-    ("Recipient Org:Name", lambda g: g["recipientOrganization"][0]["name"]),
-    ("Recipient Org:Department", lambda g: g["recipientOrganization"][0].get("department", "")),
-    ("Recipient Org:Charity Number", lambda g: g["recipientOrganization"][0].get("charityNumber", "")),
-    ("Recipient Org:Company Number", lambda g: g["recipientOrganization"][0].get("companyNumber", "")),
-    ("Funding Org:Identifier", lambda g: g["fundingOrganization"][0]["id"]),
-    ("Funding Org:Name", lambda g: g["fundingOrganization"][0]["name"]),
-    ("Grant Programme:Code", lambda g: g["grantProgramme"][0]["code"]),
-    ("Grant Programme:Title", lambda g: g["grantProgramme"][0]["title"]),
-    ("Beneficiary Location:Name", lambda g: "; ".join(x.get("name", "") for x in g["beneficiaryLocation"])),
-    (
-        "Beneficiary Location:Geographic Code",
-        lambda g: "; ".join(x.get("geoCode", "") for x in g["beneficiaryLocation"]),
-    ),
-    (
-        "Beneficiary Location:Geographic Code Type",
-        lambda g: "; ".join(x.get("geoCodeType", "") for x in g["beneficiaryLocation"]),
-    ),
-    ("From An Open Call?", lambda g: g["fromOpenCall"]),
-    ("Last Modified", lambda g: g["dateModified"]),
+# The 360Giving spreadsheet layout: one row per grant, columns titled as in the standard's template, each with
+# the path of the value it holds. Lists beyond their first item get numbered columns (`Beneficiary Location:1:…`).
+COLUMNS: list[tuple[str, str]] = [
+    ("Identifier", "id"),
+    ("Title", "title"),
+    ("Description", "description"),
+    ("Currency", "currency"),
+    ("Amount Awarded", "amountAwarded"),
+    ("Award Date", "awardDate"),
+    ("Planned Dates:Start Date", "plannedDates/0/startDate"),
+    ("Planned Dates:End Date", "plannedDates/0/endDate"),
+    ("Planned Dates:Duration (months)", "plannedDates/0/duration"),
+    ("Recipient Org:Identifier", "recipientOrganization/0/id"),
+    ("Recipient Org:Name", "recipientOrganization/0/name"),
+    ("Recipient Org:Department", "recipientOrganization/0/department"),
+    ("Recipient Org:Charity Number", "recipientOrganization/0/charityNumber"),
+    ("Recipient Org:Company Number", "recipientOrganization/0/companyNumber"),
+    ("Recipient Org:Location:Name", "recipientOrganization/0/location/0/name"),
+    ("Recipient Org:Location:Geographic Code", "recipientOrganization/0/location/0/geoCode"),
+    ("Recipient Org:Location:Geographic Code Type", "recipientOrganization/0/location/0/geoCodeType"),
+    ("Recipient Org:Location:Country Code", "recipientOrganization/0/location/0/countryCode"),
+    ("Funding Org:Identifier", "fundingOrganization/0/id"),
+    ("Funding Org:Name", "fundingOrganization/0/name"),
+    ("Grant Programme:Code", "grantProgramme/0/code"),
+    ("Grant Programme:Title", "grantProgramme/0/title"),
+    ("Grant Programme:Description", "grantProgramme/0/description"),
+]
+TRAILING_COLUMNS: list[tuple[str, str]] = [
+    ("From An Open Call?", "fromOpenCall"),
+    ("Last Modified", "dateModified"),
+    ("Data Source", "dataSource"),
+]
+LOCATION_FIELDS = [
+    ("Name", "name"),
+    ("Geographic Code", "geoCode"),
+    ("Geographic Code Type", "geoCodeType"),
+    ("Country Code", "countryCode"),
 ]
 
 
+def threesixty_columns(package: dict) -> list[tuple[str, str]]:
+    """The columns for this file: as many beneficiary locations as its grants have."""
+    count = max((len(g.get("beneficiaryLocation", [])) for g in package["grants"]), default=1)
+    locations = []
+    for index in range(max(count, 1)):
+        number = "" if index == 0 else f"{index}:"
+        for title, key in LOCATION_FIELDS:
+            locations.append((f"Beneficiary Location:{number}{title}", f"beneficiaryLocation/{index}/{key}"))
+    return COLUMNS + locations + TRAILING_COLUMNS
+
+
+def value_at(record, path: str):
+    for part in path.split("/"):
+        if isinstance(record, list):
+            index = int(part)
+            record = record[index] if index < len(record) else None
+        elif isinstance(record, dict):
+            record = record.get(part)
+        if record is None:
+            return ""
+    return record
+
+
 def threesixty_rows(package: dict) -> list[list]:
-    return [[title for title, _ in COLUMNS]] + [[get(g) for _, get in COLUMNS] for g in package["grants"]]
+    columns = threesixty_columns(package)
+    return [[title for title, _ in columns]] + [[value_at(g, path) for _, path in columns] for g in package["grants"]]
 
 
 def threesixty_csv(package: dict) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(threesixty_rows(package))
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(threesixty_rows(package))
 
 
 def threesixty_xlsx(package: dict) -> bytes:
@@ -251,8 +461,7 @@ def threesixty_xlsx(package: dict) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "grants"
-    for row in threesixty_rows(package):
-        sheet.append(row)
+    xlsx_sheet_rows(sheet, threesixty_rows(package))
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold

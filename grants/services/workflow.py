@@ -20,7 +20,7 @@ from grants import workflow
 from grants.models import Decision, DecisionNotice, FundedProject, InterestDeclaration, SpendingPlan
 from grants.services.comparison import plan_snapshot
 from grants.services.variations import minor_variation
-from partnerships.models import ForceArea, Partnership
+from partnerships.models import ForceArea, Partnership, kind_title
 
 Status = SpendingPlan.Status
 
@@ -30,17 +30,20 @@ class Route:
     needs_executive_group: bool
     needs_board: bool
     note: str = ""
+    finance_officer_first: bool = False
 
 
 def route_for(plan: SpendingPlan) -> Route:
-    """The partnership's stages this submission goes through. No executive group: straight to the board. A minor
-    variation (below the OPCC's threshold) takes the partnership's shorter path, if it has chosen one."""
+    """The stages this submission goes through. No executive group: straight to the board. A minor variation
+    (below the OPCC's threshold) takes the partnership's shorter path, if it has chosen one. The final sign-off is
+    in the order the force area has set: together, or its finance officer first."""
     partnership = plan.award.partnership
     needs_executive = partnership.has_executive_group
     needs_board = True
+    finance_first = partnership.force_area.sign_off_order == ForceArea.SignOffOrder.FINANCE_FIRST
     minor = minor_variation(plan)
     if minor is None or partnership.minor_variation_path == Partnership.MinorVariationPath.FULL:
-        return Route(needs_executive, needs_board)
+        return Route(needs_executive, needs_board, finance_officer_first=finance_first)
     path = partnership.minor_variation_path
     if path == Partnership.MinorVariationPath.BOARD:
         needs_executive = False
@@ -53,12 +56,19 @@ def route_for(plan: SpendingPlan) -> Route:
         needs_board,
         f"Minor variation: {minor.describe()}. It goes by the partnership's shorter path: "
         f"{Partnership.MinorVariationPath(path).label.lower()}.",
+        finance_officer_first=finance_first,
     )
 
 
 def _role_scope(plan: SpendingPlan, stage: str) -> str:
     partnership = plan.award.partnership
     return str(partnership) if stage in workflow.PARTNERSHIP_STAGES else str(partnership.force_area)
+
+
+def _role_title(plan: SpendingPlan, stage: str) -> str:
+    """The title the person acts under, kept on the record: the funder body's titles in force today for the
+    sign-offs ("Deputy Mayor for Policing and Crime"), the role's name otherwise."""
+    return kind_title(workflow.ACTS_AT[stage], plan.award.partnership.force_area)
 
 
 @transaction.atomic
@@ -113,17 +123,28 @@ def plan_decide(
         route = route_for(locked)
         locked.round += 1
         locked.needs_executive_group, locked.needs_board = route.needs_executive_group, route.needs_board
+        locked.finance_officer_first = route.finance_officer_first
         note = route.note
     elif transition.parallel:
         signed = workflow.signed_this_round(locked) | {verdict.stage}
         step = next(step for step in workflow.PATH if verdict.stage in step.stages)
         if not set(step.stages) <= signed:
             new_status = locked.status
-            waiting = [workflow.Stage(s).label for s in step.stages if s not in signed]
+            funder = workflow.funder_of(locked)
+            waiting = [workflow.stage_title(s, funder) for s in step.stages if s not in signed]
             note = f"Waiting for the {' and the '.join(waiting)} to sign off too."
 
     locked.status = new_status
-    locked.save(update_fields=["status", "round", "needs_executive_group", "needs_board", "updated_at"])
+    locked.save(
+        update_fields=[
+            "status",
+            "round",
+            "needs_executive_group",
+            "needs_board",
+            "finance_officer_first",
+            "updated_at",
+        ]
+    )
     decision = Decision.objects.create(
         plan=locked,
         version=locked.version,
@@ -136,6 +157,7 @@ def plan_decide(
         user_name=by.display_name,
         job_title=by.job_title,
         role_kind=workflow.ACTS_AT[verdict.stage],
+        role_title=_role_title(locked, verdict.stage),
         role_scope=_role_scope(locked, verdict.stage),
         comments=comments,
         conditions=conditions,
@@ -151,6 +173,7 @@ def plan_decide(
     transaction.on_commit(lambda: notify_decision(decision.pk))
     plan.status, plan.round = locked.status, locked.round  # the caller's copy follows
     plan.needs_executive_group, plan.needs_board = locked.needs_executive_group, locked.needs_board
+    plan.finance_officer_first = locked.finance_officer_first
     for name in SpendingPlan.WORKFLOW_CACHES:
         plan.__dict__.pop(name, None)
     return decision
@@ -184,6 +207,7 @@ def _issue_decision_notice(plan: SpendingPlan) -> DecisionNotice:
         sequence=number,
         reference=f"{_force_area_code(force_area)}/{year.replace('/', '-')}/{number:03d}",
         issued_at=timezone.now(),
+        funder_name=force_area.funder.name,
         pcc_decision=signed[workflow.Stage.PCC],
         treasurer_decision=signed[workflow.Stage.TREASURER],
     )
@@ -228,6 +252,7 @@ def plan_declare_interest(*, plan: SpendingPlan, by, project: FundedProject, int
         user=by,
         user_name=by.display_name,
         role_kind=workflow.ACTS_AT[stage],
+        role_title=_role_title(locked, stage),
         role_scope=_role_scope(locked, stage),
         interest=interest.strip(),
     )

@@ -16,7 +16,7 @@ from grants.forms.oversight import AwardsForm, ConfirmScenarioForm, ScenarioForm
 from grants.models import FormulaScenario, SpendingPlan
 from grants.money import ZERO, format_money
 from grants.services import awards as service
-from grants.services.oversight import years_for_force_area
+from grants.years import force_area_years
 from partnerships.financial_years import FinancialYear
 from partnerships.models import ForceArea, Partnership
 
@@ -127,7 +127,7 @@ class AwardsView(AwardsYearMixin, TemplateView):
             scenarios=scenarios,
             indicators=indicators,
             indicator_partnerships=len(values),
-            years=sorted({*years_for_force_area(self.force_area), self.year}, reverse=True),
+            years=force_area_years(self.force_area).including(self.year),
             prefill=self.request.GET.get("prefill"),
             **kwargs,
         )

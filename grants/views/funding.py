@@ -12,9 +12,10 @@ from grants.forms.oversight import AllocationTableForm, FundingStreamForm, Strea
 from grants.models import AllocationTable, FundingStream, GrantAward
 from grants.money import ZERO, format_money
 from grants.services import funding as service
+from grants.years import force_area_years
 
 from .awards import _add_errors
-from .oversight import ForceAreaMixin
+from .oversight import ForceAreaMixin, chosen_year
 
 
 class FundingView(ForceAreaMixin, TemplateView):
@@ -27,7 +28,13 @@ class FundingView(ForceAreaMixin, TemplateView):
             awards = list(stream.awards.select_related("partnership", "organisation"))
             streams.append({"stream": stream, "count": len(awards), "total": sum((a.amount for a in awards), ZERO)})
         tables = AllocationTable.objects.filter(force_area=self.force_area).select_related("funding_stream")
-        return super().get_context_data(streams=streams, tables=tables, **kwargs)
+        year = chosen_year(self.request, self.force_area) if self.request.GET.get("year") else ""
+        if year:
+            tables = tables.filter(financial_year=year)
+        years = force_area_years(self.force_area)
+        return super().get_context_data(
+            streams=streams, tables=tables, year=year, years=years.including(year) if year else years, **kwargs
+        )
 
 
 class StreamCreateView(ForceAreaMixin, TemplateView):

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from grants.services.alignment import plans_alignment
-from grants.services.oversight import SORT_KEYS, force_area_overview, status_choices, years_for_force_area
+from grants.services.oversight import SORT_KEYS, force_area_overview, status_choices
+from grants.years import Years, force_area_years
 from partnerships.financial_years import FinancialYear
 from partnerships.models import ForceArea
 from priorities.models import PoliceAndCrimePlan
@@ -54,16 +55,15 @@ class ForceAreaMixin:
         )
 
 
-def chosen_year(request, force_area, years: list[str] | None = None) -> str:
-    """The `?year=2020/21` asked for, when it is a financial year; else the newest year with awards."""
+def chosen_year(request, force_area, years: Years | None = None) -> str:
+    """The `?year=2020/21` asked for, when it is a financial year; else the year the area's pages open at."""
     asked = request.GET.get("year", "")
     if asked:
         try:
             return str(FinancialYear.parse(asked))
         except Exception as error:  # noqa: BLE001 - a malformed year in the address is "not found"
             raise Http404("No such financial year") from error
-    years = years if years is not None else years_for_force_area(force_area)
-    return years[0]
+    return (years or force_area_years(force_area)).default
 
 
 def oversight_home(request):
@@ -84,10 +84,9 @@ class DashboardView(ForceAreaMixin, TemplateView):
     nav_section = "dashboard"
 
     def get_context_data(self, **kwargs):
-        years = years_for_force_area(self.force_area)
-        year = chosen_year(self.request, self.force_area, years)
-        if year not in years:
-            years = sorted({*years, year}, reverse=True)
+        choices = force_area_years(self.force_area)
+        year = chosen_year(self.request, self.force_area, choices)
+        years = choices.including(year)
         status = self.request.GET.get("status", "")
         if status not in dict(status_choices()):
             status = ""

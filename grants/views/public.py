@@ -1,17 +1,20 @@
-"""Public pages, no sign-in: the grants each PCC has made, as the Elected Local Policing Bodies (Specified
-Information) Order 2011 requires them to be published, and the same data in the 360Giving Data Standard."""
+"""Public pages, no sign-in: the grants each force area's funder has made, as the Elected Local Policing Bodies
+(Specified Information) Order 2011 requires them to be published, and the same data in the 360Giving Data
+Standard: one file per funder body (a PCC's grants, then a mayor's), offered only when it holds grants."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from grants.money import ZERO
 from grants.services.threesixty import (
-    publications,
+    NothingPublished,
+    release_for,
+    releases,
     threesixty_csv,
     threesixty_json,
     threesixty_package,
@@ -33,35 +36,41 @@ def threesixty_response(package: dict, fmt: str, filename: str) -> HttpResponse:
     return response
 
 
+def threesixty_download(request, force_area: ForceArea, fmt: str) -> HttpResponse:
+    """The 360Giving file of the funder asked for (`?funder=`), or of the newest; when nothing is published, a
+    page saying so (404), never an empty file."""
+    try:
+        release = release_for(force_area=force_area, funder=request.GET.get("funder"))
+    except NothingPublished as nothing:
+        return TemplateResponse(
+            request, "public/nothing_published.html", {"area": force_area, "message": str(nothing)}, status=404
+        )
+    suffix = f"-{release.key}" if len(releases(force_area=force_area)) > 1 else ""
+    return threesixty_response(threesixty_package(release), fmt, f"360giving-{force_area.slug}{suffix}")
+
+
 @method_decorator(login_not_required, name="dispatch")
 class PublishedIndexView(TemplateView):
     template_name = "public/index.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(areas=ForceArea.objects.all(), **kwargs)
+        return super().get_context_data(areas=ForceArea.objects.prefetch_related("funder_bodies"), **kwargs)
 
 
 @method_decorator(login_not_required, name="dispatch")
 class PublishedGrantsView(TemplateView):
-    """Each crime and disorder reduction grant the PCC has made: recipient, amount, purpose, conditions."""
+    """Each crime and disorder reduction grant the area's funder has made: recipient, amount, purpose,
+    conditions, by funder body and year."""
 
     template_name = "public/grants.html"
 
     def get_context_data(self, **kwargs):
         kwargs.pop("area", None)
         area = get_object_or_404(ForceArea, slug=self.kwargs["area"])
-        items = publications(force_areas=[area])
-        years = {}
-        for item in items:
-            years.setdefault(item.award.financial_year, []).append(item)
-        totals = {year: sum((i.award.amount for i in group), ZERO) for year, group in years.items()}
-        return super().get_context_data(
-            area=area, years=[(y, years[y], totals[y]) for y in years], count=len(items), **kwargs
-        )
+        found = releases(force_area=area)
+        return super().get_context_data(area=area, releases=found, count=sum(len(r.items) for r in found), **kwargs)
 
 
 @login_not_required
 def published_threesixty(request, area, fmt):
-    force_area = get_object_or_404(ForceArea, slug=area)
-    package = threesixty_package(force_areas=[force_area])
-    return threesixty_response(package, fmt, f"360giving-{force_area.slug}")
+    return threesixty_download(request, get_object_or_404(ForceArea, slug=area), fmt)

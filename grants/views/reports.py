@@ -8,13 +8,13 @@ from django.views.generic import TemplateView
 from grants.documents.pdf import render_pdf
 from grants.documents.word import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, WordDocument
 from grants.money import format_money
-from grants.services.oversight import years_for_force_area
 from grants.services.reports import PanelReport, panel_report
-from grants.services.threesixty import publications, threesixty_package
-from partnerships.models import ForceArea
+from grants.services.threesixty import releases, threesixty_package
+from grants.services.threesixty_quality import check_package
+from grants.years import force_area_years
 
 from .oversight import ForceAreaMixin
-from .public import threesixty_response
+from .public import threesixty_download
 
 
 class ReportsView(ForceAreaMixin, TemplateView):
@@ -22,10 +22,11 @@ class ReportsView(ForceAreaMixin, TemplateView):
     nav_section = "reports"
 
     def get_context_data(self, **kwargs):
+        found = releases(force_area=self.force_area)
         return super().get_context_data(
-            years=years_for_force_area(self.force_area),
-            published=len(publications(force_areas=[self.force_area])),
-            several_areas=ForceArea.objects.overseen_by(self.request.user).count() > 1,
+            years=force_area_years(self.force_area),
+            releases=[(release, check_package(threesixty_package(release))) for release in found],
+            published=sum(len(release.items) for release in found),
             **kwargs,
         )
 
@@ -57,7 +58,7 @@ def panel_report_docx(report: PanelReport) -> bytes:
     area, year = report.force_area, report.financial_year
     doc = WordDocument(title=f"Police and Crime Panel report: commissioning in {area}, {year}", landscape=True)
     doc.title(f"Commissioning in {area}, {year}")
-    doc.paragraph("A report to the Police and Crime Panel from the Office of the Police and Crime Commissioner.")
+    doc.paragraph(f"A report to the Police and Crime Panel from {area.funder.name}.")
     doc.summary(
         [
             ("Grants made", f"{report.made_count}, {format_money(report.made_total)} in total"),
@@ -151,14 +152,7 @@ def panel_report_docx(report: PanelReport) -> bytes:
 
 
 class ThreeSixtyDownloadView(ForceAreaMixin, TemplateView):
-    """360Giving data for this force area, or (`?scope=all`) every force area the user oversees."""
+    """360Giving data for this force area: one file per funder body (`?funder=`), the same as the public one."""
 
     def get(self, request, *args, **kwargs):
-        fmt = kwargs["fmt"]
-        if request.GET.get("scope") == "all":
-            areas = list(ForceArea.objects.overseen_by(request.user))
-            filename = "360giving-all-areas"
-        else:
-            areas = [self.force_area]
-            filename = f"360giving-{self.force_area.slug}"
-        return threesixty_response(threesixty_package(force_areas=areas), fmt, filename)
+        return threesixty_download(request, self.force_area, kwargs["fmt"])

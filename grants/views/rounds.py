@@ -11,9 +11,10 @@ from grants.forms.oversight import ApplicationForm, DecisionForm, GrantRoundForm
 from grants.models import GrantApplication, GrantRound
 from grants.money import format_money
 from grants.services import rounds as service
+from grants.years import force_area_years
 
 from .awards import _add_errors
-from .oversight import ForceAreaMixin
+from .oversight import ForceAreaMixin, chosen_year
 
 
 class RoundsView(ForceAreaMixin, TemplateView):
@@ -22,7 +23,13 @@ class RoundsView(ForceAreaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         rounds = GrantRound.objects.filter(force_area=self.force_area).select_related("funding_stream")
-        return super().get_context_data(rounds=rounds, **kwargs)
+        year = chosen_year(self.request, self.force_area) if self.request.GET.get("year") else ""
+        if year:
+            rounds = rounds.filter(financial_year=year)
+        years = force_area_years(self.force_area)
+        return super().get_context_data(
+            rounds=rounds, year=year, years=years.including(year) if year else years, **kwargs
+        )
 
 
 class RoundCreateView(ForceAreaMixin, TemplateView):

@@ -88,6 +88,7 @@ class PlanDecisionView(FormView):
         self.transition = workflow.BY_NAME.get(kwargs["action"])
         if self.transition is None:
             raise Http404("No such decision")
+        self.transition = self.transition.titled(workflow.funder_of(self.plan))
         self.verdict = workflow.check(self.plan, request.user, self.transition.name)
         return super().dispatch(request, *args, **kwargs)
 
@@ -136,6 +137,7 @@ class PlanDecisionView(FormView):
             may_declare=rules.test_rule("grants.declare_interest", self.request.user, plan),
             my_declarations=plan.declarations.filter(user=self.request.user, decision__isnull=True),
             is_sign_off=self.transition.parallel,
+            funder=workflow.funder_of(plan),
         )
         if self.transition.name == "submit":
             problems = plan.submission_problems()
@@ -157,7 +159,9 @@ class DeclareInterestView(FormView):
             return refused(
                 request,
                 self.plan,
-                "Only a reviewer of this plan (executive group, board, OPCC, PCC or Treasurer) can declare an "
+                "Only a reviewer of this plan (executive group, board, OPCC, "
+                f"{workflow.stage_title(workflow.Stage.PCC, workflow.funder_of(self.plan))} or "
+                f"{workflow.stage_title(workflow.Stage.TREASURER, workflow.funder_of(self.plan))}) can declare an "
                 "interest, while the plan is being reviewed.",
             )
         return super().dispatch(request, *args, **kwargs)

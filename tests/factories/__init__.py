@@ -13,6 +13,9 @@ from .grants import (
 )
 from .partnerships import (
     ForceAreaFactory,
+    FunderBodyFactory,
+    InvitationFactory,
+    LocalAuthorityFactory,
     OrganisationFactory,
     PartnershipFactory,
     RoleFactory,
@@ -20,7 +23,9 @@ from .partnerships import (
     UserFactory,
     board_member_of,
     executive_of,
+    mayor_funded_area,
     officer_of,
+    opcc_admin_of,
     opcc_of,
     pcc_of,
     treasurer_of,
@@ -44,6 +49,11 @@ from .workflow import (
 
 __all__ = [
     "ForceAreaFactory",
+    "FunderBodyFactory",
+    "InvitationFactory",
+    "LocalAuthorityFactory",
+    "mayor_funded_area",
+    "opcc_admin_of",
     "OrganisationFactory",
     "PartnershipFactory",
     "RoleFactory",

@@ -1,7 +1,8 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from partnerships.models import ForceArea, Organisation, Partnership, Role, ThematicGroup, User
+from partnerships.models import ForceArea, FunderBody, Invitation, Organisation, Partnership, Role, ThematicGroup, User
 
 
 class UserFactory(DjangoModelFactory):
@@ -17,12 +18,45 @@ class UserFactory(DjangoModelFactory):
 
 
 class ForceAreaFactory(DjangoModelFactory):
+    """An area funded by its Police and Crime Commissioner since before any records (`funder__...` to change it,
+    `funder=None` for none)."""
+
     class Meta:
         model = ForceArea
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Force area {n}")
     slug = factory.Sequence(lambda n: f"force-area-{n}")
-    pcc_name = factory.Faker("name")
+    funder = factory.RelatedFactory("tests.factories.partnerships.FunderBodyFactory", factory_related_name="force_area")
+
+
+class FunderBodyFactory(DjangoModelFactory):
+    class Meta:
+        model = FunderBody
+
+    force_area = factory.SubFactory(ForceAreaFactory, funder=None)
+    kind = FunderBody.Kind.PCC
+    name = factory.LazyAttribute(lambda b: f"Office of the Police and Crime Commissioner for {b.force_area.name}")
+    holder_name = factory.Faker("name")
+    holder_title = "Police and Crime Commissioner"
+    decision_maker_title = "Police and Crime Commissioner"
+    finance_officer_title = "Treasurer"
+
+    class Params:
+        mayor = factory.Trait(
+            kind=FunderBody.Kind.MAYOR,
+            name="Mayor's Office for Policing and Crime",
+            holder_title="Mayor of London",
+            decision_maker_title="Deputy Mayor for Policing and Crime",
+            finance_officer_title="Chief Finance Officer",
+        )
+
+
+def mayor_funded_area(**fields) -> ForceArea:
+    """A force area whose police and crime functions are held by a mayor (London: MOPAC)."""
+    area = ForceAreaFactory(funder=None, **fields)
+    FunderBodyFactory(force_area=area, mayor=True)
+    return area
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -34,14 +68,38 @@ class OrganisationFactory(DjangoModelFactory):
     charity_number = factory.Sequence(lambda n: f"{1100000 + n}")
 
 
+class LocalAuthorityFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Town {n} Council")
+    kind = Organisation.Kind.LOCAL_AUTHORITY
+    ons_code = factory.Sequence(lambda n: f"E07{900000 + n:06d}")
+    local_authority_code = factory.Sequence(lambda n: "".join(chr(65 + (n // 26**i) % 26) for i in (2, 1, 0)))
+
+
 class PartnershipFactory(DjangoModelFactory):
+    """A CSP covering one council (`local_authorities=[...]` for others)."""
+
     class Meta:
         model = Partnership
+        skip_postgeneration_save = True
 
     force_area = factory.SubFactory(ForceAreaFactory)
     name = factory.Sequence(lambda n: f"Safer Town {n}")
     slug = factory.Sequence(lambda n: f"safer-town-{n}")
-    local_authority = factory.LazyAttribute(lambda p: f"{p.name.replace('Safer ', '')} Council")
+
+    @factory.post_generation
+    def local_authorities(self, create, extracted, **kwargs):
+        if not create:
+            return
+        councils = (
+            extracted
+            if extracted is not None
+            else [LocalAuthorityFactory(name=f"{self.name.replace('Safer ', '')} Council")]
+        )
+        self.local_authorities.set(councils)
 
 
 class ThematicGroupFactory(DjangoModelFactory):
@@ -50,6 +108,17 @@ class ThematicGroupFactory(DjangoModelFactory):
 
     partnership = factory.SubFactory(PartnershipFactory)
     name = factory.Sequence(lambda n: f"Thematic group {n}")
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    kind = Role.Kind.OPCC
+    force_area = factory.SubFactory(ForceAreaFactory)
+    partnership = None
+    expires_at = factory.LazyFunction(lambda: timezone.now() + Invitation.VALID_FOR)
 
 
 class RoleFactory(DjangoModelFactory):
@@ -84,3 +153,4 @@ board_member_of = _partnership_role(Role.Kind.BOARD)
 opcc_of = _force_area_role(Role.Kind.OPCC)
 pcc_of = _force_area_role(Role.Kind.PCC)
 treasurer_of = _force_area_role(Role.Kind.TREASURER)
+opcc_admin_of = _force_area_role(Role.Kind.ADMINISTRATOR)

@@ -14,7 +14,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from grants.models import FundingStream, GrantAward, SpendingPlan
-from grants.services.threesixty import threesixty_package
+from grants.services.threesixty import release_for, threesixty_package
 from partnerships.models import ForceArea, Organisation
 from tests.documents import docx_text, pdf_text, pdf_to_pngs, png_is_not_blank
 
@@ -42,19 +42,31 @@ def areas():
     return list(ForceArea.objects.filter(slug__in=["devon-and-cornwall", "avon-and-somerset"]))
 
 
+def package_of(area):
+    return threesixty_package(release_for(force_area=area))
+
+
+def all_grants():
+    return [grant for area in areas() for grant in package_of(area)["grants"]]
+
+
 def test_the_demo_awards_validate_against_the_360giving_schema(package_validator, demo):
-    package = threesixty_package(force_areas=areas())
-    errors = sorted(package_validator.iter_errors(package), key=str)
-    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
-    grants = {g["title"]: g for g in package["grants"]}
+    for area in areas():
+        package = package_of(area)
+        errors = sorted(package_validator.iter_errors(package), key=str)
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    grants = all_grants()
     assert len(grants) == 2
-    plymouth = next(g for g in package["grants"] if "Safer Plymouth" in g["title"])
+    plymouth = next(g for g in grants if "Safer Plymouth" in g["title"])
     assert plymouth["amountAwarded"] == 400568 and plymouth["currency"] == "GBP"
     assert plymouth["awardDate"] == "2020-04-01"
-    assert plymouth["plannedDates"] == [{"startDate": "2020-04-01", "endDate": "2021-03-31"}]
+    assert plymouth["plannedDates"] == [{"startDate": "2020-04-01", "endDate": "2021-03-31", "duration": 12}]
     assert plymouth["recipientOrganization"][0] == {
         "id": "GB-LAE-PLY",
         "name": "Plymouth City Council",
+        "location": [
+            {"name": "Plymouth City Council", "geoCode": "E06000026", "countryCode": "GB", "geoCodeType": "UA"}
+        ],
         "department": "Safer Plymouth",
     }
     assert plymouth["beneficiaryLocation"][0] == {
@@ -64,20 +76,20 @@ def test_the_demo_awards_validate_against_the_360giving_schema(package_validator
         "countryCode": "GB",
     }
     assert plymouth["id"].startswith("360G-csgrants-devon-and-cornwall-")
-    south = next(g for g in package["grants"] if "South Gloucestershire" in g["title"])
+    south = next(g for g in grants if "South Gloucestershire" in g["title"])
     assert south["amountAwarded"] == 92680 and south["recipientOrganization"][0]["id"] == "GB-LAE-SGC"
 
 
 def test_a_schema_violation_would_be_caught(package_validator, demo):
-    package = threesixty_package(force_areas=areas())
+    package = package_of(areas()[0])
     package["grants"][0]["awardDate"] = "1 April 2020"
     assert list(package_validator.iter_errors(package))
 
 
 def test_grant_identifiers_are_stable_and_use_the_configured_prefix(settings, demo):
     settings.THREESIXTYGIVING_PREFIX = "360G-opcc-dc"
-    first = [g["id"] for g in threesixty_package(force_areas=areas())["grants"]]
-    second = [g["id"] for g in threesixty_package(force_areas=areas())["grants"]]
+    first = [g["id"] for g in all_grants()]
+    second = [g["id"] for g in all_grants()]
     assert first == second and all(i.startswith("360G-opcc-dc-") for i in first)
 
 
@@ -102,21 +114,21 @@ def test_only_made_awards_from_the_opccs_own_streams_are_published(package_valid
         status="made",
         awarded_on="2020-05-01",
     )
-    ids = [g["id"] for g in threesixty_package(force_areas=[area])["grants"]]
+    ids = [g["id"] for g in package_of(area)["grants"]]
     assert len(ids) == 1 and not any(i.endswith(f"-{proposed.pk}") for i in ids)
 
 
 def test_draft_and_declined_plans_are_never_published_but_an_approved_one_is(plymouth_plan):
     area = plymouth_plan.partnership.force_area
-    description = threesixty_package(force_areas=[area])["grants"][0]["description"]
+    description = package_of(area)["grants"][0]["description"]
     assert "Plymouth Domestic Abuse Service" not in description  # the plan is a draft
     plymouth_plan.status = SpendingPlan.Status.DECLINED
     plymouth_plan.save(update_fields=["status"])  # as the workflow's services do
-    description = threesixty_package(force_areas=[area])["grants"][0]["description"]
+    description = package_of(area)["grants"][0]["description"]
     assert "Plymouth Domestic Abuse Service" not in description
     plymouth_plan.status = SpendingPlan.Status.APPROVED
     plymouth_plan.save(update_fields=["status"])
-    description = threesixty_package(force_areas=[area])["grants"][0]["description"]
+    description = package_of(area)["grants"][0]["description"]
     assert "1. Plymouth Domestic Abuse Service" in description
 
 
@@ -152,13 +164,14 @@ def test_360giving_downloads_need_no_sign_in_and_carry_the_figures(client, demo,
         assert sheet["E1"].value == "Amount Awarded" and sheet["E2"].value == 92680
 
 
-def test_opcc_downloads_cover_their_area_or_all_their_areas(client, demo_user, demo):
+def test_opcc_downloads_cover_their_area_with_one_funder_per_file(client, demo_user, demo):
     client.force_login(demo_user("opcc.devon"))
     url = reverse("grants:threesixty", kwargs={"area": "devon-and-cornwall", "fmt": "json"})
     grants = json.loads(client.get(url).content)["grants"]
     assert [g["recipientOrganization"][0]["department"] for g in grants] == ["Safer Plymouth"]
-    grants = json.loads(client.get(url + "?scope=all").content)["grants"]
-    assert len(grants) == 1  # opcc.devon oversees one area only
+    assert {g["fundingOrganization"][0]["name"] for g in grants} == {
+        "Office of the Police and Crime Commissioner for Devon, Cornwall and the Isles of Scilly"
+    }
     client.force_login(demo_user("opcc.avon"))
     assert client.get(url).status_code == 404
 
