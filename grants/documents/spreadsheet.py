@@ -156,15 +156,11 @@ LINE_ONLY = [
 ]
 
 
-def normalise_heading(text) -> str:
-    text = str(text or "").lower().replace("&", " and ")
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9#]+", " ", text)).strip()
-
-
-HEADINGS = {}
+# Every heading the import accepts for each column, as people write them (compared by `normalise_heading`).
+HEADING_ALIASES = {}
 for _column in COLUMNS:
     for _name in (_column.heading, _column.key.replace("_", " "), *_column.aliases):
-        HEADINGS[normalise_heading(_name)] = _column.key
+        HEADING_ALIASES.setdefault(_name, _column.key)
 
 
 # --- cells that hold lists --------------------------------------------------------------------------------------

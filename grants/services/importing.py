@@ -14,8 +14,6 @@ file does not have leaves that field as it was. Numbers are closed up to 1, 2, 3
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,11 +25,10 @@ from django.db.models import Sum
 
 from grants.documents.spreadsheet import (
     COLUMNS,
-    HEADINGS,
+    HEADING_ALIASES,
     LINE_ONLY,
     ParsedMeasure,
     cell_lines,
-    normalise_heading,
     parse_match_funding,
     parse_measure,
 )
@@ -40,18 +37,15 @@ from grants.money import ZERO, format_money, parse_money
 from grants.resources import parse_priority_numbers
 from grants.services.comparison import PlanDiff, plan_diff, plan_snapshot
 from grants.services.history import plan_lock, plan_record_change
+from grants.uploads import CellProblem, UploadError, find_header, read_rows
 from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
 HEADING_OF = {column.key: column.heading for column in COLUMNS}
+REQUIRED_COLUMNS = {"title", "amount"}
 ADD = "add"
 REPLACE = "replace"
-
-
-class UnreadableFile(ValueError):
-    """The upload is not a spreadsheet we can read; the message says what to do instead."""
 
 
 # --- reading the file ---------------------------------------------------------------------------------------
@@ -72,91 +66,19 @@ class RawSheet:
         return cls(rows=[[int(number), [str(c) for c in cells]] for number, cells in rows])
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, float):
-        return f"{value:.6f}".rstrip("0").rstrip(".")
-    return str(value).strip()
+SHEET_NAME = "Funded projects"
 
 
-def read_spreadsheet(filename: str, content: bytes) -> RawSheet:
-    """Reads an .xlsx (the sheet called "Funded projects" if there is one) or a .csv (UTF-8 or Windows
-    encoding, commas, semicolons or tabs). Raises UnreadableFile."""
-    name = (filename or "").lower()
-    if len(content) > MAX_BYTES:
-        raise UnreadableFile("The file must be smaller than 5 MB.")
-    if name.endswith(".xlsx"):
-        rows = _read_xlsx(content)
-    elif name.endswith(".csv"):
-        rows = _read_csv(content)
-    elif name.endswith((".xls", ".ods", ".numbers")):
-        raise UnreadableFile("Save the spreadsheet as an Excel workbook (.xlsx) or as CSV (.csv), then upload it.")
-    else:
-        raise UnreadableFile("The file must be an Excel workbook (.xlsx) or CSV (.csv).")
-    rows = [[number, cells] for number, cells in rows if any(cell for cell in cells)]
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFile(f"The file has more than {MAX_ROWS} rows: split it, or remove what is not plan lines.")
-    if not rows:
-        raise UnreadableFile("The file is empty.")
+def plan_import_read(upload) -> RawSheet:
+    """Reads an uploaded .xlsx (its "Funded projects" sheet if there is one) or .csv through the one reader of
+    uploads, and checks that it has the column headings, so a file that cannot be imported at all is refused
+    beside the file field. Raises UploadError."""
+    rows = [[number, cells] for number, cells in read_rows(upload, max_rows=MAX_ROWS, sheet=SHEET_NAME)]
+    find_header(iter(rows), REQUIRED_COLUMNS, HEADING_ALIASES)
     return RawSheet(rows=rows)
 
 
-def _read_xlsx(content: bytes) -> list:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise UnreadableFile("The file could not be read as an Excel workbook (.xlsx).") from error
-    sheet = workbook["Funded projects"] if "Funded projects" in workbook.sheetnames else workbook.worksheets[0]
-    rows = [
-        [number, [_cell_text(value) for value in values]]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        if number <= MAX_ROWS + 50
-    ]
-    workbook.close()
-    return rows
-
-
-def _read_csv(content: bytes) -> list:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise UnreadableFile("The CSV file's text could not be read: save it as CSV UTF-8.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [
-        [number, [cell.strip() for cell in cells]]
-        for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1)
-    ]
-
-
 # --- checking the rows --------------------------------------------------------------------------------------
-
-
-@dataclass
-class CellProblem:
-    row: int | None
-    column: str  # a column heading, or "" for the file as a whole
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        return f"Row {self.row}, {self.column}: {self.message}" if self.column else f"Row {self.row}: {self.message}"
 
 
 @dataclass
@@ -243,34 +165,20 @@ class _Reader:
         self.parsed.warnings.append(CellProblem(row, HEADING_OF.get(key, key), message))
 
     def header(self, sheet: RawSheet):
-        """The column keys by position, from the first row (of the first ten) that names Title and Amount."""
-        for index, (_number, cells) in enumerate(sheet.rows[:10]):
-            keys = [HEADINGS.get(normalise_heading(cell)) for cell in cells]
-            if "title" in keys and "amount" in keys:
-                seen = set()
-                for position, key in enumerate(keys):
-                    if key is None:
-                        continue
-                    if key in seen:
-                        self.problem(sheet.rows[index][0], "", f"The column “{cells[position]}” is there twice.")
-                    seen.add(key)
-                unknown = [cell for cell, key in zip(cells, keys, strict=False) if cell and key is None]
-                if unknown:
-                    self.warn(
-                        sheet.rows[index][0],
-                        "",
-                        f"These columns are not used: {', '.join(f'“{u}”' for u in unknown)}.",
-                    )
-                return index, keys
-        self.parsed.problems.append(
-            CellProblem(
-                None,
-                "",
-                "The spreadsheet needs a row of column headings with at least “Title” and “Amount allocated”. "
-                "Download the template to see them.",
-            )
-        )
-        return None, []
+        """The column keys by position, from the row of headings (title rows above it are passed over)."""
+        try:
+            number, columns = find_header(iter(sheet.rows), REQUIRED_COLUMNS, HEADING_ALIASES)
+        except UploadError as error:
+            self.parsed.problems.append(CellProblem(None, "", error.message))
+            return None, []
+        if columns.unused:
+            self.warn(number, "", f"These columns are not used: {', '.join(f'“{h}”' for _p, h in columns.unused)}.")
+        width = max(columns.values()) + 1
+        keys = [None] * width
+        for key, position in columns.items():
+            keys[position] = key
+        index = next(i for i, (row, _cells) in enumerate(sheet.rows) if row == number)
+        return index, keys
 
     def read(self, sheet: RawSheet) -> ParsedSheet:
         header_index, keys = self.header(sheet)

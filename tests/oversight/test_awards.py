@@ -93,7 +93,7 @@ def test_a_bad_amount_is_shown_beside_its_row_and_nothing_is_saved(client, demo_
     response = client.post(url("awards"), {f"amount-{plymouth.pk}": "1000", f"amount-{torbay.pk}": "lots"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "govuk-error-summary" in content and "Enter award for safer torbay in pounds and pence" in content
+    assert "govuk-error-summary" in content and "Enter the award for Safer Torbay in pounds, for example £12,500" in content
     assert not GrantAward.objects.filter(financial_year="2021/22", partnership__force_area=devon).exists()
 
 
