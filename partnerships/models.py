@@ -227,7 +227,3 @@ class Role(models.Model):
     @property
     def scope(self) -> Partnership | ForceArea | None:
         return self.partnership or self.force_area
-
-    @property
-    def scope_force_area(self) -> ForceArea:
-        return self.force_area or self.partnership.force_area

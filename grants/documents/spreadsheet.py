@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from grants.models import FundedProject, OutcomeMeasure, SpendingPlan
-from grants.money import format_money, parse_money
+from grants.money import WHOLE_DIGITS, format_money, parse_money, parse_number
 from partnerships.models import ThematicGroup
 from priorities.models import LocalPriority
 
@@ -216,7 +216,7 @@ def parse_measure(text: str) -> ParsedMeasure:
                     "“at least 200”"
                 )
             measure.target_comparison = COMPARISONS[target["comparison"].lower()]
-            measure.target_value = Decimal(target["value"].replace(",", ""))
+            measure.target_value = parse_number(target["value"], decimal_places=2, whole_digits=WHOLE_DIGITS)
             if target["percent"]:
                 measure.target_unit = OutcomeMeasure.Unit.PERCENT
             elif target["pounds"]:

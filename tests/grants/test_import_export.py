@@ -153,8 +153,8 @@ def test_a_spreadsheet_with_mistakes_is_refused_row_by_row_and_nothing_is_saved(
     assert "Row 4, Police and Crime Plan priorities: the Police and Crime Plan 2017-2021 has no priority 9" in messages
     assert "Row 5, Contract end date: '31/02/2021' is not a date: write it as 30/11/2020" in messages
     assert (
-        "Row 6, Amount allocated: the sub-items on row 7 add up to £1,000.00, £3,000.00 less than this line's "
-        "£4,000.00" in messages
+        "Row 6, Amount allocated: The sub-items add up to £1,000.00, £3,000.00 less than the amount allocated of "
+        "£4,000.00: make them add up to it exactly." in messages
     )
     assert "Row 8, Amount allocated: '£12,5OO' is not an amount" in messages
     assert lines_of(plymouth_plan) == before

@@ -45,7 +45,12 @@ def test_text_that_is_not_an_amount_is_refused_naming_the_text(typed):
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("1.234", "decimals"), ("£12,500.505", "decimals"), ("10000000000", "too_large"), ("£12,345,678,901", "too_large")],
+    [
+        ("1.234", "decimals"),
+        ("£12,500.505", "decimals"),
+        ("10000000000", "too_large"),
+        ("£12,345,678,901", "too_large"),
+    ],
 )
 def test_more_pence_or_pounds_than_a_money_column_holds_are_refused(typed, code):
     with pytest.raises(FigureError) as refused:
@@ -86,3 +91,33 @@ def test_the_money_field_can_refuse_zero_and_allow_negatives():
     with pytest.raises(ValidationError, match="The pot must be more than £0.00"):
         AmountField(label="Pot", allow_zero=False).clean("0")
     assert AmountField(label="Correction", allow_negative=True).clean("-£1,234.5") == Decimal("-1234.50")
+
+
+# --- through the pages: an amount too large for its column is a message, never a database error ---------------
+
+
+@pytest.mark.django_db
+def test_the_editor_refuses_an_amount_too_large_for_the_database_beside_the_field(client, demo_user, plymouth_plan):
+    from django.urls import reverse
+
+    from tests.grants.editor_helpers import project_data, sub_item
+
+    client.force_login(demo_user("officer.plymouth"))
+    data = project_data(plymouth_plan, amount_allocated="£12,345,678,901", sub_items=[sub_item("A", "Part", "1.234")])
+    response = client.post(reverse("grants:project-add", args=[plymouth_plan.pk]), data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "The amount allocated must be £9,999,999,999.99 or less" in content
+    assert "Enter the sub-item&#x27;s amount in pounds and pence, with at most 2 decimal places" in content
+    assert plymouth_plan.projects.count() == 6
+
+
+@pytest.mark.django_db
+def test_opcc_forms_refuse_an_amount_too_large_for_the_database(client, demo_user, demo):
+    from django.urls import reverse
+
+    client.force_login(demo_user("opcc.devon"))
+    url = reverse("grants:round-new", kwargs={"area": "devon-and-cornwall"})
+    response = client.post(url, {"name": "Big", "pot": "99999999999", "financial_year": "2021/22"})
+    assert response.status_code == 200
+    assert "The pot must be £9,999,999,999.99 or less" in response.content.decode()

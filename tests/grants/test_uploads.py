@@ -232,8 +232,7 @@ def test_allocations_import_under_a_title_row_and_refuse_negative_amounts(client
     area = ForceArea.objects.get(slug=AREA)
     stream = FundingStream.objects.create(force_area=area, name="DA duty", kind=FundingStream.Kind.MHCLG)
     table = AllocationTable.objects.create(
-        force_area=area,
-        title="DA duty", funding_stream=stream, financial_year="2021/22", total=Decimal("1000.00")
+        force_area=area, title="DA duty", funding_stream=stream, financial_year="2021/22", total=Decimal("1000.00")
     )
     client.force_login(demo_user("opcc.devon"))
     url = reverse("grants:allocation", kwargs={"area": AREA, "pk": table.pk})
