@@ -1,5 +1,7 @@
 """Importing funded projects from a spreadsheet (XLSX or CSV) in the layout `grants/documents/spreadsheet.py`
-writes: read the file, check every row and column, preview what would change, then save all or nothing.
+writes: read the file (through the one reader of uploads, grants/uploads.py), check every row and column,
+preview what would change, then save all or nothing through the one writer of plan content
+(grants/services/plan_content.py), whose refusals are reported against their rows and columns too.
 
 Officers paste what their documents say, so cells are read as people write them: amounts as `£1,234`,
 `1234.50` or `(£8,000)` (brackets mark a sub-item, as in the Plymouth paper), priorities as `2, 3` or
@@ -454,8 +456,9 @@ def _problems_of(refused: PlanContentRefused, lines: list[ImportedLine], measure
 
 def _apply(plan: SpendingPlan, parsed: ParsedSheet, mode: str) -> None:
     """Writes the parsed lines into the plan through the one writer of plan content (inside the caller's
-    transaction), lines matched by number and numbered 1, 2, 3 … afterwards. Adds to `parsed.problems` what the
-    writer refuses, against its row and column."""
+    transaction, which rolls back when there is any problem), lines matched by number and numbered 1, 2, 3 …
+    afterwards. Adds to `parsed.problems` what the writer refuses, against its row and column. It runs even when
+    the reader found problems, so the officer sees every problem of the file at once."""
     existing = {project.number: project for project in plan.projects.for_plan_page()}
     inputs, measure_rows = [], []
     for line in parsed.lines:
@@ -465,7 +468,12 @@ def _apply(plan: SpendingPlan, parsed: ParsedSheet, mode: str) -> None:
     try:
         projects_write(plan=plan, projects=inputs, replace=mode == REPLACE, renumber=True)
     except PlanContentRefused as refused:
-        parsed.problems += sorted(_problems_of(refused, parsed.lines, measure_rows), key=lambda p: p.row or 0)
+        # A cell the reader already found wrong is not reported again in the writer's words.
+        found = {(problem.row, problem.column) for problem in parsed.problems}
+        parsed.problems += [
+            p for p in _problems_of(refused, parsed.lines, measure_rows) if (p.row, p.column) not in found
+        ]
+        parsed.problems.sort(key=lambda problem: problem.row or 0)
 
 
 @dataclass
@@ -502,7 +510,7 @@ def plan_import_preview(*, plan: SpendingPlan, sheet: RawSheet, mode: str) -> Im
     the preview and the import can never disagree."""
     parsed = parse_sheet(sheet, plan)
     preview = ImportPreview(parsed=parsed, award=plan.award.amount)
-    if parsed.problems:
+    if not parsed.lines:
         return preview
     before = plan_snapshot(plan)
     with transaction.atomic():
@@ -532,8 +540,10 @@ def plan_import_lines(
     """Imports all the lines or none: any problem, found in the file or on writing it, undoes everything."""
     plan = plan_lock(plan=plan, by=by, expected_revision=expected_revision)
     parsed = parse_sheet(sheet, plan)
-    if not parsed.problems:
-        _apply(plan, parsed, mode)
+    if parsed.lines:
+        with transaction.atomic():
+            _apply(plan, parsed, mode)
+            transaction.set_rollback(bool(parsed.problems))
     if parsed.problems:
         raise ImportRefused(parsed)
     lines = len(parsed.lines)

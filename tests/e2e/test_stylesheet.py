@@ -14,7 +14,6 @@ from grants.money import parse_money
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def _painted(png: bytes) -> tuple[float, tuple[int, int, int]]:
     """The share of a bar's width that is painted (not white) along its middle, inside the frame, and the colour
     of its first painted pixel."""

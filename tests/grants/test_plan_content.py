@@ -210,3 +210,30 @@ def test_importing_60_lines_costs_the_same_queries_as_6(demo_user, plymouth_plan
     six = queries_for(6)
     queries_for(60)  # 54 lines added; then 60 lines changed in place, measured
     assert queries_for(60) == six
+
+
+def test_the_writers_refusals_are_reported_against_the_spreadsheets_rows_and_columns(demo_user, plymouth_plan):
+    content = (
+        "Number,Title,Amount allocated,Outcome measures,Match funding\n"
+        "7,Youth diversion,-£5,,\n"
+        "8,Street pastors,£100,Fewer call-outs (target: below 120%),\n"
+        '9,Crisis café,£200,,"NHS England: £10\nNHS England: £1,000.005"\n'
+        "A,Part one,£100,,\n"
+        "A,Part two,£100,,\n"
+    ).encode()
+    with pytest.raises(ImportRefused) as refused:
+        plan_import_lines(
+            plan=plymouth_plan,
+            sheet=plan_import_read(SimpleUploadedFile("lines.csv", content)),
+            mode="add",
+            filename="lines.csv",
+            by=demo_user("officer.plymouth"),
+            expected_revision=plymouth_plan.revision,
+        )
+    problems = [str(problem) for problem in refused.value.parsed.problems]
+    assert "Row 2, Amount allocated: Enter an amount of £0.00 or more." in problems
+    assert "Row 3, Outcome measures: A percentage target is between 0 and 100." in problems
+    assert "Row 6, Number: Sub-item A is given twice: give each sub-item its own letter." in problems
+    # What the reader finds is reported with what the writer finds, all at once.
+    assert any(problem.startswith("Row 4, Match funding: 'NHS England: £1,000.005'") for problem in problems)
+    assert plymouth_plan.projects.count() == 6
