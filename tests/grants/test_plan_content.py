@@ -63,18 +63,23 @@ def test_the_editor_refuses_sub_items_that_do_not_add_up(client, demo_user, plym
     assert plymouth_plan.projects.count() == 6
 
 
-def test_the_import_refuses_the_same_sub_items_with_the_same_words(demo_user, plymouth_plan):
-    content = b"Number,Title,Amount allocated\n7,Youth diversion,10000\nA,Detached work,6000\nB,Sports,3000\n"
+def _import_refused(plan, officer, content: bytes) -> ImportRefused:
     with pytest.raises(ImportRefused) as refused:
         plan_import_lines(
-            plan=plymouth_plan,
+            plan=plan,
             sheet=plan_import_read(SimpleUploadedFile("lines.csv", content)),
             mode="add",
             filename="lines.csv",
-            by=demo_user("officer.plymouth"),
-            expected_revision=plymouth_plan.revision,
+            by=officer,
+            expected_revision=plan.revision,
         )
-    assert any(str(p).startswith(f"Row 2, Amount allocated: {SUB_ITEMS_WRONG}") for p in refused.value.parsed.problems)
+    return refused.value
+
+
+def test_the_import_refuses_the_same_sub_items_with_the_same_words(demo_user, plymouth_plan):
+    content = b"Number,Title,Amount allocated\n7,Youth diversion,10000\nA,Detached work,6000\nB,Sports,3000\n"
+    refused = _import_refused(plymouth_plan, demo_user("officer.plymouth"), content)
+    assert any(str(p).startswith(f"Row 2, Amount allocated: {SUB_ITEMS_WRONG}") for p in refused.parsed.problems)
     assert plymouth_plan.projects.count() == 6
 
 
@@ -221,16 +226,8 @@ def test_the_writers_refusals_are_reported_against_the_spreadsheets_rows_and_col
         "A,Part one,£100,,\n"
         "A,Part two,£100,,\n"
     ).encode()
-    with pytest.raises(ImportRefused) as refused:
-        plan_import_lines(
-            plan=plymouth_plan,
-            sheet=plan_import_read(SimpleUploadedFile("lines.csv", content)),
-            mode="add",
-            filename="lines.csv",
-            by=demo_user("officer.plymouth"),
-            expected_revision=plymouth_plan.revision,
-        )
-    problems = [str(problem) for problem in refused.value.parsed.problems]
+    refused = _import_refused(plymouth_plan, demo_user("officer.plymouth"), content)
+    problems = [str(problem) for problem in refused.parsed.problems]
     assert "Row 2, Amount allocated: Enter an amount of £0.00 or more." in problems
     assert "Row 3, Outcome measures: A percentage target is between 0 and 100." in problems
     assert "Row 6, Number: Sub-item A is given twice: give each sub-item its own letter." in problems
