@@ -32,7 +32,7 @@ install-test: $(VENV)/.installed-test system-packages
 
 run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG:-1} DEMO_DATA=1 $(PY) manage.py load_demo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in as officer.plymouth (password: $${DEMO_PASSWORD:-safer-demo-2026})"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grants.models import FundedProject, SpendingPlan
-from grants.money import format_money
 from partnerships.financial_years import FinancialYear
 
 
@@ -50,15 +49,8 @@ def plan_checks(plan: SpendingPlan, projects) -> list[PlanCheck]:
     for project in projects:
         line_ids.add(str(project.line_id))
         where = f"Line {project.number} ({project.title})"
-        if not project.sub_items_add_up:
-            checks.append(
-                PlanCheck(
-                    f"{where}: the sub-items add up to {format_money(project.sub_items_total)}, not the "
-                    f"{format_money(project.amount_allocated)} allocated.",
-                    project,
-                    "amount_allocated",
-                )
-            )
+        if message := project.sub_items_problem:
+            checks.append(PlanCheck(f"{where}: {message}", project, "amount_allocated"))
         if not project.pcc_priorities.all():
             checks.append(
                 PlanCheck(f"{where}: choose the Police and Crime Plan priorities it serves.", project, "pcc_priorities")

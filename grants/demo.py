@@ -20,18 +20,22 @@ from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, Strat
 from .models import (
     Decision,
     DecisionNotice,
-    FundedProject,
     FundingStream,
     GrantAward,
     GrantRound,
     Indicator,
     IndicatorValue,
     InterestDeclaration,
-    MatchFunding,
-    OutcomeMeasure,
-    RiskItem,
     SpendingPlan,
-    SubItem,
+)
+from .services.plan_content import (
+    MatchFundingInput,
+    MeasureInput,
+    ProjectInput,
+    RiskInput,
+    SubItemInput,
+    projects_write,
+    risks_write,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -204,25 +208,33 @@ def _load_partnership(area, stream, data: dict, report: DemoReport, *, reset: bo
         purpose=plan_data.get("purpose", "").strip(),
         unallocated_note=plan_data.get("unallocated_note", ""),
     )
-    for project_data in plan_data.get("projects", []):
-        _load_project(plan, groups, assessment, project_data)
-    for position, risk in enumerate(plan_data.get("risks", []), start=1):
-        RiskItem.objects.create(
-            plan=plan,
-            position=position,
-            theme=risk["theme"],
-            initiative=risk["initiative"].strip(),
-            budget=_money(risk.get("budget")),
-            budget_note=risk.get("budget_note", ""),
-            recommendation=risk.get("recommendation", "").strip(),
-        )
+    pcp = plan.police_and_crime_plan
+    priorities = {p.number: p for p in pcp.priorities.all()} if pcp else {}
+    locals_ = {p.title: p for p in assessment.priorities.all()}
+    projects_write(
+        plan=plan,
+        projects=[_project_input(data, groups, priorities, locals_) for data in plan_data.get("projects", [])],
+    )
+    risks_write(
+        plan=plan,
+        risks=[
+            RiskInput(
+                theme=risk["theme"],
+                initiative=risk["initiative"].strip(),
+                budget=_money(risk.get("budget")),
+                budget_note=risk.get("budget_note", ""),
+                recommendation=risk.get("recommendation", "").strip(),
+            )
+            for risk in plan_data.get("risks", [])
+        ],
+    )
     plan.full_clean()
     report.created_plans.append(str(plan))
 
 
-def _load_project(plan: SpendingPlan, groups, assessment, data: dict) -> None:
-    project = FundedProject(
-        plan=plan,
+def _project_input(data: dict, groups: dict, priorities: dict, locals_: dict) -> ProjectInput:
+    """A funded project of the seed documents, saved through the one writer of plan content like any other."""
+    return ProjectInput(
         number=data["number"],
         title=data["title"],
         outline=data.get("outline", "").strip(),
@@ -233,43 +245,28 @@ def _load_project(plan: SpendingPlan, groups, assessment, data: dict) -> None:
         contract_notes=data.get("contract_notes", ""),
         thematic_group=groups.get(data.get("thematic_group")),
         outcomes_summary=data.get("outcomes_summary", "").strip(),
+        pcc_priorities=[priorities[number] for number in data.get("pcc_priorities", [])],
+        local_priorities=[locals_[title] for title in data.get("local_priorities", [])],
+        sub_items=[
+            SubItemInput(item["label"], item["title"], _money(item["amount"]), item.get("description", "").strip())
+            for item in data.get("sub_items", [])
+        ],
+        measures=[
+            MeasureInput(
+                description=measure["description"],
+                sub_item_label=measure.get("sub_item", ""),
+                target_value=_money(measure.get("target_value")),
+                target_comparison=measure.get("comparison", ""),
+                target_unit=measure.get("unit", ""),
+                frequency=measure.get("frequency", ""),
+            )
+            for measure in data.get("measures", [])
+        ],
+        match_funding=[
+            MatchFundingInput(match["source"], _money(match["amount"]), match.get("note", ""))
+            for match in data.get("match_funding", [])
+        ],
     )
-    project.full_clean()
-    project.save()
-    pcp = plan.police_and_crime_plan
-    if numbers := data.get("pcc_priorities"):
-        project.pcc_priorities.set(pcp.priorities.filter(number__in=numbers))
-    if titles := data.get("local_priorities"):
-        project.local_priorities.set(assessment.priorities.filter(title__in=titles))
-    sub_items = {}
-    for item in data.get("sub_items", []):
-        sub_item = SubItem(
-            project=project,
-            label=item["label"],
-            title=item["title"],
-            description=item.get("description", "").strip(),
-            amount=_money(item["amount"]),
-        )
-        sub_item.full_clean()
-        sub_item.save()
-        sub_items[item["label"]] = sub_item
-    for position, measure in enumerate(data.get("measures", []), start=1):
-        outcome = OutcomeMeasure(
-            project=project,
-            sub_item=sub_items.get(measure.get("sub_item")),
-            position=position,
-            description=measure["description"],
-            target_value=_money(measure.get("target_value")),
-            target_comparison=measure.get("comparison", ""),
-            target_unit=measure.get("unit", ""),
-            frequency=measure.get("frequency", ""),
-        )
-        outcome.full_clean()
-        outcome.save()
-    for match in data.get("match_funding", []):
-        MatchFunding.objects.create(
-            project=project, source=match["source"], amount=_money(match["amount"]), note=match.get("note", "")
-        )
 
 
 def _load_users(password: str, report: DemoReport) -> None:

@@ -1,13 +1,15 @@
 """Money as the documents write it: pounds with pennies, `£1,234.50`, negative as `-£8,000.00`.
 
 Every page, export and generated document formats money through `format_money` so they can never disagree.
-Parsing of what people type or paste (`£1,234`, `(£8,000)`) lives here too.
+Reading what people type or paste (`£1,234`, `(£8,000)`) is `parse_money`, for every form (through
+`grants.forms.fields.AmountField`) and every import; other figures (indicators) go through the same
+`parse_number`.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -32,24 +34,77 @@ def format_money(value, *, pennies: bool = True) -> str:
     return f"{sign}£{text}"
 
 
-_MONEY = re.compile(r"^\(?-?£?\s*[0-9][0-9,]*(\.[0-9]{1,2})?\)?$")
+# The largest amount a money column holds (numeric(12, 2)): ten digits of pounds, then pence.
+WHOLE_DIGITS = 10
+LARGEST = Decimal("9999999999.99")
+
+# `12,345.67` or `12345.67`: commas only between groups of three, so `1,5` (a European 1.5) is never £15.
+_FIGURE = re.compile(r"^(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?$")
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+
+
+class FigureError(ValueError):
+    """What people typed is not a figure we can take; `code` says why (`invalid`, `decimals`, `too_large`), so a
+    form can word it for its field; the message names the text, for imports that report it as it is."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
+
+
+def parse_number(
+    text, *, decimal_places: int, whole_digits: int, pounds: bool = False, percent: bool = False
+) -> Decimal:
+    """THE reader of figures as people type or paste them, for money (`parse_money`) and for other figures
+    (indicators, targets): `12,345`, `12345.6`, `-3`; with `pounds`, `£1,234.50`, `£ 8,000` and `(£8,000)`
+    (brackets, as the Plymouth plan writes a sub-item, give a positive amount); with `percent`, a trailing `%`
+    (dropped: `7.5%` is 7.5). Refuses, with FigureError, anything else, more than `decimal_places` decimals
+    or more than `whole_digits` digits before the point (so no figure can overflow its database column)."""
+    original = str(text if text is not None else "").strip()
+    cleaned = _SPACES.sub("", original).replace("\u2212", "-")
+    if pounds and len(cleaned) > 2 and cleaned[0] == "(" and cleaned[-1] == ")":
+        cleaned = cleaned[1:-1]
+    negative = cleaned.startswith("-")
+    cleaned = cleaned.removeprefix("-")
+    if pounds:
+        cleaned = cleaned.removeprefix("£")
+    if percent:
+        cleaned = cleaned.removesuffix("%")
+    match = _FIGURE.match(cleaned)
+    noun = "an amount" if pounds else "a number"
+    if match is None:
+        raise FigureError(f"'{original}' is not {noun}")
+    fraction = match["fraction"] or ""
+    if len(fraction) > decimal_places:
+        raise FigureError(
+            f"'{original}' has more than {decimal_places} decimal place{'s' if decimal_places != 1 else ''}"
+            + (": amounts are in pounds and pence" if pounds else ""),
+            code="decimals",
+        )
+    whole = match["whole"].replace(",", "").lstrip("0")
+    if len(whole) > whole_digits:
+        raise FigureError(f"'{original}' is too large: it can have at most {whole_digits} digits", code="too_large")
+    value = Decimal(f"{'-' if negative else ''}{whole or '0'}" + (f".{fraction}" if fraction else ""))
+    return value.quantize(Decimal(1).scaleb(-decimal_places)) if pounds else value
 
 
 def parse_money(text) -> Decimal:
-    """Reads an amount as people type it: `£1,234`, `1234.50`, `£ 8,000`, `(£8,000)` (brackets kept as a
-    positive sub-item amount, as in the Plymouth plan). Raises ValueError with the text at fault."""
+    """An amount as people type or paste it (`£1,234`, `1234.50`, `(£8,000)`), in pounds and pence, at most
+    £9,999,999,999.99. Raises FigureError (a ValueError) naming the text. A Decimal or int given by code is
+    rounded to the penny."""
     if isinstance(text, Decimal | int):
         return to_pounds(text)
     if isinstance(text, float):
-        return to_pounds(Decimal(str(text)))
-    cleaned = str(text or "").strip().replace(" ", "")
-    if not cleaned or not _MONEY.match(cleaned) or cleaned.count("(") != cleaned.count(")"):
-        raise ValueError(f"'{text}' is not an amount")
-    digits = cleaned.strip("()").replace("£", "").replace(",", "")
+        text = f"{text:.15g}"
     try:
-        return to_pounds(Decimal(digits))
-    except InvalidOperation as error:
-        raise ValueError(f"'{text}' is not an amount") from error
+        return parse_number(text, decimal_places=2, whole_digits=WHOLE_DIGITS, pounds=True)
+    except FigureError as error:
+        if error.code == "too_large":
+            raise FigureError(
+                f"'{str(text).strip()}' is too large: the most an amount can be is {format_money(LARGEST)}",
+                code="too_large",
+            ) from None
+        raise
 
 
 class MoneyField(models.DecimalField):

@@ -115,18 +115,3 @@ def render_outline(text: str) -> SafeString:
         else:
             parts.append(_list_html(block))
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
-
-
-def outline_as_text(text: str) -> str:
-    """One line per paragraph or item, for spreadsheets and plain-text e-mail."""
-    lines = []
-    for block in parse_outline(text):
-        if isinstance(block, Paragraph):
-            lines.append(" ".join(block.lines))
-            continue
-        for number, item in enumerate(block.items, start=block.start):
-            marker = "•" if block.kind == "bullet" else f"{number}."
-            lines.append(f"{marker} {item.text}")
-            for sub_number, sub in enumerate(item.nested.items if item.nested else [], start=1):
-                lines.append(f"    {chr(96 + sub_number)}. {sub.text}")
-    return "\n".join(lines)

@@ -13,12 +13,6 @@ _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 class GrantAwardQuerySet(models.QuerySet):
-    def for_year(self, financial_year: str):
-        return self.filter(financial_year=financial_year)
-
-    def made(self):
-        return self.filter(status="made")
-
     def visible_to(self, user):
         return self.filter(partnership__in=Partnership.objects.visible_to(user))
 
@@ -40,9 +34,6 @@ class SpendingPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Plans of the partnerships the user may see (see `PartnershipQuerySet.visible_to`)."""
         return self.filter(award__partnership__in=Partnership.objects.visible_to(user))
-
-    def for_year(self, financial_year: str):
-        return self.filter(award__financial_year=financial_year)
 
     def roll_forward_source(self, award):
         """The plan a new plan for `award` may be rolled forward from: the newest approved version of the same

@@ -42,6 +42,8 @@ def refuse_priority_changes_on_frozen_plans(sender, instance, action, reverse, m
 @receiver(pre_delete, sender=MatchFunding)
 @receiver(pre_delete, sender=RiskItem)
 def refuse_deleting_parts_of_frozen_plans(sender, instance, **kwargs):
+    if SpendingPlan.content_being_written() is not None:
+        return  # the one writer of plan content deletes only rows of the plan it has locked and checked
     SpendingPlan.refuse_changes_unless_editable(instance.owning_plan_id)
 
 

@@ -103,11 +103,6 @@ def last_return(plan: SpendingPlan) -> Decision | None:
     return plan.decisions.filter(to_status=Status.RETURNED).select_related("user").order_by("-decided_at").first()
 
 
-def conditions_of(plan: SpendingPlan) -> list[Decision]:
-    """The decisions of the approving round that attached conditions."""
-    return [d for d in plan.decisions.filter(round=plan.round).exclude(conditions="")]
-
-
 def last_approved_version(plan: SpendingPlan) -> SpendingPlan | None:
     """This version if approved, else the newest approved version before it."""
     if plan.status == Status.APPROVED:

@@ -27,26 +27,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from partnerships.models import Role, title_for_area
 
-from .models.plans import SpendingPlan
-
-Status = SpendingPlan.Status
-
-
-class Stage(models.TextChoices):
-    """Who holds the plan: the partnership's officer, its executive group and board, then the OPCC."""
-
-    SUBMISSION = "submission", "CSP officer"
-    EXECUTIVE = "executive", "Executive group"
-    BOARD = "board", "Board"
-    OPCC = "opcc", "OPCC scrutiny"
-    PCC = "pcc", "Police and Crime Commissioner"
-    TREASURER = "treasurer", "Treasurer"
-
+from .states import PlanStatus as Status
+from .states import Stage
 
 # Who acts at each stage: the role they hold for the plan's partnership (the first three) or force area.
 ACTS_AT: dict[str, str] = {
@@ -186,18 +172,30 @@ def funder_of(plan):
 
 BY_NAME: dict[str, Transition] = {t.name: t for t in TRANSITIONS}
 
-# Statuses in the order the path reaches them; a step is due while the plan is before its `passed_at`.
-_ORDER = {
-    Status.DRAFT: 0,
-    Status.RETURNED: 0,
-    Status.SUBMITTED: 1,
-    Status.EXECUTIVE_AGREED: 2,
-    Status.BOARD_APPROVED: 3,
-    Status.OPCC_SCRUTINY: 4,
-    Status.OPCC_RECOMMENDED: 5,
-    Status.APPROVED: 6,
-    Status.DECLINED: 6,
-}
+
+def _status_order() -> dict[str, int]:
+    """Statuses in the order the path reaches them, read from the two tables rather than kept by hand: a draft
+    (or a returned plan), then what submitting makes it, then for each step of PATH the statuses its own people
+    move the plan through on the way (OPCC scrutiny) and the status that marks it done. Declined ranks with
+    approved: both end the path. A step is due while the plan is before its `passed_at`."""
+    order: list[tuple[str, ...]] = [(DRAFT, RETURNED), (BY_NAME["submit"].target,)]
+    for step in PATH:
+        on_the_way = tuple(
+            dict.fromkeys(
+                t.target
+                for t in TRANSITIONS
+                if set(t.stages) <= set(step.stages) and t.target not in (step.passed_at, RETURNED, DECLINED)
+            )
+        )
+        if on_the_way:
+            order.append(on_the_way)
+        order.append((step.passed_at,))
+    ranks = {status: rank for rank, statuses in enumerate(order) for status in statuses}
+    ranks[DECLINED] = ranks[APPROVED]
+    return ranks
+
+
+_ORDER = _status_order()
 TERMINAL = (Status.APPROVED, Status.DECLINED)
 
 

@@ -36,14 +36,14 @@ ORG_ID_PREFIXES: dict[str, str] = {
     "XI-PB": "Public bodies (UK)",
 }
 
-CHARITY_NUMBER = re.compile(r"^[0-9]{6,7}$")
-COMPANY_NUMBER = re.compile(r"^(?:[0-9]{8}|[A-Z]{2}[0-9]{6})$")
-LOCAL_AUTHORITY_CODE = re.compile(r"^[A-Z]{3,4}$")
+CHARITY_NUMBER = re.compile(r"^[0-9]{6,7}\Z")
+COMPANY_NUMBER = re.compile(r"^(?:[0-9]{8}|[A-Z]{2}[0-9]{6})\Z")
+LOCAL_AUTHORITY_CODE = re.compile(r"^[A-Z]{3,4}\Z")
 # ONS codes of local authority districts: E06 unitary, E07 non-metropolitan district, E08 metropolitan district,
 # E09 London borough, W06 Welsh unitary authority.
-LOCAL_AUTHORITY_DISTRICT_CODE = re.compile(r"^(?:E0[6-9]|W06)[0-9]{6}$")
-ONS_CODE = re.compile(r"^[EWSNK][0-9]{8}$")
-ORG_ID = re.compile(r"^(?P<prefix>[A-Z]{2}-[A-Z]{2,6})-(?P<number>[A-Za-z0-9][A-Za-z0-9._/-]*)$")
+LOCAL_AUTHORITY_DISTRICT_CODE = re.compile(r"^(?:E0[6-9]|W06)[0-9]{6}\Z")
+ONS_CODE = re.compile(r"^[EWSNK][0-9]{8}\Z")
+ORG_ID = re.compile(r"^(?P<prefix>[A-Z]{2}-[A-Z]{2,6})-(?P<number>[A-Za-z0-9][A-Za-z0-9._/-]*)\Z")
 
 GEO_CODE_TYPES = {"E06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "E10": "CTY", "W06": "UA"}
 

@@ -508,9 +508,6 @@ class Role(models.Model):
     def scope(self) -> Partnership | ForceArea | None:
         return self.partnership or self.force_area
 
-    @property
-    def scope_force_area(self) -> ForceArea:
-        return self.force_area or self.partnership.force_area
 
 
 def kind_title(kind: str, force_area: ForceArea | None, *, on: datetime.date | None = None) -> str:
@@ -600,9 +597,6 @@ class Invitation(models.Model):
     def scope(self) -> Partnership | ForceArea | None:
         return self.partnership or self.force_area
 
-    @property
-    def scope_force_area(self) -> ForceArea:
-        return self.force_area or self.partnership.force_area
 
     @property
     def role_title(self) -> str:

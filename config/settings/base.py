@@ -7,6 +7,8 @@ Variables (all optional for trying the app, see README):
                    PostgreSQL is the production database and the one the tests run on.
   ALLOWED_HOSTS    comma-separated host names.
   DEMO_PASSWORD    password given to the demo users by `manage.py load_demo`.
+  DEMO_DATA        "1" lets `manage.py load_demo` create the demo users (`make run` sets it). Never on a real
+                   installation: the users' password is published in the README.
   THREESIXTYGIVING_PREFIX  the 360Giving publisher prefix for published grant identifiers (360G-…).
   EMAIL_URL        e.g. smtp://user:pass@host:587 (console by default).
   SITE_URL         the address people open the app at, for links in e-mails (default http://127.0.0.1:8000).
@@ -42,6 +44,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="safer-demo-2026")
+DEMO_DATA = env.bool("DEMO_DATA", default=False)
 
 # 360Giving: the publisher prefix registered with 360Giving (grant identifiers are PREFIX-<area>-<award>).
 THREESIXTYGIVING_PREFIX = env.str("THREESIXTYGIVING_PREFIX", default="360G-csgrants")

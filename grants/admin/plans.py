@@ -29,6 +29,7 @@ from grants.models import (
     SubmissionDeadline,
     VariationThreshold,
 )
+from grants.models.plans import sub_items_problem
 from grants.money import ZERO, format_money
 from grants.resources import LINE_FIELDS, FundedProjectResource
 from grants.rules import plan_is_editable
@@ -90,13 +91,9 @@ class SubItemInlineFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        amount = self.instance.amount_allocated
-        total = sum((f.cleaned_data.get("amount") or ZERO for f in _live_forms(self)), Decimal("0"))
-        if amount is not None and total > amount:
-            raise ValidationError(
-                f"The sub-items add up to {format_money(total)}, {format_money(total - amount)} more than the "
-                f"project's {format_money(amount)}."
-            )
+        amounts = [f.cleaned_data.get("amount") for f in _live_forms(self)]
+        if message := sub_items_problem(self.instance.amount_allocated, amounts):
+            raise ValidationError(message)
 
 
 class FundedProjectInline(FrozenPlanMixin, admin.TabularInline):
@@ -263,8 +260,27 @@ class FundedProjectAdmin(FrozenPlanMixin, ImportExportModelAdmin):
         return obj.plan
 
 
+class SubItemAdminForm(forms.ModelForm):
+    """A sub-item changed on its own keeps its line's sub-items adding up exactly (the sub-items rule)."""
+
+    class Meta:
+        model = SubItem
+        fields = ["project", "label", "title", "description", "amount"]
+
+    def clean(self):
+        cleaned = super().clean()
+        project, amount = cleaned.get("project"), cleaned.get("amount")
+        if project is not None and amount is not None:
+            others = [s.amount for s in project.sub_items.exclude(pk=self.instance.pk)]
+            if message := sub_items_problem(project.amount_allocated, [*others, amount]):
+                self.add_error("amount", message)
+        return cleaned
+
+
 @admin.register(SubItem)
 class SubItemAdmin(FrozenPlanMixin, admin.ModelAdmin):
+    form = SubItemAdminForm
+
     def plan_of(self, obj):
         return obj.project.plan
 

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from grants.models import FundedProject, OutcomeMeasure, SpendingPlan
-from grants.money import format_money, parse_money
+from grants.money import WHOLE_DIGITS, format_money, parse_money, parse_number
 from partnerships.models import ThematicGroup
 from partnerships.spreadsheets import safe_cell
 from priorities.models import LocalPriority
@@ -157,15 +157,11 @@ LINE_ONLY = [
 ]
 
 
-def normalise_heading(text) -> str:
-    text = str(text or "").lower().replace("&", " and ")
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9#]+", " ", text)).strip()
-
-
-HEADINGS = {}
+# Every heading the import accepts for each column, as people write them (compared by `normalise_heading`).
+HEADING_ALIASES = {}
 for _column in COLUMNS:
     for _name in (_column.heading, _column.key.replace("_", " "), *_column.aliases):
-        HEADINGS[normalise_heading(_name)] = _column.key
+        HEADING_ALIASES.setdefault(_name, _column.key)
 
 
 # --- cells that hold lists --------------------------------------------------------------------------------------
@@ -221,7 +217,7 @@ def parse_measure(text: str) -> ParsedMeasure:
                     "“at least 200”"
                 )
             measure.target_comparison = COMPARISONS[target["comparison"].lower()]
-            measure.target_value = Decimal(target["value"].replace(",", ""))
+            measure.target_value = parse_number(target["value"], decimal_places=2, whole_digits=WHOLE_DIGITS)
             if target["percent"]:
                 measure.target_unit = OutcomeMeasure.Unit.PERCENT
             elif target["pounds"]:

@@ -40,11 +40,6 @@ class WordDocument:
                 style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
         self.document.styles["Normal"].font.size = Pt(11)
 
-    @property
-    def usable_width(self):
-        section = self.document.sections[0]
-        return section.page_width - section.left_margin - section.right_margin
-
     def title(self, text: str):
         self.document.add_heading(text, level=0)
 

@@ -9,6 +9,8 @@ from django import forms
 
 from grants.workflow import Transition
 
+from .fields import AmountField
+
 COMMENTS_LABELS = {
     "return": ("What needs to change", "The officers see this on the plan and in their e-mail."),
     "decline": ("Why the plan is declined", "The partnership sees this on the plan and in their e-mail."),
@@ -90,12 +92,11 @@ class InterestForm(forms.Form):
 class VariationThresholdForm(forms.Form):
     """The OPCC's threshold: money typed as people write it (`£25,000`), never a float."""
 
-    minor_below = forms.CharField(
+    minor_below = AmountField(
         label="Minor variation threshold",
         help_text="A variation that moves less money than this between funded projects is minor. Leave empty for "
         "no threshold: every variation then takes the full path.",
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
 
@@ -108,20 +109,6 @@ class VariationThresholdForm(forms.Form):
             Field.text("note", label_size="s"),
             Button.primary("save", "Save the threshold"),
         )
-
-    def clean_minor_below(self):
-        from grants.money import parse_money
-
-        text = self.cleaned_data["minor_below"].strip()
-        if not text:
-            return None
-        try:
-            amount = parse_money(text)
-        except (ValueError, ArithmeticError):
-            raise forms.ValidationError("Enter an amount in pounds, for example £25,000.") from None
-        if amount < 0:
-            raise forms.ValidationError("Enter an amount of £0 or more.")
-        return amount
 
 
 class MinorVariationPathForm(forms.Form):

@@ -10,7 +10,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from grants.models import OutcomeMeasure, SpendingPlan
-from grants.services.editing import MatchFundingInput, MeasureInput, ProjectInput, RiskInput, SubItemInput
+from grants.services.plan_content import MatchFundingInput, MeasureInput, ProjectInput, RiskInput, SubItemInput
 from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority, Priority
 

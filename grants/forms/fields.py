@@ -13,20 +13,31 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 
-from grants.money import format_money, parse_money
+from grants.money import LARGEST, FigureError, format_money, parse_money, parse_number
 
 
 class AmountField(forms.CharField):
-    """Money as people type it (`£12,500`, `12500.50`, `12,500`), given back as a Decimal with pennies.
+    """THE money field of every form (the editor, the OPCC's pages, the decisions pages): money as people type it
+    (`£12,500`, `12500.50`, `12,500`), read by `parse_money` and given back as a Decimal with pennies.
 
-    A text input with `inputmode="decimal"`, the GOV.UK pattern for money (a number input would drop commas).
+    It refuses, with a message naming the field, text that is not an amount, more than two decimal places, more
+    than ten digits of pounds (the most a money column holds, so an overflow never reaches the database), a
+    negative amount unless `allow_negative`, and zero when not `allow_zero`. A text input with
+    `inputmode="decimal"`, the GOV.UK pattern for money (a number input would drop commas). `noun` is how the
+    messages name the field ("the amount allocated"); by default "the" and the label.
     """
 
-    def __init__(self, *, noun: str = "the amount", **kwargs):
-        self.noun = noun
+    def __init__(self, *, noun: str = "", allow_zero: bool = True, allow_negative: bool = False, **kwargs):
+        label = kwargs.get("label") or "amount"
+        self.noun = noun or f"the {label[:1].lower()}{label[1:]}"
+        self.allow_zero, self.allow_negative = allow_zero, allow_negative
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
-        kwargs.setdefault("error_messages", {}).setdefault("required", f"Enter {noun}")
+        kwargs.setdefault("error_messages", {}).setdefault("required", f"Enter {self.noun}")
         super().__init__(**kwargs)
+
+    @property
+    def _capitalised(self) -> str:
+        return self.noun[:1].upper() + self.noun[1:]
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -34,19 +45,56 @@ class AmountField(forms.CharField):
             return None
         try:
             amount = parse_money(value)
-        except ValueError as error:
-            raise ValidationError(
-                f"Enter {self.noun} in pounds, for example £12,500 or 12500.50 ('{value}' is not an amount)",
-                code="invalid",
-            ) from error
-        if amount < 0:
+        except FigureError as error:
+            messages = {
+                "decimals": f"Enter {self.noun} in pounds and pence, with at most 2 decimal places",
+                "too_large": f"{self._capitalised} must be {format_money(LARGEST)} or less",
+            }
+            default = f"Enter {self.noun} in pounds, for example £12,500 or 12500.50 ('{value}' is not an amount)"
+            raise ValidationError(messages.get(error.code, default), code=error.code) from error
+        if amount < 0 and not self.allow_negative:
             raise ValidationError(f"Enter {self.noun} as £0.00 or more", code="negative")
+        if amount == 0 and not self.allow_zero:
+            raise ValidationError(f"{self._capitalised} must be more than £0.00", code="zero")
         return amount
 
     def prepare_value(self, value):
         if isinstance(value, Decimal | int):
             return format_money(value)
         return value
+
+
+class NumberField(forms.CharField):
+    """A figure that is not money (an indicator's weight, a percentage), read by the same `parse_number` as
+    money and imports: `12.5`, `1,250`, `7.5%`. Between `minimum` and `maximum`, at most `decimal_places`."""
+
+    def __init__(self, *, minimum=Decimal(0), maximum=None, decimal_places: int = 3, whole_digits: int = 6, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        self.decimal_places, self.whole_digits = decimal_places, whole_digits
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        name = (self.label or "the figure").lower()
+        try:
+            number = parse_number(
+                value, decimal_places=self.decimal_places, whole_digits=self.whole_digits, percent=True
+            )
+        except FigureError as error:
+            if error.code == "decimals":
+                raise ValidationError(
+                    f"Enter {name} with at most {self.decimal_places} decimal places", code="decimals"
+                ) from error
+            raise ValidationError(f"Enter {name} as a number, like 12.5", code="invalid") from error
+        if number < self.minimum or (self.maximum is not None and number > self.maximum):
+            bounds = (
+                f"between {self.minimum} and {self.maximum}" if self.maximum is not None else f"{self.minimum} or more"
+            )
+            raise ValidationError(f"{self.label} must be {bounds}", code="range")
+        return number
 
 
 class GovUKFormSet(forms.BaseFormSet):

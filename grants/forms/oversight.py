@@ -1,67 +1,21 @@
 """Forms for the OPCC's pages: awards, formula scenarios, imports, funding streams, grant rounds, allocations.
 
-Money is typed as text (`inputmode=decimal`, the GOV.UK pattern) and read by `parse_money`, so `£1,234.50` and
-`1234.5` both work; every figure is Decimal.
+Money is typed in `AmountField` (grants/forms/fields.py, the one money field), so `£1,234.50` and `1234.5` both
+work; every figure is Decimal.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
 from grants.models import AllocationTable, FundingStream, GrantApplication, GrantAward, GrantRound
-from grants.money import parse_money
 from partnerships.models import Organisation, Partnership
 
-from .fields import DATE_EXAMPLE, DateErrorsMixin, DateField
-
-
-class MoneyField(forms.CharField):
-    """Pounds and pence as people type them; never negative."""
-
-    def __init__(self, *args, allow_zero=True, **kwargs):
-        self.allow_zero = allow_zero
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            amount = parse_money(value)
-        except ValueError as error:
-            raise forms.ValidationError(f"Enter {self.label.lower()} in pounds and pence, like £1,234.50") from error
-        if amount < 0:
-            raise forms.ValidationError(f"{self.label} cannot be negative")
-        if not self.allow_zero and amount == 0:
-            raise forms.ValidationError(f"{self.label} must be more than £0.00")
-        return amount
-
-
-class DecimalTextField(forms.CharField):
-    def __init__(self, *args, minimum=Decimal(0), maximum=None, **kwargs):
-        self.minimum, self.maximum = minimum, maximum
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            number = Decimal(value.replace(",", "").replace("%", "").strip())
-        except InvalidOperation as error:
-            raise forms.ValidationError(f"Enter {self.label.lower()} as a number, like 12.5") from error
-        if not number.is_finite() or number < self.minimum or (self.maximum is not None and number > self.maximum):
-            bounds = (
-                f"between {self.minimum} and {self.maximum}" if self.maximum is not None else f"{self.minimum} or more"
-            )
-            raise forms.ValidationError(f"{self.label} must be {bounds}")
-        return number
+from .fields import DATE_EXAMPLE, AmountField, DateErrorsMixin, DateField, NumberField
 
 
 class AwardsForm(DateErrorsMixin, forms.Form):
@@ -78,7 +32,9 @@ class AwardsForm(DateErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.partnerships = partnerships
         for partnership in partnerships:
-            self.fields[f"amount-{partnership.pk}"] = MoneyField(label=f"Award for {partnership}", required=False)
+            self.fields[f"amount-{partnership.pk}"] = AmountField(
+                label=f"Award for {partnership}", noun=f"the award for {partnership}", required=False
+            )
         self.helper = FormHelper()  # the page lays the fields out in a table; the helper drives the error summary
 
     def amounts(self) -> dict[Partnership, Decimal | None]:
@@ -105,16 +61,17 @@ class ScenarioForm(forms.Form):
     name = forms.CharField(
         label="Scenario name", max_length=100, help_text="For example Population and crime, 5% damping."
     )
-    pot = MoneyField(label="Pot", allow_zero=False, help_text="The whole sum for the year, before any top-slice.")
-    top_slice = MoneyField(label="Top-slice", required=False, help_text="Held back for area-wide work. Optional.")
+    pot = AmountField(label="Pot", allow_zero=False, help_text="The whole sum for the year, before any top-slice.")
+    top_slice = AmountField(label="Top-slice", required=False, help_text="Held back for area-wide work. Optional.")
     top_slice_purpose = forms.CharField(label="What the top-slice is for", required=False, max_length=200)
-    base_per_partnership = MoneyField(
+    base_per_partnership = AmountField(
         label="Base per partnership", required=False, help_text="A flat amount every partnership receives first."
     )
-    damping_percent = DecimalTextField(
+    damping_percent = NumberField(
         label="Damping (%)",
         required=False,
         maximum=Decimal(100),
+        decimal_places=2,
         help_text="No partnership moves more than this percentage from last year's award. Leave blank for none.",
     )
     phase_year = forms.IntegerField(label="Phasing: year", required=False, min_value=1, max_value=10)
@@ -133,9 +90,10 @@ class ScenarioForm(forms.Form):
         weight_fields = []
         for indicator in indicators:
             name = f"weight-{indicator.pk}"
-            self.fields[name] = DecimalTextField(
+            self.fields[name] = NumberField(
                 label=f"Weight for {indicator.name}",
                 required=False,
+                whole_digits=4,
                 help_text="Leave blank or 0 to leave it out.",
             )
             weight_fields.append(Field.text(name, field_width=5))
@@ -224,7 +182,7 @@ class StreamAwardForm(DateErrorsMixin, forms.ModelForm):
     )
     charity_number = forms.CharField(label="Charity number", required=False, max_length=20)
     company_number = forms.CharField(label="Company number", required=False, max_length=8)
-    amount = MoneyField(label="Amount")
+    amount = AmountField(label="Amount")
     awarded_on = DateField(label="Awarded on", noun="the date the award was made", required=False)
 
     class Meta:
@@ -269,7 +227,7 @@ class StreamAwardForm(DateErrorsMixin, forms.ModelForm):
 
 
 class GrantRoundForm(DateErrorsMixin, forms.ModelForm):
-    pot = MoneyField(label="Pot", allow_zero=False, help_text="The most the round can award in total.")
+    pot = AmountField(label="Pot", allow_zero=False, help_text="The most the round can award in total.")
     opens_on = DateField(label="Opens on", noun="the date the round opens")
     closes_on = DateField(label="Closes on", noun="the date the round closes")
 
@@ -300,7 +258,7 @@ class ApplicationForm(DateErrorsMixin, forms.ModelForm):
     company_number = forms.CharField(
         label="Company number", required=False, max_length=8, help_text="8 characters, with leading zeros."
     )
-    amount_requested = MoneyField(label="Amount requested", allow_zero=False)
+    amount_requested = AmountField(label="Amount requested", allow_zero=False)
     received_on = DateField(label="Received on", noun="the date the application was received")
 
     class Meta:
@@ -341,7 +299,7 @@ class DecisionForm(DateErrorsMixin, forms.Form):
         choices=[("approved", "Approve"), ("declined", "Decline")],
         widget=forms.RadioSelect,
     )
-    amount_awarded = MoneyField(
+    amount_awarded = AmountField(
         label="Amount awarded", required=False, help_text="When approving: up to the amount requested."
     )
     decided_on = DateField(label="Date of the decision", noun="the date of the decision")
@@ -366,7 +324,7 @@ class DecisionForm(DateErrorsMixin, forms.Form):
 
 
 class AllocationTableForm(forms.ModelForm):
-    total = MoneyField(label="Total for the year", help_text="The councils' figures must add up to this exactly.")
+    total = AmountField(label="Total for the year", help_text="The councils' figures must add up to this exactly.")
 
     class Meta:
         model = AllocationTable

@@ -128,10 +128,6 @@ class FormulaScenario(models.Model):
     def allocated_total(self) -> Decimal:
         return self.lines.aggregate(total=Sum("amount"))["total"] or ZERO
 
-    @property
-    def phasing_label(self) -> str:
-        return f"year {self.phase_year} of {self.phase_years}" if self.phase_year else ""
-
 
 class ScenarioWeight(models.Model):
     scenario = models.ForeignKey(FormulaScenario, on_delete=models.CASCADE, related_name="weights")

@@ -13,7 +13,8 @@ from django.db import models
 from django.utils import timezone
 
 from grants.money import MoneyField, non_negative
-from grants.workflow import TRANSITIONS, Stage
+from grants.states import Stage
+from grants.workflow import TRANSITIONS
 from partnerships.models import ForceArea, Role
 
 from .plans import FundedProject, SpendingPlan

@@ -150,12 +150,6 @@ class GrantAward(models.Model):
             return self.partnership.force_area
         return self.funding_stream.force_area
 
-    @property
-    def change_from_previous_year(self):
-        if self.previous_year_amount is None:
-            return None
-        return self.amount - self.previous_year_amount
-
     def clean(self):
         errors = {}
         if not self.partnership_id and not self.organisation_id:

@@ -7,6 +7,9 @@ The figures a page shows (allocated, unallocated, match funding) are computed he
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,13 +21,48 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from grants import workflow
 from grants.money import ZERO, MoneyField, format_money, non_negative
 from grants.querysets import FundedProjectQuerySet, SpendingPlanQuerySet
+from grants.states import PlanStatus
 from partnerships.models import Organisation, ThematicGroup
-from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority
+from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
 
 from .funding import GrantAward
 from .history import PlanHistoryBase
+
+# THE sub-items rule, in the words every page, import and the live figures on the project page use (the script
+# fills the same words in, from the page's data attributes).
+SUB_ITEMS_MATCH = "The sub-items add up to {total}, the amount allocated."
+SUB_ITEMS_DIFFER = (
+    "The sub-items add up to {total}, {difference} {more_or_less} than the amount allocated of {amount}: make "
+    "them add up to it exactly."
+)
+
+
+def sub_items_problem(amount: Decimal | None, sub_item_amounts: Iterable[Decimal | None]) -> str | None:
+    """THE sub-items rule: a line's sub-items, when it has any, add up exactly to the line's amount (the board
+    reads the line as the sum of its parts: Plymouth line 4 is £25,000 = A £8,000 + B £5,000 + C £7,000 +
+    D £5,000). Applied to the whole set at once, wherever a set is saved (grants/services/plan_content.py, the
+    admin) or read (the check page, submission). None when the rule holds, or cannot be judged yet (an amount
+    missing: its own field says so)."""
+    amounts = list(sub_item_amounts)
+    if not amounts or amount is None or any(value is None for value in amounts):
+        return None
+    total = sum(amounts, ZERO)
+    if total == amount:
+        return None
+    return SUB_ITEMS_DIFFER.format(
+        total=format_money(total),
+        difference=format_money(abs(total - amount)),
+        more_or_less="more" if total > amount else "less",
+        amount=format_money(amount),
+    )
+
+
+# The plan whose content the one writer (grants/services/plan_content.py) is changing: locked and checked editable
+# for the rest of its transaction, so the per-row guards need not ask again for each of the rows it replaces.
+_WRITING_CONTENT_OF: ContextVar[int | None] = ContextVar("writing_content_of", default=None)
 
 
 @dataclass
@@ -50,24 +88,22 @@ class PlanContent(models.Model):
         SpendingPlan.refuse_changes_unless_editable(self.owning_plan_id)
         return super().delete(*args, **kwargs)
 
+    def clean(self):
+        """The same refusal, as a form's message, for a plan that is no longer editable."""
+        SpendingPlan.refuse_changes_unless_editable(self.owning_plan_id)
+
     @property
     def owning_plan_id(self):
-        raise NotImplementedError
+        """The plan this row belongs to: directly (a line, a risk) or through its line."""
+        if "plan" in {f.name for f in self._meta.concrete_fields}:
+            return self.plan_id
+        return self.project.plan_id if self.project_id else None
 
 
 class SpendingPlan(models.Model):
     """A CSP's plan for spending one award: version 1 is the original plan, later versions are variations."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        RETURNED = "returned", "Returned for changes"
-        SUBMITTED = "submitted", "Submitted"
-        EXECUTIVE_AGREED = "executive_agreed", "Agreed by the executive group"
-        BOARD_APPROVED = "board_approved", "Approved by the board"
-        OPCC_SCRUTINY = "opcc_scrutiny", "Under OPCC scrutiny"
-        OPCC_RECOMMENDED = "opcc_recommended", "Recommended by the OPCC"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+    Status = PlanStatus  # the names live in grants/states.py, beneath the workflow table and the models
 
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     # What a transition may change on a plan that is no longer editable; nothing else may be saved on it.
@@ -192,6 +228,24 @@ class SpendingPlan(models.Model):
         )
 
     @classmethod
+    @contextmanager
+    def writing_content(cls, plan_id: int):
+        """For the one writer of plan content, inside its transaction: locks the plan and checks once that it is
+        editable; until the block ends, the per-row guards (`save`, `pre_delete`) take that answer as given."""
+        if not connection.in_atomic_block:
+            raise RuntimeError("A plan's content is written inside a transaction.")
+        cls.refuse_changes_unless_editable(plan_id)
+        token = _WRITING_CONTENT_OF.set(plan_id)
+        try:
+            yield
+        finally:
+            _WRITING_CONTENT_OF.reset(token)
+
+    @staticmethod
+    def content_being_written() -> int | None:
+        return _WRITING_CONTENT_OF.get()
+
+    @classmethod
     def refuse_changes_unless_editable(cls, plan_id) -> None:
         """Raises ValidationError when the plan, as stored now, is not editable. Called by every save and
         delete of a plan's content (lines, sub-items, measures, match funding, risks, priorities), so that
@@ -199,7 +253,7 @@ class SpendingPlan(models.Model):
 
         Inside a transaction the plan's row is locked first: a transition, which takes the same lock, then
         either happens before this edit (and the edit is refused) or waits until the edit is committed."""
-        if plan_id is None:
+        if plan_id is None or plan_id == _WRITING_CONTENT_OF.get():
             return
         plans = cls.objects.filter(pk=plan_id).only("pk", "status", "version").order_by()
         if connection.in_atomic_block and connection.features.has_select_for_update:
@@ -246,16 +300,21 @@ class SpendingPlan(models.Model):
         return MatchFunding.objects.filter(project__plan=self).aggregate(total=Sum("amount"))["total"] or ZERO
 
     @cached_property
-    def risk_budget_total(self) -> Decimal:
-        return self.risks.aggregate(total=Sum("budget"))["total"] or ZERO
-
-    @cached_property
     def police_and_crime_plan(self) -> PoliceAndCrimePlan | None:
         """The Police and Crime Plan whose priorities this plan's projects may serve."""
         force_area = self.award.force_area
         if force_area is None:
             return None
         return PoliceAndCrimePlan.objects.covering(force_area, self.financial_year).first()
+
+    @cached_property
+    def strategic_assessment_ids(self) -> set[int]:
+        """The partnership's strategic assessment(s) for the plan's year, whose local priorities its lines serve."""
+        return set(
+            StrategicAssessment.objects.filter(
+                partnership_id=self.award.partnership_id, financial_year=self.financial_year
+            ).values_list("pk", flat=True)
+        )
 
     def allocation_by_priority(self) -> list[PriorityAllocation]:
         """Money allocated to each priority of the Police and Crime Plan covering the plan, and to none.
@@ -306,12 +365,8 @@ class SpendingPlan(models.Model):
         if message := self.allocation_error(sum((p.amount_allocated for p in projects), ZERO)):
             problems.append(message)
         for project in projects:
-            if not project.sub_items_add_up:
-                problems.append(
-                    f"Project {project.number}, {project.title}: the sub-items add up to "
-                    f"{format_money(project.sub_items_total)}, not the {format_money(project.amount_allocated)} "
-                    f"allocated."
-                )
+            if message := project.sub_items_problem:
+                problems.append(f"Project {project.number}, {project.title}: {message}")
         return problems
 
     @cached_property
@@ -323,15 +378,11 @@ class SpendingPlan(models.Model):
     @cached_property
     def awaiting(self) -> tuple[str, ...]:
         """The stage(s) the plan waits for (see grants/workflow.py)."""
-        from grants.workflow import awaiting_stages
-
-        return awaiting_stages(self)
+        return workflow.awaiting_stages(self)
 
     @property
     def waiting_for(self) -> str:
-        from grants.workflow import waiting_for
-
-        return waiting_for(self)
+        return workflow.waiting_for(self)
 
 
 class FundedProject(PlanContent):
@@ -390,10 +441,6 @@ class FundedProject(PlanContent):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    @property
-    def owning_plan_id(self):
-        return self.plan_id
-
     @cached_property
     def sub_items_total(self) -> Decimal:
         return sum((item.amount for item in self.sub_items.all()), ZERO)
@@ -403,13 +450,18 @@ class FundedProject(PlanContent):
         return bool(self.sub_items.all())
 
     @property
-    def sub_items_difference(self) -> Decimal:
-        """Project amount less its sub-items: zero when they add up exactly, as the board expects."""
-        return self.amount_allocated - self.sub_items_total
+    def sub_items_problem(self) -> str | None:
+        """What is wrong with the saved sub-items (see `sub_items_problem`), or None."""
+        return sub_items_problem(self.amount_allocated, [item.amount for item in self.sub_items.all()])
 
     @property
     def sub_items_add_up(self) -> bool:
-        return not self.has_sub_items or self.sub_items_difference == 0
+        return self.sub_items_problem is None
+
+    @property
+    def sub_items_message(self) -> str:
+        """What the pages say about the sub-items: that they add up, or what is wrong (one wording)."""
+        return self.sub_items_problem or SUB_ITEMS_MATCH.format(total=format_money(self.sub_items_total))
 
     @cached_property
     def match_funding_total(self) -> Decimal:
@@ -421,27 +473,24 @@ class FundedProject(PlanContent):
         return [measure for measure in self.outcome_measures.all() if measure.sub_item_id is None]
 
     def clean(self):
-        if self.plan_id and not self.plan.is_editable:
-            raise ValidationError(self.plan.frozen_message, code="frozen")
-        errors = {}
+        """The line's own rules, and the plan's total when the line is saved on its own (the admin). The set rules
+        (the plan's total, the sub-items) are checked on the whole set by the one writer of plan content."""
+        super().clean()
+        errors = self.rule_errors()
         if self.plan_id and self.amount_allocated is not None:
             others = self.plan.projects.exclude(pk=self.pk).aggregate(total=Sum("amount_allocated"))["total"] or ZERO
             if message := self.plan.allocation_error(others + self.amount_allocated):
                 errors["amount_allocated"] = message
-        if self.pk and self.amount_allocated is not None:
-            sub_total = self.sub_items.aggregate(total=Sum("amount"))["total"] or ZERO
-            if sub_total > self.amount_allocated:
-                errors.setdefault(
-                    "amount_allocated",
-                    (
-                        f"The sub-items add up to {format_money(sub_total)}, "
-                        f"{format_money(sub_total - self.amount_allocated)} more than this amount."
-                    ),
-                )
-        if self.thematic_group_id and self.plan_id and self.thematic_group.partnership_id != self.plan.partnership.pk:
-            errors["thematic_group"] = "Choose one of this partnership's own thematic groups."
         if errors:
             raise ValidationError(errors)
+
+    def rule_errors(self) -> dict[str, str]:
+        """Rules on the line's own fields that need no query: its thematic group is one of its partnership's."""
+        errors = {}
+        group = self.thematic_group
+        if group is not None and self.plan_id and group.partnership_id != self.plan.award.partnership_id:
+            errors["thematic_group"] = "Choose one of this partnership's own thematic groups."
+        return errors
 
     def priority_errors(self, pcc_priorities=(), local_priorities=()) -> dict[str, str]:
         """Police and Crime Plan priorities must come from the plan covering the award's force area and year;
@@ -452,12 +501,7 @@ class FundedProject(PlanContent):
         if wrong:
             where = f"the {pcp.title}" if pcp else f"a Police and Crime Plan in force for {self.plan.financial_year}"
             errors["pcc_priorities"] = f"{', '.join(str(p) for p in wrong)}: choose priorities from {where}."
-        wrong_local = [
-            p
-            for p in local_priorities
-            if p.assessment.partnership_id != self.plan.partnership.pk
-            or p.assessment.financial_year != self.plan.financial_year
-        ]
+        wrong_local = [p for p in local_priorities if p.assessment_id not in self.plan.strategic_assessment_ids]
         if wrong_local:
             errors["local_priorities"] = (
                 f"{', '.join(str(p) for p in wrong_local)}: choose local priorities from this partnership's "
@@ -485,27 +529,6 @@ class SubItem(PlanContent):
 
     def __str__(self) -> str:
         return f"{self.label}. {self.title}"
-
-    @property
-    def owning_plan_id(self):
-        return self.project.plan_id if self.project_id else None
-
-    def clean(self):
-        if self.project_id and not self.project.plan.is_editable:
-            raise ValidationError(self.project.plan.frozen_message, code="frozen")
-        if self.project_id and self.amount is not None:
-            others = self.project.sub_items.exclude(pk=self.pk).aggregate(total=Sum("amount"))["total"] or ZERO
-            total = others + self.amount
-            if total > self.project.amount_allocated:
-                raise ValidationError(
-                    {
-                        "amount": (
-                            f"The sub-items would add up to {format_money(total)}, "
-                            f"{format_money(total - self.project.amount_allocated)} more than the project's "
-                            f"{format_money(self.project.amount_allocated)}."
-                        )
-                    }
-                )
 
 
 class OutcomeMeasure(PlanContent):
@@ -564,10 +587,6 @@ class OutcomeMeasure(PlanContent):
         return self.description
 
     @property
-    def owning_plan_id(self):
-        return self.project.plan_id if self.project_id else None
-
-    @property
     def is_numeric(self) -> bool:
         return self.target_value is not None
 
@@ -586,8 +605,7 @@ class OutcomeMeasure(PlanContent):
         return f"{self.get_target_comparison_display()} {amount}"
 
     def clean(self):
-        if self.project_id and not self.project.plan.is_editable:
-            raise ValidationError(self.project.plan.frozen_message, code="frozen")
+        super().clean()
         errors = {}
         if self.target_value is not None:
             if not self.target_comparison:
@@ -621,14 +639,6 @@ class MatchFunding(PlanContent):
     def __str__(self) -> str:
         return f"{format_money(self.amount)} ({self.source})"
 
-    @property
-    def owning_plan_id(self):
-        return self.project.plan_id if self.project_id else None
-
-    def clean(self):
-        if self.project_id and not self.project.plan.is_editable:
-            raise ValidationError(self.project.plan.frozen_message, code="frozen")
-
 
 class RiskItem(PlanContent):
     """A risk or watch item: a previously funded initiative or a concern, with a budget and a recommendation."""
@@ -649,11 +659,3 @@ class RiskItem(PlanContent):
 
     def __str__(self) -> str:
         return self.theme
-
-    @property
-    def owning_plan_id(self):
-        return self.plan_id
-
-    def clean(self):
-        if self.plan_id and not self.plan.is_editable:
-            raise ValidationError(self.plan.frozen_message, code="frozen")

@@ -76,9 +76,6 @@ class GrantRound(models.Model):
     def remaining(self) -> Decimal:
         return self.pot - self.awarded
 
-    def is_open_on(self, day) -> bool:
-        return self.opens_on <= day <= self.closes_on
-
 
 class GrantApplication(models.Model):
     class Decision(models.TextChoices):

@@ -24,9 +24,9 @@ from grants.models import (
     ScenarioLine,
     ScenarioWeight,
 )
-from grants.money import format_money
+from grants.money import FigureError, format_money, parse_number
 from grants.services.formula import FormulaSettings, formula_split
-from grants.services.tables import ParsedImport, RowError, parse_number, read_table
+from grants.uploads import CellProblem, ParsedImport, find_header, read_rows
 from partnerships.financial_years import FinancialYear
 from partnerships.models import ForceArea, Partnership
 
@@ -134,41 +134,47 @@ class IndicatorImport(ParsedImport):
         return {"indicators": self.indicators, "values": self.values}
 
 
+INDICATOR_ROWS = 2000
+PARTNERSHIP_HEADINGS = {
+    "Partnership": "partnership",
+    "CSP": "partnership",
+    "Community Safety Partnership": "partnership",
+}
+
+
 def indicators_import_parse(*, force_area: ForceArea, upload) -> IndicatorImport:
-    """Reads a table with a Partnership column (name, local authority or ONS code) and one column per indicator."""
+    """Reads a table with a Partnership column (name, local authority or ONS code) and one column per indicator;
+    title rows above the headings are passed over. Figures as people write them (`12,345`, `7.5%`), at most
+    12 digits and 4 decimal places (what an indicator's figure holds)."""
     result = IndicatorImport()
-    table = read_table(upload)
-    if not table.headers or table.headers[0].strip().lower() not in (
-        "partnership",
-        "csp",
-        "community safety partnership",
-    ):
-        raise ValidationError("The first column must be headed Partnership, with one indicator per column after it.")
-    result.indicators = [h.strip() for h in table.headers[1:]]
+    rows = read_rows(upload, max_rows=INDICATOR_ROWS)
+    _header, columns = find_header(rows, {"partnership"}, PARTNERSHIP_HEADINGS)
+    indicators = [(position, heading) for position, heading in columns.unused if position > columns["partnership"]]
+    result.indicators = [heading for _position, heading in indicators]
     if not result.indicators:
         raise ValidationError("Add at least one indicator column after the Partnership column.")
-    duplicates = {h for h in result.indicators if result.indicators.count(h) > 1 or not h}
-    if duplicates:
+    if len(set(result.indicators)) != len(result.indicators):
         raise ValidationError("Each indicator column needs its own heading.")
     lookup = _partnership_lookup(force_area)
-    for number, cells in table.rows:
-        name = cells[0]
+    for number, cells in rows:
+        name = cells[columns["partnership"]] if columns["partnership"] < len(cells) else ""
         partnership = lookup.get(name.strip().lower())
         if partnership is None:
-            result.errors.append(RowError(number, "Partnership", f"'{name}' is not a partnership in {force_area}."))
+            result.errors.append(CellProblem(number, "Partnership", f"'{name}' is not a partnership in {force_area}."))
             continue
         if partnership.slug in result.values:
-            result.errors.append(RowError(number, "Partnership", f"{partnership} appears twice."))
+            result.errors.append(CellProblem(number, "Partnership", f"{partnership} appears twice."))
             continue
         figures = {}
-        for indicator, text in zip(result.indicators, cells[1:], strict=True):
+        for position, indicator in indicators:
+            text = cells[position] if position < len(cells) else ""
             try:
-                value = parse_number(text)
-            except ValueError as error:
-                result.errors.append(RowError(number, indicator, f"{error}: enter a number."))
+                value = parse_number(text, decimal_places=4, whole_digits=12, percent=True)
+            except FigureError as error:
+                result.errors.append(CellProblem(number, indicator, f"{error}: enter a number."))
                 continue
             if value < 0:
-                result.errors.append(RowError(number, indicator, "cannot be negative."))
+                result.errors.append(CellProblem(number, indicator, "cannot be negative."))
                 continue
             figures[indicator] = str(value)
         result.values[partnership.slug] = figures

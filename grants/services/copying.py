@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from grants.models import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
-from partnerships.financial_years import FinancialYear
+from grants.checks import contract_end_message
+from grants.models import FundedProject, SpendingPlan
+from grants.services.plan_content import ProjectInput, RiskInput, projects_write, risks_write
 from priorities.models import LocalPriority, Priority
 
 
@@ -24,7 +25,7 @@ class CopyReport:
 
     unmapped_priorities: list[tuple[FundedProject, Priority]] = field(default_factory=list)
     unmapped_local_priorities: list[tuple[FundedProject, LocalPriority]] = field(default_factory=list)
-    contracts_ending: list[FundedProject] = field(default_factory=list)  # end before the target year is out
+    contracts_ending: list[FundedProject] = field(default_factory=list)  # do not cover the target year
 
     @property
     def needs_attention(self) -> bool:
@@ -34,10 +35,11 @@ class CopyReport:
 @transaction.atomic
 def plan_copy_contents(*, source: SpendingPlan, target: SpendingPlan) -> CopyReport:
     """Copies every line (with sub-items, outcome measures, match funding, priorities) and every risk or watch
-    item from `source` into the empty plan `target`. Amounts are kept as they were."""
+    item from `source` into the empty plan `target`, through the one writer of plan content, so the copy meets
+    every rule a line typed in the editor meets. Amounts are kept as they were, even above the target's award
+    (rolling forward: the officer is told, and the plan cannot be submitted so)."""
     if target.projects.exists() or target.risks.exists():
         raise ValidationError("Lines can only be copied into an empty plan.")
-    report = CopyReport()
     same_pcp = source.police_and_crime_plan == target.police_and_crime_plan
     target_pcp = target.police_and_crime_plan
     target_priorities = {p.number: p for p in target_pcp.priorities.all()} if target_pcp else {}
@@ -47,75 +49,25 @@ def plan_copy_contents(*, source: SpendingPlan, target: SpendingPlan) -> CopyRep
             assessment__partnership=target.partnership, assessment__financial_year=target.financial_year
         )
     }
-    target_year = FinancialYear.parse(target.financial_year)
-
-    lines = source.projects.for_plan_page()
-    for line in lines:
-        copy = FundedProject.objects.create(
-            plan=target,
-            line_id=line.line_id,
-            number=line.number,
-            title=line.title,
-            outline=line.outline,
-            amount_allocated=line.amount_allocated,
-            provider=line.provider,
-            contract_value=line.contract_value,
-            contract_end_date=line.contract_end_date,
-            contract_notes=line.contract_notes,
-            thematic_group=line.thematic_group,
-            outcomes_summary=line.outcomes_summary,
-        )
-        priorities = []
-        for priority in line.pcc_priorities.all():
-            mapped = priority if same_pcp else target_priorities.get(priority.number)
-            if mapped is None:
-                report.unmapped_priorities.append((copy, priority))
-            else:
-                priorities.append(mapped)
-        copy.pcc_priorities.set(priorities)
-        locals_ = []
-        for priority in line.local_priorities.all():
-            mapped = target_locals.get(priority.title)
-            if mapped is None:
-                report.unmapped_local_priorities.append((copy, priority))
-            else:
-                locals_.append(mapped)
-        copy.local_priorities.set(locals_)
-        if copy.contract_end_date and copy.contract_end_date <= target_year.ends_on:
-            report.contracts_ending.append(copy)
-
-        sub_items = {}
-        for item in line.sub_items.all():
-            sub_items[item.pk] = SubItem.objects.create(
-                project=copy, label=item.label, title=item.title, description=item.description, amount=item.amount
-            )
-        OutcomeMeasure.objects.bulk_create(
-            OutcomeMeasure(
-                project=copy,
-                sub_item=sub_items.get(measure.sub_item_id),
-                position=measure.position,
-                description=measure.description,
-                target_value=measure.target_value,
-                target_comparison=measure.target_comparison,
-                target_unit=measure.target_unit,
-                frequency=measure.frequency,
-            )
-            for measure in line.outcome_measures.all()
-        )
-        MatchFunding.objects.bulk_create(
-            MatchFunding(project=copy, source=match.source, amount=match.amount, note=match.note)
-            for match in line.match_funding.all()
-        )
-    RiskItem.objects.bulk_create(
-        RiskItem(
-            plan=target,
-            position=risk.position,
-            theme=risk.theme,
-            initiative=risk.initiative,
-            budget=risk.budget,
-            budget_note=risk.budget_note,
-            recommendation=risk.recommendation,
-        )
-        for risk in source.risks.all()
+    lines = list(source.projects.for_plan_page())
+    inputs, unmapped, unmapped_local = [], [], []
+    for index, line in enumerate(lines):
+        data = ProjectInput.of(line)
+        if not same_pcp:
+            data.pcc_priorities = [
+                target_priorities[p.number] for p in data.pcc_priorities if p.number in target_priorities
+            ]
+            unmapped += [(index, p) for p in line.pcc_priorities.all() if p.number not in target_priorities]
+        data.local_priorities = [target_locals[p.title] for p in data.local_priorities if p.title in target_locals]
+        unmapped_local += [(index, p) for p in line.local_priorities.all() if p.title not in target_locals]
+        inputs.append(data)
+    copies = projects_write(plan=target, projects=inputs, check_award=False)
+    risks_write(
+        plan=target,
+        risks=[RiskInput(r.theme, r.initiative, r.budget, r.budget_note, r.recommendation) for r in source.risks.all()],
     )
-    return report
+    return CopyReport(
+        unmapped_priorities=[(copies[index], priority) for index, priority in unmapped],
+        unmapped_local_priorities=[(copies[index], priority) for index, priority in unmapped_local],
+        contracts_ending=[copy for copy in copies if contract_end_message(copy, target.financial_year)],
+    )

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from grants.models import AllocationLine, AllocationTable, FundingStream, GrantAward
-from grants.money import format_money, parse_money
-from grants.services.tables import ParsedImport, RowError, read_table
+from grants.money import FigureError, format_money, parse_money
+from grants.uploads import CellProblem, ParsedImport, find_header, read_rows
 from partnerships.models import ForceArea, Organisation
 
 
@@ -104,16 +104,27 @@ class AllocationImport(ParsedImport):
         self.amounts: dict[str, Decimal] = {}
 
 
+ALLOCATION_ROWS = 2000
+ALLOCATION_HEADINGS = {
+    "Local authority": "council",
+    "Council": "council",
+    "Recipient": "council",
+    "Amount": "amount",
+    "Allocation": "amount",
+    "Amount allocated": "amount",
+}
+
+
 def allocation_import_parse(*, upload) -> AllocationImport:
-    """A table with a council column (Local authority / Council) and an Amount column."""
-    table = read_table(upload)
-    headers = [h.strip().lower() for h in table.headers]
-    try:
-        name_col = next(i for i, h in enumerate(headers) if h in ("local authority", "council", "recipient"))
-        amount_col = next(i for i, h in enumerate(headers) if h in ("amount", "allocation", "amount allocated"))
-    except StopIteration as error:
-        raise ValidationError("Head the columns Local authority and Amount.") from error
-    return _allocation_rows((number, cells[name_col], cells[amount_col]) for number, cells in table.rows)
+    """A table with a council column (Local authority / Council) and an Amount column; title rows above the
+    headings are passed over."""
+    rows = read_rows(upload, max_rows=ALLOCATION_ROWS)
+    _header, columns = find_header(rows, {"council", "amount"}, ALLOCATION_HEADINGS)
+
+    def cell(cells, key):
+        return cells[columns[key]] if columns[key] < len(cells) else ""
+
+    return _allocation_rows((number, cell(cells, "council"), cell(cells, "amount")) for number, cells in rows)
 
 
 def allocation_form_parse(*, rows) -> AllocationImport:
@@ -129,15 +140,18 @@ def _allocation_rows(rows) -> AllocationImport:
     for number, name, text in rows:
         name = (name or "").strip()
         if not name:
-            result.errors.append(RowError(number, "Local authority", "is empty."))
+            result.errors.append(CellProblem(number, "Local authority", "is empty."))
             continue
         if name in result.amounts:
-            result.errors.append(RowError(number, "Local authority", f"{name} appears twice."))
+            result.errors.append(CellProblem(number, "Local authority", f"{name} appears twice."))
             continue
         try:
             amount = parse_money(text)
-        except ValueError as error:
-            result.errors.append(RowError(number, "Amount", f"{error}: enter pounds and pence."))
+        except FigureError as error:
+            result.errors.append(CellProblem(number, "Amount", f"{error}: enter pounds and pence."))
+            continue
+        if amount < 0:
+            result.errors.append(CellProblem(number, "Amount", "cannot be negative."))
             continue
         result.amounts[name] = amount
     return result

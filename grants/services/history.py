@@ -113,10 +113,6 @@ class HistoryEntry:
     risks: list[RiskChange] = field(default_factory=list)
 
     @property
-    def allocated_change(self) -> Decimal:
-        return self.lines.allocated_after - self.lines.allocated_before
-
-    @property
     def has_changes(self) -> bool:
         return bool(self.details or self.lines.lines or self.risks)
 

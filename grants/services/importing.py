@@ -1,5 +1,7 @@
 """Importing funded projects from a spreadsheet (XLSX or CSV) in the layout `grants/documents/spreadsheet.py`
-writes: read the file, check every row and column, preview what would change, then save all or nothing.
+writes: read the file (through the one reader of uploads, grants/uploads.py), check every row and column,
+preview what would change, then save all or nothing through the one writer of plan content
+(grants/services/plan_content.py), whose refusals are reported against their rows and columns too.
 
 Officers paste what their documents say, so cells are read as people write them: amounts as `£1,234`,
 `1234.50` or `(£8,000)` (brackets mark a sub-item, as in the Plymouth paper), priorities as `2, 3` or
@@ -14,8 +16,6 @@ file does not have leaves that field as it was. Numbers are closed up to 1, 2, 3
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,34 +24,41 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.functions import Lower
 
 from grants.documents.spreadsheet import (
     COLUMNS,
-    HEADINGS,
+    HEADING_ALIASES,
     LINE_ONLY,
     ParsedMeasure,
     cell_lines,
-    normalise_heading,
     parse_match_funding,
     parse_measure,
 )
-from grants.models import FundedProject, MatchFunding, OutcomeMeasure, SpendingPlan, SubItem
-from grants.money import ZERO, format_money, parse_money
+from grants.models import FundedProject, MatchFunding, SpendingPlan
+from grants.models.plans import sub_items_problem
+from grants.money import ZERO, FigureError, parse_money
 from grants.resources import parse_priority_numbers
 from grants.services.comparison import PlanDiff, plan_diff, plan_snapshot
 from grants.services.history import plan_lock, plan_record_change
+from grants.services.plan_content import (
+    PLAN_AS_A_WHOLE,
+    MatchFundingInput,
+    MeasureInput,
+    PlanContentRefused,
+    ProjectInput,
+    SubItemInput,
+    projects_write,
+)
+from grants.uploads import CellProblem, UploadError, find_header, read_rows
 from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority
 
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
 HEADING_OF = {column.key: column.heading for column in COLUMNS}
+REQUIRED_COLUMNS = {"title", "amount"}
 ADD = "add"
 REPLACE = "replace"
-
-
-class UnreadableFile(ValueError):
-    """The upload is not a spreadsheet we can read; the message says what to do instead."""
 
 
 # --- reading the file ---------------------------------------------------------------------------------------
@@ -72,91 +79,19 @@ class RawSheet:
         return cls(rows=[[int(number), [str(c) for c in cells]] for number, cells in rows])
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, float):
-        return f"{value:.6f}".rstrip("0").rstrip(".")
-    return str(value).strip()
+SHEET_NAME = "Funded projects"
 
 
-def read_spreadsheet(filename: str, content: bytes) -> RawSheet:
-    """Reads an .xlsx (the sheet called "Funded projects" if there is one) or a .csv (UTF-8 or Windows
-    encoding, commas, semicolons or tabs). Raises UnreadableFile."""
-    name = (filename or "").lower()
-    if len(content) > MAX_BYTES:
-        raise UnreadableFile("The file must be smaller than 5 MB.")
-    if name.endswith(".xlsx"):
-        rows = _read_xlsx(content)
-    elif name.endswith(".csv"):
-        rows = _read_csv(content)
-    elif name.endswith((".xls", ".ods", ".numbers")):
-        raise UnreadableFile("Save the spreadsheet as an Excel workbook (.xlsx) or as CSV (.csv), then upload it.")
-    else:
-        raise UnreadableFile("The file must be an Excel workbook (.xlsx) or CSV (.csv).")
-    rows = [[number, cells] for number, cells in rows if any(cell for cell in cells)]
-    if len(rows) > MAX_ROWS:
-        raise UnreadableFile(f"The file has more than {MAX_ROWS} rows: split it, or remove what is not plan lines.")
-    if not rows:
-        raise UnreadableFile("The file is empty.")
+def plan_import_read(upload) -> RawSheet:
+    """Reads an uploaded .xlsx (its "Funded projects" sheet if there is one) or .csv through the one reader of
+    uploads, and checks that it has the column headings, so a file that cannot be imported at all is refused
+    beside the file field. Raises UploadError."""
+    rows = [[number, cells] for number, cells in read_rows(upload, max_rows=MAX_ROWS, sheet=SHEET_NAME)]
+    find_header(iter(rows), REQUIRED_COLUMNS, HEADING_ALIASES)
     return RawSheet(rows=rows)
 
 
-def _read_xlsx(content: bytes) -> list:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise UnreadableFile("The file could not be read as an Excel workbook (.xlsx).") from error
-    sheet = workbook["Funded projects"] if "Funded projects" in workbook.sheetnames else workbook.worksheets[0]
-    rows = [
-        [number, [_cell_text(value) for value in values]]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        if number <= MAX_ROWS + 50
-    ]
-    workbook.close()
-    return rows
-
-
-def _read_csv(content: bytes) -> list:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise UnreadableFile("The CSV file's text could not be read: save it as CSV UTF-8.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [
-        [number, [cell.strip() for cell in cells]]
-        for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1)
-    ]
-
-
 # --- checking the rows --------------------------------------------------------------------------------------
-
-
-@dataclass
-class CellProblem:
-    row: int | None
-    column: str  # a column heading, or "" for the file as a whole
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        return f"Row {self.row}, {self.column}: {self.message}" if self.column else f"Row {self.row}: {self.message}"
 
 
 @dataclass
@@ -182,7 +117,6 @@ class ImportedLine:
     measures: list[ParsedMeasure] | None = None
     match_funding: list[tuple[str, Decimal, str]] | None = None
     sub_items: list[ImportedSubItem] = field(default_factory=list)
-    last_row: int = 0
 
 
 @dataclass
@@ -243,34 +177,20 @@ class _Reader:
         self.parsed.warnings.append(CellProblem(row, HEADING_OF.get(key, key), message))
 
     def header(self, sheet: RawSheet):
-        """The column keys by position, from the first row (of the first ten) that names Title and Amount."""
-        for index, (_number, cells) in enumerate(sheet.rows[:10]):
-            keys = [HEADINGS.get(normalise_heading(cell)) for cell in cells]
-            if "title" in keys and "amount" in keys:
-                seen = set()
-                for position, key in enumerate(keys):
-                    if key is None:
-                        continue
-                    if key in seen:
-                        self.problem(sheet.rows[index][0], "", f"The column “{cells[position]}” is there twice.")
-                    seen.add(key)
-                unknown = [cell for cell, key in zip(cells, keys, strict=False) if cell and key is None]
-                if unknown:
-                    self.warn(
-                        sheet.rows[index][0],
-                        "",
-                        f"These columns are not used: {', '.join(f'“{u}”' for u in unknown)}.",
-                    )
-                return index, keys
-        self.parsed.problems.append(
-            CellProblem(
-                None,
-                "",
-                "The spreadsheet needs a row of column headings with at least “Title” and “Amount allocated”. "
-                "Download the template to see them.",
-            )
-        )
-        return None, []
+        """The column keys by position, from the row of headings (title rows above it are passed over)."""
+        try:
+            number, columns = find_header(iter(sheet.rows), REQUIRED_COLUMNS, HEADING_ALIASES)
+        except UploadError as error:
+            self.parsed.problems.append(CellProblem(None, "", error.message))
+            return None, []
+        if columns.unused:
+            self.warn(number, "", f"These columns are not used: {', '.join(f'“{h}”' for _p, h in columns.unused)}.")
+        width = max(columns.values()) + 1
+        keys = [None] * width
+        for key, position in columns.items():
+            keys[position] = key
+        index = next(i for i, (row, _cells) in enumerate(sheet.rows) if row == number)
+        return index, keys
 
     def read(self, sheet: RawSheet) -> ParsedSheet:
         header_index, keys = self.header(sheet)
@@ -311,6 +231,7 @@ class _Reader:
             self.parsed.problems.append(CellProblem(None, "", "The spreadsheet has headings but no funded projects."))
         for line in self.parsed.lines:
             self.check_sub_items(line)
+        self.parsed.new_providers = self.new_providers()
         self.parsed.problems.sort(key=lambda problem: problem.row or 0)  # in the spreadsheet's order
         return self.parsed
 
@@ -320,20 +241,10 @@ class _Reader:
                 self.problem(row, key, "enter the amount")
             return None
         try:
-            amount = parse_money(text)
-        except ValueError as error:
+            return parse_money(text)
+        except FigureError as error:
             self.problem(row, key, str(error))
             return None
-        if amount < 0:
-            self.problem(row, key, f"'{text}' is less than £0.00")
-            return None
-        return amount
-
-    def text(self, row, key, value, limit):
-        if len(value) > limit:
-            self.problem(row, key, f"is {len(value)} characters long; it can be at most {limit}")
-            return value[:limit]
-        return value
 
     def measures(self, row, text) -> list[ParsedMeasure]:
         measures = []
@@ -343,8 +254,6 @@ class _Reader:
             except ValueError as error:
                 self.problem(row, "measures", str(error))
                 continue
-            if measure.target_unit == OutcomeMeasure.Unit.PERCENT and not (0 <= measure.target_value <= 100):
-                self.problem(row, "measures", f"a percentage target is between 0 and 100, not {measure.target_value}%")
             measures.append(measure)
         return measures
 
@@ -359,13 +268,12 @@ class _Reader:
             ImportedSubItem(
                 row=row,
                 label=label,
-                title=self.text(row, "title", title, 300),
+                title=title,
                 amount=self.money(row, "amount", values.get("amount", ""), required=True),
                 description=values.get("outline", "").strip(),
                 measures=self.measures(row, values.get("measures", "")),
             )
         )
-        line.last_row = row
 
     def line(self, row, values, number) -> ImportedLine:
         title = values.get("title", "").strip()
@@ -374,15 +282,14 @@ class _Reader:
         line = ImportedLine(
             row=row,
             number=number,
-            title=self.text(row, "title", title, 300),
+            title=title,
             amount=self.money(row, "amount", values.get("amount", ""), required=True),
-            last_row=row,
         )
         for key in ("outline", "outcomes_summary"):
             if key in values:
                 line.values[key] = values[key].strip()
         if "contract_notes" in values:
-            line.values["contract_notes"] = self.text(row, "contract_notes", values["contract_notes"].strip(), 300)
+            line.values["contract_notes"] = values["contract_notes"].strip()
         if "contract_value" in values:
             line.values["contract_value"] = self.money(row, "contract_value", values["contract_value"])
         if "contract_end_date" in values:
@@ -404,14 +311,6 @@ class _Reader:
             line.values["thematic_group"] = group
         if "provider" in values:
             line.provider_name = values["provider"].strip()
-            if len(line.provider_name) > 300:
-                self.problem(row, "provider", "the organisation's name can be at most 300 characters")
-            elif (
-                line.provider_name
-                and line.provider_name.lower() not in {n.lower() for n in self.parsed.new_providers}
-                and not Organisation.objects.filter(name__iexact=line.provider_name).exists()
-            ):
-                self.parsed.new_providers.append(line.provider_name)
         if "pcc_priorities" in values:
             line.pcc_priorities = self.pcc_priorities(row, values["pcc_priorities"])
         if "local_priorities" in values:
@@ -425,9 +324,6 @@ class _Reader:
                     source, amount, note = parse_match_funding(text)
                 except ValueError as error:
                     self.problem(row, "match_funding", str(error))
-                    continue
-                if len(source) > 200 or len(note) > 300:
-                    self.problem(row, "match_funding", f"'{text[:40]}…' is too long: at most 200 characters for who")
                     continue
                 line.match_funding.append((source, amount, note))
         return line
@@ -464,33 +360,28 @@ class _Reader:
         return found
 
     def check_sub_items(self, line: ImportedLine):
-        """Letters given or assigned in order (A, B, …), once each; together they make up their line exactly."""
+        """Sub-items without a letter take the next free one (A, B, …); a letter given twice is refused by the
+        writer, against the row. The sub-items rule is asked here too, so it is reported with the file's other
+        problems rather than after they are fixed (the writer asks it again)."""
         used = {item.label for item in line.sub_items if item.label}
         letters = (chr(code) for code in range(ord("A"), ord("Z") + 1))
-        seen = {}
         for item in line.sub_items:
             if not item.label:
                 item.label = next(letter for letter in letters if letter not in used)
                 used.add(item.label)
-            if item.label in seen:
-                self.problem(item.row, "number", f"sub-item {item.label} is also on row {seen[item.label]}")
-            seen.setdefault(item.label, item.row)
-        amounts = [item.amount for item in line.sub_items]
-        if line.sub_items and line.amount is not None and None not in amounts:
-            total = sum(amounts, ZERO)
-            if total != line.amount:
-                difference = total - line.amount
-                rows = (
-                    f"rows {line.sub_items[0].row}–{line.last_row}"
-                    if len(line.sub_items) > 1
-                    else f"row {line.last_row}"
-                )
-                self.problem(
-                    line.row,
-                    "amount",
-                    f"the sub-items on {rows} add up to {format_money(total)}, {format_money(abs(difference))} "
-                    f"{'more' if difference > 0 else 'less'} than this line's {format_money(line.amount)}",
-                )
+        if message := sub_items_problem(line.amount, [item.amount for item in line.sub_items]):
+            self.problem(line.row, "amount", message)
+
+    def new_providers(self) -> list[str]:
+        """Providers the file names that are not organisations yet: the preview says they will be added."""
+        names = {}
+        for line in self.parsed.lines:
+            if line.provider_name:
+                names.setdefault(line.provider_name.lower(), line.provider_name)
+        known = set(
+            Organisation.objects.annotate(lower=Lower("name")).filter(lower__in=names).values_list("lower", flat=True)
+        )
+        return [name for lower, name in names.items() if lower not in known]
 
 
 def parse_sheet(sheet: RawSheet, plan: SpendingPlan) -> ParsedSheet:
@@ -500,76 +391,89 @@ def parse_sheet(sheet: RawSheet, plan: SpendingPlan) -> ParsedSheet:
 # --- applying ------------------------------------------------------------------------------------------------
 
 
+# Where the writer's error keys are in the spreadsheet: a field's column (by key), for the line and its parts.
+FIELD_COLUMN = {
+    "amount_allocated": "amount",
+    "new_provider_name": "provider",
+    "new_provider_kind": "provider",
+    "label": "number",
+    "description": "outline",
+    "sub_items": "amount",
+}
+
+
+def _project_input(line: ImportedLine, existing: FundedProject | None) -> tuple[ProjectInput, list[int]]:
+    """The line as the file gives it, over the line as it is: a column the file does not have leaves its field
+    as it was; sub-items are always the file's. Also the row of each outcome measure, to report problems."""
+    data = ProjectInput.of(existing) if existing else ProjectInput(title="", amount_allocated=None, number=line.number)
+    data.title, data.amount_allocated = line.title, line.amount
+    for name, value in line.values.items():
+        setattr(data, name, value)
+    if line.provider_name is not None:
+        data.provider, data.new_provider_name = None, line.provider_name
+    if line.pcc_priorities is not None:
+        data.pcc_priorities = line.pcc_priorities
+    if line.local_priorities is not None:
+        data.local_priorities = line.local_priorities
+    if line.match_funding is not None:
+        data.match_funding = [MatchFundingInput(source, amount, note) for source, amount, note in line.match_funding]
+    own = (
+        [MeasureInput(**measure.__dict__) for measure in line.measures]
+        if line.measures is not None
+        else [measure for measure in data.measures if not measure.sub_item_label]
+    )
+    rows = [line.row] * len(own)
+    data.measures = list(own)
+    data.sub_items = []
+    for item in line.sub_items:
+        data.sub_items.append(SubItemInput(item.label, item.title, item.amount, item.description))
+        data.measures += [MeasureInput(**measure.__dict__, sub_item_label=item.label) for measure in item.measures]
+        rows += [item.row] * len(item.measures)
+    return data, rows
+
+
+def _problems_of(refused: PlanContentRefused, lines: list[ImportedLine], measure_rows: list[list[int]]):
+    """The writer's refusals, each against its spreadsheet row and column."""
+    for index, fields in refused.problems.items():
+        for key, messages in fields.items():
+            for message in messages:
+                if index is PLAN_AS_A_WHOLE:
+                    yield CellProblem(None, "", f"{message} Reduce the amounts in the spreadsheet.")
+                    continue
+                line = lines[index]
+                part, _, rest = key.partition("-")
+                position, _, name = rest.partition("-")
+                row, column = line.row, key
+                if part == "sub_items" and position.isdigit():
+                    row, column = line.sub_items[int(position)].row, name
+                elif part == "measures" and position.isdigit():
+                    row, column = measure_rows[index][int(position)], "measures"
+                elif part == "match_funding" and position.isdigit():
+                    column = "match_funding"
+                column = FIELD_COLUMN.get(column, column)
+                yield CellProblem(row, HEADING_OF.get(column, "") if column != "__all__" else "", message)
+
+
 def _apply(plan: SpendingPlan, parsed: ParsedSheet, mode: str) -> None:
-    """Writes the parsed lines into the plan (inside the caller's transaction). Adds to `parsed.problems` what
-    only the database can tell (the total against the award)."""
-    existing = {p.number: p for p in plan.projects.all()}
-    in_file = {line.number for line in parsed.lines if line.number is not None}
-    if mode == REPLACE:
-        plan.projects.exclude(number__in=in_file).delete()
-        existing = {n: p for n, p in existing.items() if n in in_file}
-    next_number = max([*existing, *in_file, 0]) + 1
-    organisations = {
-        o.name.lower(): o
-        for o in Organisation.objects.filter(
-            name__in=[line.provider_name for line in parsed.lines if line.provider_name]
-        )
-    }
-    # Placeholders first, so numbers never clash while lines are written (the constraint is checked at commit).
+    """Writes the parsed lines into the plan through the one writer of plan content (inside the caller's
+    transaction, which rolls back when there is any problem), lines matched by number and numbered 1, 2, 3 …
+    afterwards. Adds to `parsed.problems` what the writer refuses, against its row and column. It runs even when
+    the reader found problems, so the officer sees every problem of the file at once."""
+    existing = {project.number: project for project in plan.projects.for_plan_page()}
+    inputs, measure_rows = [], []
     for line in parsed.lines:
-        project = existing.get(line.number) if line.number is not None else None
-        if project is None:
-            project = FundedProject(plan=plan, number=line.number or next_number)
-            if line.number is None:
-                next_number += 1
-        else:
-            if line.measures is not None:
-                OutcomeMeasure.objects.filter(project=project).delete()
-            if line.match_funding is not None:
-                MatchFunding.objects.filter(project=project).delete()
-            SubItem.objects.filter(project=project).delete()
-        project.title = line.title
-        project.amount_allocated = line.amount
-        for name, value in line.values.items():
-            setattr(project, name, value)
-        if line.provider_name is not None:
-            if not line.provider_name:
-                project.provider = None
-            else:
-                organisation = organisations.get(line.provider_name.lower())
-                if organisation is None:
-                    organisation = Organisation.objects.filter(name__iexact=line.provider_name).first() or (
-                        Organisation.objects.create(name=line.provider_name)
-                    )
-                    organisations[line.provider_name.lower()] = organisation
-                project.provider = organisation
-        try:
-            project.clean_fields(exclude=["plan", "line_id", "number"])
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                parsed.problems.append(CellProblem(line.row, HEADING_OF.get(name, name), " ".join(messages)))
-            continue
-        project.save()
-        if line.pcc_priorities is not None:
-            project.pcc_priorities.set(line.pcc_priorities)
-        if line.local_priorities is not None:
-            project.local_priorities.set(line.local_priorities)
-        for index, measure in enumerate(line.measures or [], start=1):
-            OutcomeMeasure.objects.create(project=project, position=index, **measure.__dict__)
-        for source, amount, note in line.match_funding or []:
-            MatchFunding.objects.create(project=project, source=source, amount=amount, note=note)
-        for item in line.sub_items:
-            sub_item = SubItem.objects.create(
-                project=project, label=item.label, title=item.title, description=item.description, amount=item.amount
-            )
-            for index, measure in enumerate(item.measures, start=1):
-                OutcomeMeasure.objects.create(project=project, sub_item=sub_item, position=index, **measure.__dict__)
-    for position, project in enumerate(plan.projects.order_by("number", "pk"), start=1):
-        if project.number != position:
-            FundedProject.objects.filter(pk=project.pk).update(number=position)
-    total = plan.projects.aggregate(total=Sum("amount_allocated"))["total"] or ZERO
-    if message := plan.allocation_error(total):
-        parsed.problems.append(CellProblem(None, "", message + " Reduce the amounts in the spreadsheet."))
+        data, rows = _project_input(line, existing.get(line.number) if line.number is not None else None)
+        inputs.append(data)
+        measure_rows.append(rows)
+    try:
+        projects_write(plan=plan, projects=inputs, replace=mode == REPLACE, renumber=True)
+    except PlanContentRefused as refused:
+        # A cell the reader already found wrong is not reported again in the writer's words.
+        found = {(problem.row, problem.column) for problem in parsed.problems}
+        parsed.problems += [
+            p for p in _problems_of(refused, parsed.lines, measure_rows) if (p.row, p.column) not in found
+        ]
+        parsed.problems.sort(key=lambda problem: problem.row or 0)
 
 
 @dataclass
@@ -606,7 +510,7 @@ def plan_import_preview(*, plan: SpendingPlan, sheet: RawSheet, mode: str) -> Im
     the preview and the import can never disagree."""
     parsed = parse_sheet(sheet, plan)
     preview = ImportPreview(parsed=parsed, award=plan.award.amount)
-    if parsed.problems:
+    if not parsed.lines:
         return preview
     before = plan_snapshot(plan)
     with transaction.atomic():
@@ -636,8 +540,10 @@ def plan_import_lines(
     """Imports all the lines or none: any problem, found in the file or on writing it, undoes everything."""
     plan = plan_lock(plan=plan, by=by, expected_revision=expected_revision)
     parsed = parse_sheet(sheet, plan)
-    if not parsed.problems:
-        _apply(plan, parsed, mode)
+    if parsed.lines:
+        with transaction.atomic():
+            _apply(plan, parsed, mode)
+            transaction.set_rollback(bool(parsed.problems))
     if parsed.problems:
         raise ImportRefused(parsed)
     lines = len(parsed.lines)

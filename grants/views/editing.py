@@ -20,6 +20,7 @@ from grants.forms.editing import (
     risk_inputs,
 )
 from grants.models import SpendingPlan
+from grants.models.plans import SUB_ITEMS_DIFFER, SUB_ITEMS_MATCH
 from grants.money import ZERO
 from grants.selectors import project_page_figures
 from grants.services.editing import plan_details_update, project_move, project_remove, project_save, risks_save
@@ -190,6 +191,7 @@ class ProjectEditView(EditorPage):
                 figures=figures.with_form(amount, match, chosen),
                 roll_forward_notes=notes,
                 focus=focus,
+                sub_items_words={"match": SUB_ITEMS_MATCH, "differ": SUB_ITEMS_DIFFER},
             )
         )
 

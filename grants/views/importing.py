@@ -16,11 +16,11 @@ from grants.services.importing import (
     ADD,
     ImportRefused,
     RawSheet,
-    UnreadableFile,
     plan_import_lines,
     plan_import_preview,
-    read_spreadsheet,
+    plan_import_read,
 )
+from grants.uploads import UploadError
 
 from .editing import EditorPage
 from .helpers import error_items
@@ -41,9 +41,9 @@ class ImportUploadView(EditorPage):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                sheet = read_spreadsheet(upload.name, upload.read())
-            except UnreadableFile as error:
-                form.add_error("file", str(error))
+                sheet = plan_import_read(upload)
+            except UploadError as error:
+                form.add_error("file", error.message)
             else:
                 request.session[_session_key(self.plan)] = {
                     "filename": upload.name[:200],

@@ -55,9 +55,6 @@ class RoundCreateView(ForceAreaMixin, TemplateView):
                 return redirect("grants:round", area=self.force_area.slug, pk=grant_round.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
-    def back_url(self):
-        return "grants:rounds"
-
 
 class RoundMixin(ForceAreaMixin):
     nav_section = "rounds"

@@ -3,7 +3,8 @@
 // the figures after each save and checks them again whatever the page said.
 
 const pounds = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2 });
-const MONEY = /^\(?-?£?[0-9][0-9,]*(\.[0-9]{1,2})?\)?$/;
+// As grants/money.py reads money: commas only between groups of three, at most two decimals.
+const MONEY = /^\(?-?£?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?\)?$/;
 
 // Pennies as a whole number (so sums never drift), 0 when blank, null when it is not an amount.
 function pennies(text) {
@@ -15,6 +16,11 @@ function pennies(text) {
 
 function money(value) {
   return pounds.format(value / 100);
+}
+
+// "{total} of {amount}" with the values given: the server's words with the live figures in them.
+function fill(words, values) {
+  return String(words || "").replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
 function removed(input) {
@@ -71,14 +77,16 @@ function updateFigures(form) {
     if (subItems.count === 0) {
       check.textContent = "";
       check.classList.remove("app-figure--over");
-    } else if (subItems.sum === amount) {
-      check.textContent = `The sub-items add up to ${money(subItems.sum)}, the amount allocated.`;
-      check.classList.remove("app-figure--over");
     } else {
-      const difference = Math.abs(subItems.sum - amount);
-      const which = subItems.sum > amount ? "more" : "less";
-      check.textContent = `The sub-items add up to ${money(subItems.sum)}, ${money(difference)} ${which} than the amount allocated of ${money(amount)}.`;
-      check.classList.add("app-figure--over");
+      // The words are the server's (the page's data-match and data-differ), so the page and a save agree.
+      const words = subItems.sum === amount ? check.dataset.match : check.dataset.differ;
+      check.textContent = fill(words, {
+        total: money(subItems.sum),
+        difference: money(Math.abs(subItems.sum - amount)),
+        more_or_less: subItems.sum > amount ? "more" : "less",
+        amount: money(amount),
+      });
+      check.classList.toggle("app-figure--over", subItems.sum !== amount);
     }
   }
 }

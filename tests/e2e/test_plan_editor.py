@@ -255,7 +255,7 @@ def test_officer_re_enters_the_whole_plymouth_plan_from_the_seed(page, live_serv
     expect(page.locator("#figure-unallocated")).to_have_text("£23,000.00")
     expect(page.locator("#figure-match")).to_have_text("£44,450.00")
     page.get_by_role("link", name="Check the plan").click()
-    expect(page.locator("#project-4")).to_contain_text("They add up to £25,000.00.")
+    expect(page.locator("#project-4")).to_contain_text("The sub-items add up to £25,000.00, the amount allocated.")
     axe_check(page)
     page.goto(f"{live_server.url}/plans/{plan.pk}/history/")
     expect(

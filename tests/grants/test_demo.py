@@ -99,10 +99,39 @@ def test_every_demo_user_signs_in_with_the_demo_password(demo, settings):
     assert User.objects.get(username="admin").is_staff
 
 
-def test_load_demo_refuses_to_run_with_debug_off_unless_forced(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="--force"):
+@pytest.mark.parametrize("debug", [False, True])
+def test_load_demo_refuses_without_demo_data_whatever_debug_says_unless_forced(db, settings, debug):
+    """manage.py turns DEBUG on when no settings module is named, so DEBUG cannot be what lets it run."""
+    settings.DEBUG, settings.DEMO_DATA = debug, False
+    with pytest.raises(CommandError, match="DEMO_DATA is not set"):
         call_command("load_demo")
-    assert not SpendingPlan.objects.exists()
+    assert not SpendingPlan.objects.exists() and not User.objects.exists()
     call_command("load_demo", "--force")
     assert SpendingPlan.objects.count() == 2
+
+
+def test_load_demo_runs_where_demo_data_is_set(db, settings):
+    settings.DEBUG, settings.DEMO_DATA = False, True
+    call_command("load_demo", "--seeds-only")
+    assert User.objects.filter(username="officer.plymouth").exists()
+
+
+def test_manage_py_does_not_let_load_demo_run_on_an_installation_without_demo_data(tmp_path):
+    """Through manage.py itself, as someone on a server would type it, with no settings module named."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEMO_DATA", "DEBUG")}
+    environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, str(root / "manage.py"), "load_demo"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "DEMO_DATA is not set" in result.stderr

@@ -280,7 +280,10 @@ def test_sub_items_must_add_up_to_their_line(client, officer, plymouth_plan):
     )
     response = client.post(reverse("grants:project-edit", args=[plymouth_plan.pk, project.pk]), data)
     content = page_text(response)
-    assert "The sub-items add up to £13,000.00, £12,000.00 less than the amount allocated of £25,000.00." in content
+    assert (
+        "The sub-items add up to £13,000.00, £12,000.00 less than the amount allocated of £25,000.00: make them add up "
+        "to it exactly." in content
+    )
     assert "This project has no sub-item C." in content
     project.refresh_from_db()
     assert project.sub_items.count() == 4 and project.outcome_measures.count() == 12  # nothing half-saved
@@ -369,7 +372,10 @@ def test_check_the_plan_lists_what_needs_attention(client, officer, plymouth_pla
     plymouth_plan.projects.get(number=4).sub_items.get(label="D").delete()
     content = page_text(client.get(edit_url(plymouth_plan, "plan-check")))
     assert "Line 5 (Children and young people" in content and "choose the Police and Crime Plan priorities" in content
-    assert "the sub-items add up to £17,000.00, not the £25,000.00 allocated" in content
+    assert (
+        "Line 4 (Workforce development and communication): The sub-items add up to £17,000.00, £8,000.00 less "
+        "than the amount allocated of £25,000.00" in content
+    )
     assert "the contract ends on 30 November 2020, before the end of 2020/21" in content
 
 

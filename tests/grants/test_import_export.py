@@ -18,12 +18,12 @@ from grants.models import SpendingPlan
 from grants.services.comparison import plan_snapshot
 from grants.services.importing import (
     ImportRefused,
-    UnreadableFile,
     parse_sheet,
     plan_import_lines,
     plan_import_preview,
-    read_spreadsheet,
+    plan_import_read,
 )
+from grants.uploads import UploadError
 from tests.documents import docx_text, pdf_text, pdf_to_pngs, png_is_not_blank
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,10 @@ def xlsx(rows, headings=HEADINGS) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def read_spreadsheet(name, content):
+    return plan_import_read(SimpleUploadedFile(name, content))
 
 
 def lines_of(plan) -> list[dict]:
@@ -149,8 +153,8 @@ def test_a_spreadsheet_with_mistakes_is_refused_row_by_row_and_nothing_is_saved(
     assert "Row 4, Police and Crime Plan priorities: the Police and Crime Plan 2017-2021 has no priority 9" in messages
     assert "Row 5, Contract end date: '31/02/2021' is not a date: write it as 30/11/2020" in messages
     assert (
-        "Row 6, Amount allocated: the sub-items on row 7 add up to £1,000.00, £3,000.00 less than this line's "
-        "£4,000.00" in messages
+        "Row 6, Amount allocated: The sub-items add up to £1,000.00, £3,000.00 less than the amount allocated of "
+        "£4,000.00: make them add up to it exactly." in messages
     )
     assert "Row 8, Amount allocated: '£12,5OO' is not an amount" in messages
     assert lines_of(plymouth_plan) == before
@@ -196,12 +200,12 @@ def test_headings_are_recognised_as_people_write_them(plymouth_plan):
 
 
 def test_files_that_are_not_spreadsheets_are_refused_with_what_to_do(plymouth_plan):
-    with pytest.raises(UnreadableFile, match="Save the spreadsheet as an Excel workbook"):
+    with pytest.raises(UploadError, match="Save the spreadsheet as an Excel workbook"):
         read_spreadsheet("plan.xls", b"old excel")
-    with pytest.raises(UnreadableFile, match="could not be read as an Excel workbook"):
+    with pytest.raises(UploadError, match="could not be read as an Excel workbook"):
         read_spreadsheet("plan.xlsx", b"not a zip")
-    parsed = parse_sheet(read_spreadsheet("plan.csv", b"Name,Cost\nA,1\n"), plymouth_plan)
-    assert "needs a row of column headings" in str(parsed.problems[0])
+    with pytest.raises(UploadError, match="needs a row of column headings .* “Title” and “Amount allocated”"):
+        read_spreadsheet("plan.csv", b"Name,Cost\nA,1\n")
 
 
 def test_csv_in_windows_encoding_with_semicolons_is_read(plymouth_plan):

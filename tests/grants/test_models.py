@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from grants.models import GrantAward, OutcomeMeasure, SpendingPlan
+from grants.models.plans import sub_items_problem
 from tests.factories import (
     FundedProjectFactory,
     GrantAwardFactory,
@@ -103,29 +104,31 @@ def test_amounts_keep_their_pennies():
     assert project.amount_allocated == Decimal("341.39")
 
 
-def test_sub_items_may_not_add_up_to_more_than_their_project():
-    project = FundedProjectFactory(amount_allocated=Decimal("25000.00"))
-    SubItemFactory(project=project, label="A", amount=Decimal("20000.00"))
-    extra = SubItemFactory.build(project=project, label="B", amount=Decimal("6000.00"))
-    with pytest.raises(ValidationError, match="£1,000.00 more than the project's £25,000.00"):
-        extra.full_clean()
-
-
-def test_a_project_amount_cannot_drop_below_its_sub_items():
-    project = FundedProjectFactory(amount_allocated=Decimal("25000.00"))
-    SubItemFactory(project=project, label="A", amount=Decimal("25000.00"))
-    project.amount_allocated = Decimal("24000.00")
-    with pytest.raises(ValidationError, match="£1,000.00 more than this amount"):
-        project.full_clean()
-
-
 def test_the_page_knows_when_sub_items_do_not_add_up_exactly():
     project = FundedProjectFactory(amount_allocated=Decimal("25000.00"))
     SubItemFactory(project=project, label="A", amount=Decimal("8000.00"))
     SubItemFactory(project=project, label="B", amount=Decimal("5000.00"))
     assert not project.sub_items_add_up
-    assert project.sub_items_difference == Decimal("12000.00")
+    assert project.sub_items_problem == (
+        "The sub-items add up to £13,000.00, £12,000.00 less than the amount allocated of £25,000.00: make them add "
+        "up to it exactly."
+    )
     assert FundedProjectFactory().sub_items_add_up  # no sub-items at all is fine
+
+
+@pytest.mark.parametrize(
+    ("amounts", "problem"),
+    [
+        ([], None),
+        (["8000", "5000", "7000", "5000"], None),
+        (["20000", "6000"], "£26,000.00, £1,000.00 more than the amount allocated of £25,000.00"),
+        (["24999.99"], "£24,999.99, £0.01 less than the amount allocated of £25,000.00"),
+        (["20000", None], None),  # a missing amount is its own field's problem
+    ],
+)
+def test_the_sub_items_rule_is_exact_in_both_directions(amounts, problem):
+    message = sub_items_problem(Decimal("25000.00"), [Decimal(a) if a else None for a in amounts])
+    assert (message is None) if problem is None else (problem in message)
 
 
 def _plan_with_pcp():

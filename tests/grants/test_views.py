@@ -46,7 +46,7 @@ def test_plan_page_shows_the_figures_and_the_table(client, demo_user, plymouth_p
     ):
         assert heading in content
     assert "Radicalisation and extremism appreciative enquiry" in content and "(£8,000.00)" in content
-    assert "Sub-items add up to £25,000.00" in content
+    assert "The sub-items add up to £25,000.00, the amount allocated." in content
     assert "4. Supporting victims and witnesses and helping them to get justice" in content
     assert "Re-referral rate is below 20%" in content and "target: below 20%" in content
     assert "Taxi Marshalls" in content and "Risks and watch items" in content
@@ -57,7 +57,7 @@ def test_plan_page_warns_when_sub_items_do_not_add_up(client, demo_user, plymout
     plymouth_plan.projects.get(number=4).sub_items.get(label="D").delete()
     client.force_login(demo_user("officer.plymouth"))
     content = client.get(plymouth_plan.get_absolute_url()).content.decode()
-    assert "The sub-items add up to £17,000.00, £8,000.00 less than the amount allocated." in content
+    assert "The sub-items add up to £17,000.00, £8,000.00 less than the amount allocated of £25,000.00" in content
 
 
 @pytest.mark.parametrize(

@@ -170,7 +170,8 @@ def test_conditions_are_refused_on_a_return(plymouth_plan, demo_user):
 
 def test_a_plan_that_does_not_add_up_cannot_be_submitted(plymouth_plan, demo_user):
     plymouth_plan.projects.get(number=4).sub_items.get(label="D").delete()
-    with pytest.raises(ValidationError, match="the sub-items add up to £17,000.00, not the £25,000.00"):
+    wording = "The sub-items add up to £17,000.00, £8,000.00 less than the amount allocated of £25,000.00"
+    with pytest.raises(ValidationError, match=wording):
         plan_decide(plan=plymouth_plan, by=demo_user("officer.plymouth"), action="submit")
     plymouth_plan.refresh_from_db()
     assert plymouth_plan.status == Status.DRAFT and not plymouth_plan.decisions.exists()

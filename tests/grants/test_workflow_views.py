@@ -47,7 +47,7 @@ def test_a_plan_that_does_not_add_up_shows_why_it_cannot_be_submitted(client, de
     signed_in(client, demo_user, "officer.plymouth")
     content = client.get(decide_url(plymouth_plan, "submit")).content.decode()
     assert "The plan cannot be submitted yet" in content
-    assert "the sub-items add up to £17,000.00, not the £25,000.00 allocated" in content
+    assert "The sub-items add up to £17,000.00, £8,000.00 less than the amount allocated of £25,000.00" in content
     assert 'name="decide"' not in content
 
 

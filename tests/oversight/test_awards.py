@@ -93,7 +93,8 @@ def test_a_bad_amount_is_shown_beside_its_row_and_nothing_is_saved(client, demo_
     response = client.post(url("awards"), {f"amount-{plymouth.pk}": "1000", f"amount-{torbay.pk}": "lots"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "govuk-error-summary" in content and "Enter award for safer torbay in pounds and pence" in content
+    assert "govuk-error-summary" in content
+    assert "Enter the award for Safer Torbay in pounds, for example £12,500" in content
     assert not GrantAward.objects.filter(financial_year="2021/22", partnership__force_area=devon).exists()
 
 
@@ -226,7 +227,7 @@ def test_load_demo_adds_illustrative_csps_and_indicators_for_the_formula_screen(
 
     from grants.services.awards import scenario_create
 
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     call_command("load_demo")
     area = ForceArea.objects.get(slug=AREA)
     assert Partnership.objects.filter(force_area=area).count() == 10

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
+        parser.add_argument(
+            "--force", action="store_true", help="Run even though DEMO_DATA is not set (a real installation?)."
+        )
         parser.add_argument("--reset", action="store_true", help="Rewrite the demo plans from the seed data.")
         parser.add_argument(
             "--seeds-only",
@@ -20,10 +22,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, reset=False, seeds_only=False, **options):
-        if not settings.DEBUG and not force:
+        # Asked of its own setting, not of DEBUG: manage.py turns DEBUG on whenever no settings module is named,
+        # so DEBUG says nothing about whether this is someone's real installation.
+        if not settings.DEMO_DATA and not force:
             raise CommandError(
-                "DEBUG is off, so this looks like a real installation: demo users with a published password "
-                "would be created. Run with --force if you really mean it."
+                "DEMO_DATA is not set, so this may be a real installation: demo users with a published password "
+                "would be created. Set DEMO_DATA=1 (make run does) or run with --force if you really mean it."
             )
         report = demo_load(password=settings.DEMO_PASSWORD, reset=reset, illustrative=not seeds_only)
         for plan in report.created_plans:
