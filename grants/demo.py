@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from accounts.demo import demo_second_factors
 from partnerships.models import ForceArea, Organisation, Partnership, Role, ThematicGroup, User
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
 
@@ -284,6 +285,7 @@ def _load_users(password: str, report: DemoReport) -> None:
     admin.set_password(password)
     admin.save()
     report.users.append("admin")
+    demo_second_factors(User.objects.filter(username__in=report.users))
 
 
 def _load_illustrative(data: dict) -> None:
