@@ -27,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):
         "username_password_mismatch": "Enter a correct username and password. Both are case-sensitive.",
         "too_many_login_attempts": "Too many attempts in a short time. Wait 5 minutes, then try again.",
         "incorrect_password": "Enter your current password correctly.",
-        "enter_current_password": "Enter your current password.",
+        "enter_current_password": "Enter your current password correctly.",
         "account_inactive": "This account has been switched off. Ask your site administrator.",
         "invalid_password_reset": "This link to choose a new password is not valid. Ask for a new one.",
         "rate_limited": "Too many requests in a short time. Wait a minute, then try again.",

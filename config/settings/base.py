@@ -148,6 +148,7 @@ ACCOUNT_SESSION_REMEMBER = False  # no "remember me": a session ends when the br
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no e-mail to an address that has no account (there is no sign-up to offer)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Community safety grants: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # django-axes pauses a username from an address after AXES_FAILURE_LIMIT wrong passwords; allauth's own limit on
