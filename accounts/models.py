@@ -32,6 +32,7 @@ class SignInEvent(models.Model):
         FACTOR_ADDED = "factor_added", "Two-factor method added"
         FACTOR_REMOVED = "factor_removed", "Two-factor method removed"
         RECOVERY_CODES_NEW = "recovery_codes_new", "New recovery codes made"
+        ANONYMISED = "anonymised", "Account anonymised after the person left"
 
     FAILURES = (Kind.PASSWORD_REFUSED, Kind.CODE_REFUSED, Kind.PAUSED)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from grants.money import MoneyField, non_negative
 from grants.workflow import TRANSITIONS, Stage
 from partnerships.models import ForceArea, Role
+from partnerships.personal_data import CLEARED, NAME
 
 from .plans import FundedProject, SpendingPlan
 
@@ -44,6 +45,9 @@ class Decision(AppendOnly):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_decisions")
     user_name = models.CharField(max_length=300, help_text="The person's name when they decided.")
     job_title = models.CharField(max_length=200, blank=True)
+
+    # Replaced by "Former user <id>" when the person's account is anonymised (partnerships/personal_data.py).
+    PERSONAL_DATA = {"user": {"user_name": NAME, "job_title": CLEARED}}
     role_kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
     role_scope = models.CharField(max_length=200, help_text="The partnership or force area the role is held for.")
     decided_at = models.DateTimeField(default=timezone.now)
@@ -107,6 +111,8 @@ class InterestDeclaration(AppendOnly):
     project_title = models.CharField(max_length=300)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
     user_name = models.CharField(max_length=300)
+
+    PERSONAL_DATA = {"user": {"user_name": NAME}}
     role_kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
     role_scope = models.CharField(max_length=200)
     interest = models.TextField(help_text="The nature of the interest.")
