@@ -33,6 +33,15 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "Too many requests in a short time. Wait a minute, then try again.",
     }
 
+    QUIET = {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        """No "Successfully signed in" banner: the home page itself says who is signed in (GOV.UK services do not
+        confirm signing in)."""
+        if message_template in self.QUIET:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     def is_open_for_signup(self, request) -> bool:
         """People get accounts from a site administrator or an invitation, for a role in a partnership or force area."""
         return False
