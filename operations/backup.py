@@ -34,8 +34,9 @@ def postgres_binary(name: str) -> str:
 def _client_environment(settings_dict: dict) -> tuple[list[str], dict]:
     """Connection options and environment for pg_dump/pg_restore/psql from a Django database's settings."""
     options = []
-    if settings_dict.get("HOST"):
-        options += ["--host", settings_dict["HOST"]]
+    host = settings_dict.get("HOST") or settings_dict.get("OPTIONS", {}).get("host")  # a Unix socket directory too
+    if host:
+        options += ["--host", host]
     if settings_dict.get("PORT"):
         options += ["--port", str(settings_dict["PORT"])]
     if settings_dict.get("USER"):
@@ -43,6 +44,8 @@ def _client_environment(settings_dict: dict) -> tuple[list[str], dict]:
     env = {**os.environ}
     if settings_dict.get("PASSWORD"):
         env["PGPASSWORD"] = settings_dict["PASSWORD"]
+    if sslmode := settings_dict.get("OPTIONS", {}).get("sslmode"):
+        env["PGSSLMODE"] = sslmode
     return options, env
 
 
