@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from grants.views.plans import HomeView
-from partnerships.forms import SignInForm
 from partnerships.views import InvitationAcceptView
 
 from .views import AccessibilityStatementView, health
@@ -15,12 +13,7 @@ admin.site.index_title = "Reference data, awards and plans"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path(
         "accessibility/",
         login_not_required(AccessibilityStatementView.as_view()),

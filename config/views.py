@@ -14,7 +14,8 @@ class AccessibilityStatementView(TemplateView):
 @login_not_required
 @never_cache
 def health(request):
-    """For load balancers and monitoring: 200 when the app and its database answer, 503 otherwise."""
+    """For load balancers and monitoring: 200 when the app and its database answer, 503 otherwise. The JSON says
+    what was checked. Never cached, never redirected to HTTPS (SECURE_REDIRECT_EXEMPT), no sign-in."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

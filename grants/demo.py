@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from partnerships.models import ForceArea, FunderBody, Organisation, Partnership, Role, ThematicGroup, User
+from accounts.demo import demo_second_factors
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
 
 from .models import (
@@ -302,6 +303,7 @@ def _load_users(password: str, report: DemoReport) -> None:
     admin.set_password(password)
     admin.save()
     report.users.append("admin")
+    demo_second_factors(User.objects.filter(username__in=report.users))
 
 
 def _load_illustrative(data: dict) -> None:

@@ -52,6 +52,29 @@ def _no_real_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` gives a session that has passed two-factor sign-in, as a real sign-in of a
+    person with an authenticator app would, so tests of pages need not sign in through the code form.
+
+    A test that wants a session with the password only asks for it: `client.force_login(user, second_factor=False)`
+    (then the user is sent to set two-factor sign-in up, or signed out if they have a second factor).
+    """
+    from django.test import Client
+
+    from accounts.policy import mark_session_data
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        original(self, user, backend)
+        session = self.session
+        mark_session_data(session, user, second_factor=second_factor)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def demo(db, settings):
     """The seed documents' data and demo users, loaded through the same code as `manage.py load_demo`."""

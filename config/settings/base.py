@@ -12,6 +12,9 @@ Variables (all optional for trying the app, see README):
   THREESIXTYGIVING_PREFIX  the 360Giving publisher prefix for published grant identifiers (360G-…).
   EMAIL_URL        e.g. smtp://user:pass@host:587 (console by default).
   SITE_URL         the address people open the app at, for links in e-mails (default http://127.0.0.1:8000).
+  STATIC_ROOT      where `collectstatic` writes (default: staticfiles/ in the checkout).
+  TWO_FACTOR_KEY   key that encrypts two-factor secrets at rest (default: derived from SECRET_KEY).
+  SIGN_IN_EVENTS_RETENTION_DAYS  how long sign-in records are kept (default 400 days).
   DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, TIME_ZONE are also read.
 """
 
@@ -68,19 +71,27 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "partnerships",
     "priorities",
     "grants",
+    "accounts",
+    "operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "operations.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,8 +122,9 @@ TEMPLATES = [
 AUTH_USER_MODEL = "partnerships.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",  # kept for code that names it when calling login()
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -123,6 +135,47 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in, two-factor sign-in, password reset and change: django-allauth (docs/decisions.md, docs/security.md).
+# Accounts are made by administrators and invitations, never by sign-up; people sign in with their username.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.SignInForm",
+    "reset_password": "accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "accounts.forms.PasswordResetFromKeyForm",
+    "change_password": "accounts.forms.PasswordChangeForm",
+    "set_password": "accounts.forms.PasswordSetForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # no "remember me": a session ends when the browser closes or after 8 hours
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no e-mail to an address that has no account (there is no sign-up to offer)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Community safety grants: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# django-axes pauses a username from an address after AXES_FAILURE_LIMIT wrong passwords; allauth's own limit on
+# failed sign-ins (which also throttles wrong two-factor codes, per person) is set above it so axes answers first.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,10/5m/key"}
+MFA_ADAPTER = "accounts.adapters.TwoFactorAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms.TwoFactorCodeForm",
+    "reauthenticate": "accounts.forms.TwoFactorReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_USER_VERIFICATION = "required"  # a passkey sign-in is then two factors: the device and its PIN/biometric
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TOTP_ISSUER = "Community Safety Grants"
+MFA_TOTP_TOLERANCE = 1  # a code from the 30 seconds either side is accepted (clock drift); each code works once
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # e-mail addresses are entered by administrators, not by self sign-up
+TWO_FACTOR_KEY = env.str("TWO_FACTOR_KEY", default="")
+SIGN_IN_EVENTS_RETENTION_DAYS = env.int("SIGN_IN_EVENTS_RETENTION_DAYS", default=400)
 
 # Five failed sign-ins lock the username from that address for an hour (WCAG-friendly message on the form).
 AXES_FAILURE_LIMIT = 5
@@ -138,7 +191,7 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -187,3 +240,10 @@ LOGGING = {
 }
 
 AXES_VERBOSE = False
+
+# The client's address behind a load balancer (accounts/addresses.py): how many trusted proxies append to
+# X-Forwarded-For. 0 (default) means REMOTE_ADDR is the client. django-axes and the sign-in record use the same rule.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs are recorded once, in accounts.SignInEvent
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # e-mail the person when their password or two-factor methods change

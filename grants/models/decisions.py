@@ -16,6 +16,7 @@ from grants.money import MoneyField, non_negative
 from grants.states import Stage
 from grants.workflow import TRANSITIONS
 from partnerships.models import ForceArea, Role
+from partnerships.personal_data import CLEARED, NAME
 
 from .plans import FundedProject, SpendingPlan
 
@@ -52,6 +53,9 @@ class Decision(AppendOnly):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_decisions")
     user_name = models.CharField(max_length=300, help_text="The person's name when they decided.")
     job_title = models.CharField(max_length=200, blank=True)
+
+    # Replaced by "Former user <id>" when the person's account is anonymised (partnerships/personal_data.py).
+    PERSONAL_DATA = {"user": {"user_name": NAME, "job_title": CLEARED}}
     role_kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
     role_title = models.CharField(
         max_length=200,
@@ -131,6 +135,8 @@ class InterestDeclaration(AppendOnly):
     project_title = models.CharField(max_length=300)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
     user_name = models.CharField(max_length=300)
+
+    PERSONAL_DATA = {"user": {"user_name": NAME}}
     role_kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
     role_title = models.CharField(max_length=200, blank=True, help_text="The role's title when they declared it.")
     role_scope = models.CharField(max_length=200)

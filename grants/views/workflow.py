@@ -97,6 +97,13 @@ class PlanDecisionView(FormView):
             return refused(request, self.plan, self.verdict.reason)
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        """Refused before the form is read when the plan is where the person saw it and they may not act (the access
+        matrix found the form's errors served to them). A plan that has moved on is the form's stale-check's."""
+        if not self.verdict and request.POST.get("expected_status") in (None, "", self.plan.status):
+            return refused(request, self.plan, self.verdict.reason)
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "transition": self.transition}
 

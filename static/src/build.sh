@@ -9,6 +9,9 @@ if [ -n "${GOVUK_NODE_MODULES:-}" ]; then ln -s "$GOVUK_NODE_MODULES" "$work/nod
 gf="$work/node_modules/govuk-frontend/dist"
 "$work/node_modules/.bin/sass" --quiet --style=compressed --no-source-map \
   --load-path="$gf" static/src/govuk.scss static/govuk/govuk-frontend.min.css
+# The footer's copyright crest is for gov.uk only and no image is shipped: drop its url() so that
+# `collectstatic` (WhiteNoise's manifest storage checks every url() it rewrites) finds nothing missing.
+sed -i 's#url("/static/govuk/assets/images/govuk-crest.svg")#none#g' static/govuk/govuk-frontend.min.css
 cp "$gf/govuk/govuk-frontend.min.js" static/govuk/govuk-frontend.min.js
 # No images or fonts are copied: the crown, crest and GDS Transport are for gov.uk only.
 rm -rf static/govuk/assets

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    """Running the service: response headers every page needs, backups checked by restoring them, retention."""
+
+    name = "operations"
+    verbose_name = "Operations"
