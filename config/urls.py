@@ -13,7 +13,7 @@ admin.site.index_title = "Reference data, awards and plans"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("", include("accounts.urls")),
+    path("", include("partnerships.accounts.urls")),
     path(
         "accessibility/",
         login_not_required(AccessibilityStatementView.as_view()),

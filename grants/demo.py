@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from partnerships.accounts.demo import demo_second_factors
 from partnerships.models import ForceArea, FunderBody, Organisation, Partnership, Role, ThematicGroup, User
-from accounts.demo import demo_second_factors
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
 
 from .models import (

@@ -509,7 +509,6 @@ class Role(models.Model):
         return self.partnership or self.force_area
 
 
-
 def kind_title(kind: str, force_area: ForceArea | None, *, on: datetime.date | None = None) -> str:
     """What a role is called in a force area: the funder body's titles for the decision-maker and the finance
     officer (on a date, today by default), the role's own name otherwise."""
@@ -545,6 +544,8 @@ class Invitation(models.Model):
 
     VALID_FOR = datetime.timedelta(days=14)
     _SALT = "partnerships.Invitation"
+    # The invitee's address is theirs: cleared when the person who accepted is anonymised (docs/retention.md).
+    PERSONAL_DATA = {"accepted_by": {"email": "cleared"}}
 
     email = models.EmailField("E-mail address")
     kind = models.CharField("Role", max_length=20, choices=Role.Kind.choices)
@@ -596,7 +597,6 @@ class Invitation(models.Model):
     @property
     def scope(self) -> Partnership | ForceArea | None:
         return self.partnership or self.force_area
-
 
     @property
     def role_title(self) -> str:

@@ -5,10 +5,10 @@ with a class attribute naming, for each foreign key to the user, the text fields
 
     PERSONAL_DATA = {"user": {"user_name": NAME, "job_title": CLEARED}}
 
-Anonymising a departed user (`accounts.services.user_anonymise`) replaces every NAME field with "Former user <id>"
-and empties every CLEARED field in the rows that point at them; the rows themselves, their dates, roles and
-amounts are kept, so the decision record stays whole. `tests/accounts/test_personal_data.py` fails when a model
-has a foreign key to the user but no PERSONAL_DATA and is not listed as holding no copies.
+Anonymising a departed user (`partnerships.accounts.services.user_anonymise`) replaces every NAME field with
+"Former user <id>" and empties every CLEARED field in the rows that point at them; the rows themselves, their
+dates, roles and amounts are kept, so the decision record stays whole. `tests/accounts/test_personal_data.py`
+fails when a model has a foreign key to the user but no PERSONAL_DATA and is not listed as holding no copies.
 """
 
 from __future__ import annotations

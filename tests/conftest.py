@@ -62,7 +62,7 @@ def _force_login_passes_two_factor(monkeypatch):
     """
     from django.test import Client
 
-    from accounts.policy import mark_session_data
+    from partnerships.accounts.policy import mark_session_data
 
     original = Client.force_login
 

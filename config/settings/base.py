@@ -77,21 +77,21 @@ INSTALLED_APPS = [
     "partnerships",
     "priorities",
     "grants",
-    "accounts",
-    "operations",
+    "partnerships.accounts",
+    "config.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "operations.middleware.NoStoreMiddleware",
+    "config.operations.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.TwoFactorMiddleware",
+    "partnerships.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -138,14 +138,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in, two-factor sign-in, password reset and change: django-allauth (docs/decisions.md, docs/security.md).
 # Accounts are made by administrators and invitations, never by sign-up; people sign in with their username.
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "partnerships.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
-    "login": "accounts.forms.SignInForm",
-    "reset_password": "accounts.forms.PasswordResetForm",
-    "reset_password_from_key": "accounts.forms.PasswordResetFromKeyForm",
-    "change_password": "accounts.forms.PasswordChangeForm",
-    "set_password": "accounts.forms.PasswordSetForm",
-    "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "login": "partnerships.accounts.forms.SignInForm",
+    "reset_password": "partnerships.accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "partnerships.accounts.forms.PasswordResetFromKeyForm",
+    "change_password": "partnerships.accounts.forms.PasswordChangeForm",
+    "set_password": "partnerships.accounts.forms.PasswordSetForm",
+    "reauthenticate": "partnerships.accounts.forms.ReauthenticateForm",
 }
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
@@ -160,11 +160,11 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 # django-axes pauses a username from an address after AXES_FAILURE_LIMIT wrong passwords; allauth's own limit on
 # failed sign-ins (which also throttles wrong two-factor codes, per person) is set above it so axes answers first.
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,10/5m/key"}
-MFA_ADAPTER = "accounts.adapters.TwoFactorAdapter"
+MFA_ADAPTER = "partnerships.accounts.adapters.TwoFactorAdapter"
 MFA_FORMS = {
-    "authenticate": "accounts.forms.TwoFactorCodeForm",
-    "reauthenticate": "accounts.forms.TwoFactorReauthenticateForm",
-    "activate_totp": "accounts.forms.ActivateTOTPForm",
+    "authenticate": "partnerships.accounts.forms.TwoFactorCodeForm",
+    "reauthenticate": "partnerships.accounts.forms.TwoFactorReauthenticateForm",
+    "activate_totp": "partnerships.accounts.forms.ActivateTOTPForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -244,6 +244,6 @@ AXES_VERBOSE = False
 # The client's address behind a load balancer (accounts/addresses.py): how many trusted proxies append to
 # X-Forwarded-For. 0 (default) means REMOTE_ADDR is the client. django-axes and the sign-in record use the same rule.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "partnerships.accounts.addresses.client_address"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs are recorded once, in accounts.SignInEvent
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # e-mail the person when their password or two-factor methods change

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.demo import totp_code_now, totp_secret
+from partnerships.accounts.demo import totp_code_now, totp_secret
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import SignInEvent
+from partnerships.accounts.models import SignInEvent
 from tests.factories import ForceAreaFactory, PartnershipFactory, UserFactory, officer_of, pcc_of
 
 from .helpers import current_code, enter_code, give_authenticator_app, sign_in_with_password

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import SignInEvent
+from partnerships.accounts.models import SignInEvent
 from tests.factories import PartnershipFactory, officer_of
 
 from .helpers import PASSWORD, sign_in_with_password

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import SignInEvent
-from accounts.services import user_anonymise
 from grants.models import Decision, InterestDeclaration
+from partnerships.accounts.models import SignInEvent
+from partnerships.accounts.services import user_anonymise
 from partnerships.personal_data import declared_copies
 from tests.factories import (
     DecisionFactory,
@@ -30,6 +30,7 @@ HOLDS_NO_COPIES = {
     "partnerships.Role",
     "accounts.SignInEvent",  # the username is rewritten by user_anonymise itself
     "grants.HistoricalSpendingPlan",
+    "partnerships.HistoricalFunderBody",  # who changed it: a key only
     "admin.LogEntry",
     "account.EmailAddress",
     "mfa.Authenticator",

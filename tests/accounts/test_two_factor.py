@@ -6,8 +6,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.demo import DEMO_TOTP_SECRET, totp_code_now
-from accounts.policy import two_factor_required
+from partnerships.accounts.demo import DEMO_TOTP_SECRET, totp_code_now
+from partnerships.accounts.policy import two_factor_required
 from tests.factories import (
     ForceAreaFactory,
     PartnershipFactory,

@@ -67,7 +67,7 @@ def enter_totp_code(page, username, axe_check=None):
     """
     from django.core.cache import cache
 
-    from accounts.demo import totp_code_now, totp_secret
+    from partnerships.accounts.demo import totp_code_now, totp_secret
     from partnerships.models import User
 
     if axe_check:

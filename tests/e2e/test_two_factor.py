@@ -48,7 +48,7 @@ def test_pcc_signs_in_with_password_and_code_and_not_with_the_password_alone(
 def test_an_opcc_officer_without_two_factor_sets_it_up_after_the_password(page, live_server, settings, axe_check):
     from allauth.mfa.models import Authenticator
 
-    from accounts.demo import totp_code_now
+    from partnerships.accounts.demo import totp_code_now
     from tests.factories import ForceAreaFactory, opcc_of
 
     user = opcc_of(ForceAreaFactory(), password="correct horse battery staple")

@@ -4,7 +4,7 @@ every table's rows, every plan's figures, every decision and every award are ide
 import pytest
 from django.core.management import call_command
 
-from operations import backup
+from config.operations import backup
 from tests.factories import DecisionFactory, DecisionNoticeFactory, InterestDeclarationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump sees only committed rows

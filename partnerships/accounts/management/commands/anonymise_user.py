@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import former_user_name, user_anonymise
+from partnerships.accounts.services import former_user_name, user_anonymise
 from partnerships.models import User
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from operations.backup import backup_check
+from config.operations.backup import backup_check
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from operations.retention import retention_apply
+from config.operations.retention import retention_apply
 
 
 class Command(BaseCommand):

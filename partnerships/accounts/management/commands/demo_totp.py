@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_TOTP_SECRET, totp_code_now, totp_secret
+from partnerships.accounts.demo import DEMO_TOTP_SECRET, totp_code_now, totp_secret
 from partnerships.models import User
 
 

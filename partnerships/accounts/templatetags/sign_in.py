@@ -1,6 +1,6 @@
 from django import template
 
-from accounts.forms import pause_words
+from partnerships.accounts.forms import pause_words
 
 register = template.Library()
 

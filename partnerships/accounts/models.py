@@ -16,8 +16,8 @@ class SignInEventQuerySet(models.QuerySet):
 class SignInEvent(models.Model):
     """One sign-in, sign-out, refused attempt or change to how a person signs in.
 
-    Written only by `accounts.audit` (from Django's, allauth's and django-axes's signals) and never changed:
-    `username` is what was typed, so attempts at accounts that do not exist are recorded too. Kept for
+    Written only by `partnerships.accounts.audit` (from Django's, allauth's and django-axes's signals) and never
+    changed: `username` is what was typed, so attempts at accounts that do not exist are recorded too. Kept for
     SIGN_IN_EVENTS_RETENTION_DAYS (docs/retention.md), then deleted by `manage.py apply_retention`.
     """
 

@@ -40,7 +40,7 @@ def expired_sign_in_pauses_clear() -> Removed:
 
 
 def sign_in_records_prune() -> Removed:
-    from accounts.services import sign_in_events_prune
+    from partnerships.accounts.services import sign_in_events_prune
 
     return Removed(f"sign-in records older than {settings.SIGN_IN_EVENTS_RETENTION_DAYS} days", sign_in_events_prune())
 

@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
     django-allauth's; this app decides policy, styles the pages and keeps the records.
     """
 
-    name = "accounts"
+    name = "partnerships.accounts"
+    label = "accounts"
     verbose_name = "Sign-in and accounts"
 
     def ready(self):
