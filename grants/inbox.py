@@ -123,11 +123,37 @@ def submitted_in_progress(user) -> list[SpendingPlan]:
         .with_figures()
         .order_by("award__partnership__name")
     )
-    submitted_at = {}
-    for decision in Decision.objects.filter(plan__in=plans, action="submit", user=user).order_by("decided_at"):
-        if decision.round == next(p.round for p in plans if p.pk == decision.plan_id):
+    submitted_at, latest = {}, {}
+    rounds = {p.pk: p.round for p in plans}
+    for decision in Decision.objects.filter(plan__in=plans).order_by("decided_at", "pk"):
+        if decision.round != rounds[decision.plan_id]:
+            continue
+        latest[decision.plan_id] = decision
+        if decision.action == "submit" and decision.user_id == user.pk:
             submitted_at[decision.plan_id] = decision.decided_at
-    return [setattr(p, "submitted_at", submitted_at[p.pk]) or p for p in plans if p.pk in submitted_at]
+    for plan in plans:
+        # Where it is, at every step: the latest decision on this submission, and whom it waits for now.
+        plan.submitted_at, plan.latest_step = submitted_at.get(plan.pk), latest.get(plan.pk)
+    return [p for p in plans if p.submitted_at]
+
+
+def comments_to_answer(user) -> list:
+    """OPCC scrutiny questions on the user's partnerships' plans that nobody has answered yet."""
+    from grants.models import ScrutinyComment
+
+    if not user.is_authenticated:
+        return []
+    partnerships = Role.objects.filter(user=user, kind=Role.Kind.OFFICER).values("partnership")
+    return list(
+        ScrutinyComment.objects.filter(
+            plan__award__partnership__in=partnerships,
+            kind=ScrutinyComment.Kind.QUESTION,
+            answers__isnull=True,
+        )
+        .exclude(plan__status__in=workflow.TERMINAL)
+        .select_related("plan__award__partnership")
+        .order_by("made_at")
+    )
 
 
 def recent_decisions(user, limit: int = 8) -> list[Decision]:

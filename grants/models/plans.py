@@ -72,7 +72,14 @@ class SpendingPlan(models.Model):
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     # What a transition may change on a plan that is no longer editable; nothing else may be saved on it.
     WORKFLOW_FIELDS = frozenset({"status", "round", "needs_executive_group", "needs_board", "updated_at"})
-    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "allocated", "match_funding_total")
+    WORKFLOW_CACHES = (
+        "awaiting",
+        "_stages_held",
+        "_stages_acted",
+        "_prejudicial",
+        "allocated",
+        "match_funding_total",
+    )
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(default=1)

@@ -76,6 +76,7 @@ def walk_the_path(as_user, axe_check, *, version=1, declare=False):
         axe_check(board)
         board.get_by_label("2. Adult therapeutic counselling service for victims of sexual assault").check()
         board.get_by_label("What is your interest?").fill("I am a trustee of First Light.")
+        board.get_by_label("No, it is not prejudicial").check()
         board.get_by_role("button", name="Declare this interest").click()
         axe_check(board)
     decide(board, axe_check, "Approve for the board", conditions="- Subject to quarterly performance returns")
