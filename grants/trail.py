@@ -224,12 +224,10 @@ def _person(decision: Decision) -> str:
 
 
 def _on(decision: Decision) -> str:
-    text = decision.decision_date.strftime("%-d %B %Y")
-    return (
-        f"{text}, at the {decision.meeting_display[0].lower()}{decision.meeting_display[1:]}"
-        if (decision.meeting_display)
-        else text
-    )
+    """`27 November 2026`, or `at the board meeting of 12 March 2020, minute 12/20` when taken at one."""
+    if decision.meeting_display:
+        return f"at the {decision.meeting_display[0].lower()}{decision.meeting_display[1:]}"
+    return decision.decision_date.strftime("%-d %B %Y")
 
 
 def route_of(plan: SpendingPlan) -> Route:
@@ -261,7 +259,7 @@ def route_of(plan: SpendingPlan) -> Route:
         due = due_date(plan, officers, deadlines)
         holder = f"the officers of {plan.partnership}"
         if last is not None and last.action != "submit":
-            detail = f"{last.action_display} by {_person(last)}, {_on(last)}. To be submitted again by {holder}."
+            detail = f"{last.action_display}: {_person(last)}, {_on(last)}. To be submitted again by {holder}."
         else:
             detail = f"Being written by {holder}."
         steps.append(RouteStep("Submission by the partnership", "now", "To do", detail, due=due, holder=holder))
@@ -271,7 +269,7 @@ def route_of(plan: SpendingPlan) -> Route:
                 "Submission by the partnership",
                 "done",
                 "Submitted",
-                f"Submitted by {_person(submitted)}, {_on(submitted)}." if submitted else "Submitted.",
+                f"{_person(submitted)}, {_on(submitted)}." if submitted else "",
                 submitted,
             )
         )
@@ -290,14 +288,14 @@ def route_of(plan: SpendingPlan) -> Route:
                         title,
                         "returned",
                         "Returned",
-                        f"Returned for changes by {_person(decision)}, {_on(decision)}.",
+                        f"Returned for changes: {_person(decision)}, {_on(decision)}.",
                         decision,
                     )
                 )
             elif decision is not None and decision.to_status == Status.DECLINED:
                 steps.append(
                     RouteStep(
-                        title, "declined", "Declined", f"Declined by {_person(decision)}, {_on(decision)}.", decision
+                        title, "declined", "Declined", f"Declined: {_person(decision)}, {_on(decision)}.", decision
                     )
                 )
             elif decision is not None and decision.action != "scrutinise":
@@ -306,7 +304,7 @@ def route_of(plan: SpendingPlan) -> Route:
                         title,
                         "done",
                         "Completed",
-                        f"{decision.action_display} by {_person(decision)}, {_on(decision)}.",
+                        f"{decision.action_display}: {_person(decision)}, {_on(decision)}.",
                         decision,
                     )
                 )

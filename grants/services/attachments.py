@@ -126,12 +126,12 @@ def safe_name(raw: str) -> str:
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
     name = unicodedata.normalize("NFC", name)
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = " ".join(_UNSAFE.sub("", name).split()).strip(" .")
+    name = " ".join(_UNSAFE.sub("", name).split())
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
-    stem = stem.strip(" .")[:150] or "document"
-    return f"{stem}.{extension.lower()}" if extension else stem
+    stem, extension = stem.strip(" .")[:150] or "document", extension.strip().lower()
+    return f"{stem}.{extension}" if extension else stem
 
 
 def check_file(upload) -> tuple[str, FileKind]:

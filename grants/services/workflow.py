@@ -176,14 +176,15 @@ def _meeting_errors(plan: SpendingPlan, stage: str, meeting_date, minute_referen
         return {}
     if stage not in workflow.MEETING_STAGES:
         return {"meeting_date": "Only a board decision records the meeting it was taken at."}
+    meeting = f"the {workflow.Stage(stage).label.lower()} meeting"
     if meeting_date is None:
-        return {"meeting_date": "Enter the date of the meeting the minute is from"}
+        return {"meeting_date": f"Enter the date of {meeting} the minute is from"}
     if meeting_date > timezone.localdate():
-        return {"meeting_date": "The date of the meeting must be today or in the past"}
+        return {"meeting_date": f"The date of {meeting} must be today or in the past"}
     submitted = plan.decisions.filter(round=plan.round, action="submit").order_by("-decided_at").first()
     if submitted is not None and meeting_date < timezone.localdate(submitted.decided_at):
         return {
-            "meeting_date": f"The date of the meeting must be on or after "
+            "meeting_date": f"The date of {meeting} must be on or after "
             f"{timezone.localdate(submitted.decided_at):%-d %B %Y}, when the plan was submitted"
         }
     return {}
