@@ -4,7 +4,7 @@ interest, starting a variation. They only collect words; the services decide."""
 from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from grants.models import ScrutinyComment
@@ -37,7 +37,7 @@ class DecisionForm(DateErrorsMixin, forms.Form):
         required=False,
     )
     meeting_date = DateField(
-        label="Date of the board meeting",
+        label="Date of the board meeting (optional)",
         noun="the date of the board meeting",
         required=False,
         help_text="When the board took this decision at a meeting: it is then the decision's date. For example, "
@@ -69,14 +69,7 @@ class DecisionForm(DateErrorsMixin, forms.Form):
         else:
             del self.fields["conditions"]
         if meeting:
-            fields.append(
-                Fieldset(
-                    Field("meeting_date"),
-                    Field.text("minute_reference", field_width=10),
-                    legend="The board meeting (optional)",
-                    legend_size=Size.SMALL,
-                )
-            )
+            fields += [Field("meeting_date"), Field.text("minute_reference", field_width=10, label_size="s")]
         else:
             del self.fields["meeting_date"], self.fields["minute_reference"]
         button = (

@@ -29,6 +29,7 @@ from .priorities import LocalPriorityFactory, PoliceAndCrimePlanFactory, Priorit
 from .workflow import (
     AllocationLineFactory,
     AllocationTableFactory,
+    CommentAnswerFactory,
     DecisionFactory,
     DecisionNoticeFactory,
     FormulaScenarioFactory,
@@ -39,6 +40,8 @@ from .workflow import (
     InterestDeclarationFactory,
     ScenarioLineFactory,
     ScenarioWeightFactory,
+    ScrutinyCommentFactory,
+    SupportingDocumentFactory,
     VariationThresholdFactory,
 )
 
@@ -72,6 +75,9 @@ __all__ = [
     "InterestDeclarationFactory",
     "DecisionNoticeFactory",
     "VariationThresholdFactory",
+    "ScrutinyCommentFactory",
+    "CommentAnswerFactory",
+    "SupportingDocumentFactory",
     "IndicatorFactory",
     "IndicatorValueFactory",
     "FormulaScenarioFactory",

@@ -269,3 +269,43 @@ def test_a_variation_carries_the_documents_forward_sharing_the_stored_files(
     with django_capture_on_commit_callbacks(execute=True):
         document_remove(document=carried["form.docx"], by=officer)
     assert default_storage.exists(first.file.name) and plymouth_plan.documents.count() == 2
+
+
+def test_production_keeps_documents_in_a_private_s3_compatible_bucket_when_one_is_configured():
+    """Read in a fresh interpreter, as a deployment would: the environment decides the storage at start-up."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages;"
+        "s = storages['default'];"
+        "print(type(s).__name__, s.bucket_name, s.default_acl, s.endpoint_url, s.querystring_auth, s.file_overwrite)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "grants.example.org",
+        "DOCUMENTS_S3_BUCKET": "csp-grants-documents",
+        "DOCUMENTS_S3_ENDPOINT_URL": "https://s3.example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == [
+        "S3Storage",
+        "csp-grants-documents",
+        "private",
+        "https://s3.example.org",
+        "True",
+        "False",
+    ]
