@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from grants.models import Decision, InterestDeclaration, ScrutinyComment, SpendingPlan, SupportingDocument
@@ -352,7 +352,11 @@ def scrutiny_comments(plan: SpendingPlan, projects=None) -> list[ScrutinyComment
 def supporting_documents(plan: SpendingPlan, projects=None) -> list[SupportingDocument]:
     """The version's supporting documents, the plan's own first; with `projects`, each project also gets its own
     as `.supporting`."""
-    documents = list(plan.documents.select_related("project").order_by("project__number", "uploaded_at", "pk"))
+    documents = list(
+        plan.documents.select_related("project").order_by(
+            F("project__number").asc(nulls_first=True), "uploaded_at", "pk"
+        )
+    )
     if projects is not None:
         by_project = defaultdict(list)
         for document in documents:

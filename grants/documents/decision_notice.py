@@ -41,6 +41,7 @@ class NoticeContext:
     changes: PlanDiff | None
     baseline_version: int | None
     comments: list  # the OPCC's scrutiny comments on the funded projects, with the partnership's answers
+    project_conditions: list  # those comments that are conditions, repeated under Conditions
     documents: list  # the supporting documents of the version approved
 
     def as_dict(self) -> dict:
@@ -100,7 +101,8 @@ def decision_notice_context(plan: SpendingPlan) -> NoticeContext:
         treasurer=notice.treasurer_decision,
         changes=changes.diff if changes else None,
         baseline_version=changes.baseline.version if changes else None,
-        comments=trail.scrutiny_comments(plan),
+        comments=(comments := trail.scrutiny_comments(plan)),
+        project_conditions=[m for m in comments if m.kind == m.Kind.CONDITION],
         documents=trail.supporting_documents(plan),
     )
 
@@ -152,11 +154,15 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
         widths=[1.5, 13, 6, 4],
     )
     document.heading("Conditions")
-    if c.conditions:
-        for decision in c.conditions:
-            document.paragraph(f"{decision.action_display} ({decision.user_name}):", bold=True)
-            document.outline(decision.conditions)
-    else:
+    for decision in c.conditions:
+        document.paragraph(f"{decision.action_display} ({decision.user_name}):", bold=True)
+        document.outline(decision.conditions)
+    for m in c.project_conditions:
+        document.paragraph(
+            f"OPCC condition on funded project {m.project_number}, {m.project_title} ({m.user_name}):", bold=True
+        )
+        document.outline(m.text)
+    if not c.conditions and not c.project_conditions:
         document.paragraph("No conditions beyond the conditions of grant.")
     document.heading("Declarations of interest")
     if c.declarations:
@@ -219,7 +225,7 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
                     f"{m.project_number}. {m.project_title}",
                     f"{m.get_kind_display()} ({m.user_name}, {m.made_at:%d %B %Y}): {m.text}",
                     "\n\n".join(f"{a.user_name}, {a.answered_at:%d %B %Y}: {a.text}" for a in m.answers.all())
-                    or "Not answered",
+                    or ("Not answered" if m.kind == m.Kind.QUESTION else ""),
                 ]
                 for m in c.comments
             ],

@@ -14,15 +14,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views import View
 
+from grants import trail
 from grants.forms.documents import DocumentForm
 from grants.rules import why_cannot_edit
 from grants.services.attachments import document_add, document_remove
 
 from .workflow import _apply_errors, refused, visible_plan
-
-
-def _documents(plan):
-    return plan.documents.select_related("project").order_by("project__number", "uploaded_at", "pk")
 
 
 class DocumentsEditView(View):
@@ -37,7 +34,7 @@ class DocumentsEditView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form, status=200):
-        context = {"plan": self.plan, "form": form, "documents": _documents(self.plan)}
+        context = {"plan": self.plan, "form": form, "documents": trail.supporting_documents(self.plan)}
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request, pk):

@@ -188,9 +188,18 @@ def test_the_decision_notice_carries_the_comments_and_answers(demo_user, under_s
         text="Which provider will run the mentoring?",
     )
     comment_answer(comment=comment, by=demo_user("officer.plymouth"), text="The provider the PCC contracts.")
+    comment_add(
+        plan=under_scrutiny,
+        by=demo_user("opcc.devon"),
+        project=under_scrutiny.projects.get(number=1),
+        kind="condition",
+        text="Quarterly performance returns to the OPCC.",
+    )
     drive(under_scrutiny, demo_user, PLYMOUTH_PATH[4:])
     for text in (docx_text(decision_notice_docx(under_scrutiny)), pdf_text(decision_notice_pdf(under_scrutiny))):
         flat = " ".join(text.split())
         assert "OPCC scrutiny comments and the partnership's answers" in flat
         assert "Which provider will run the mentoring?" in flat
         assert "The provider the PCC contracts." in flat
+        assert "OPCC condition on funded project 1, Plymouth Domestic Abuse Service (Chris Walker):" in flat
+        assert "No conditions beyond the conditions of grant." not in flat
