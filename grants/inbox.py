@@ -40,10 +40,17 @@ class InboxItem:
         return workflow.Stage(self.stage).label
 
 
+def _roles(user) -> list[Role]:
+    """The user's roles, read once per request for every part of the home page."""
+    if "_inbox_roles" not in user.__dict__:
+        user.__dict__["_inbox_roles"] = list(Role.objects.filter(user=user).select_related("partnership", "force_area"))
+    return user.__dict__["_inbox_roles"]
+
+
 def _candidates(user):
     """Latest versions of plans waiting for a stage at which the user holds the role, in SQL."""
     condition = Q(pk__in=[])
-    for role in Role.objects.filter(user=user):
+    for role in _roles(user):
         scope = (
             Q(award__partnership_id=role.partnership_id)
             if role.partnership_id
@@ -143,7 +150,9 @@ def comments_to_answer(user) -> list:
 
     if not user.is_authenticated:
         return []
-    partnerships = Role.objects.filter(user=user, kind=Role.Kind.OFFICER).values("partnership")
+    partnerships = [role.partnership_id for role in _roles(user) if role.kind == Role.Kind.OFFICER]
+    if not partnerships:
+        return []
     return list(
         ScrutinyComment.objects.filter(
             plan__award__partnership__in=partnerships,
@@ -184,9 +193,7 @@ def approval_settings(user) -> list[Setting]:
     if not user.is_authenticated:
         return []
     settings = []
-    roles = Role.objects.filter(user=user, kind__in=[Role.Kind.OPCC, Role.Kind.BOARD]).select_related(
-        "force_area", "partnership"
-    )
+    roles = [role for role in _roles(user) if role.kind in (Role.Kind.OPCC, Role.Kind.BOARD)]
     thresholds = {t.force_area_id: t for t in VariationThreshold.objects.all()}
     for role in roles:
         if role.kind == Role.Kind.OPCC:
