@@ -19,6 +19,7 @@ from partnerships.models import ForceArea, FunderBody, Organisation, Partnership
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
 
 from .models import (
+    CommentAnswer,
     Decision,
     DecisionNotice,
     FundingStream,
@@ -27,6 +28,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     InterestDeclaration,
+    ScrutinyComment,
     SpendingPlan,
 )
 from .services.plan_content import (
@@ -46,6 +48,8 @@ DEMO_USERS = [
     ("officer.plymouth", "Alex", "Morgan", "Community safety officer", "officer", "safer-plymouth"),
     ("exec.plymouth", "Jordan", "Evans", "Executive group member", "executive", "safer-plymouth"),
     ("board.plymouth", "Sam", "Taylor", "Board chair", "board", "safer-plymouth"),
+    # A second board member: one with a prejudicial interest leaves the decision to another (issue 9).
+    ("board2.plymouth", "Priya", "Patel", "Board member", "board", "safer-plymouth"),
     (
         "officer.southglos",
         "Robin",
@@ -198,6 +202,8 @@ def _load_partnership(area, stream, data: dict, report: DemoReport, *, reset: bo
         plans = award.plans.all()
         DecisionNotice.objects.filter(plan__in=plans).delete()
         InterestDeclaration.objects.filter(plan__in=plans).delete()
+        CommentAnswer.objects.filter(comment__plan__in=plans).delete()
+        ScrutinyComment.objects.filter(plan__in=plans).delete()
         Decision.objects.filter(plan__in=plans).delete()
         plans.update(status=SpendingPlan.Status.DRAFT)
         plans.delete()

@@ -42,10 +42,17 @@ class InboxItem:
         return workflow.Stage(self.stage).label
 
 
+def _roles(user) -> list[Role]:
+    """The user's roles, read once per request for every part of the home page."""
+    if "_inbox_roles" not in user.__dict__:
+        user.__dict__["_inbox_roles"] = list(Role.objects.filter(user=user).select_related("partnership", "force_area"))
+    return user.__dict__["_inbox_roles"]
+
+
 def _candidates(user):
     """Latest versions of plans waiting for a stage at which the user holds the role, in SQL."""
     condition = Q(pk__in=[])
-    for role in Role.objects.filter(user=user):
+    for role in _roles(user):
         scope = (
             Q(award__partnership_id=role.partnership_id)
             if role.partnership_id
@@ -126,11 +133,39 @@ def submitted_in_progress(user) -> list[SpendingPlan]:
         .with_figures()
         .order_by("award__partnership__name")
     )
-    submitted_at = {}
-    for decision in Decision.objects.filter(plan__in=plans, action="submit", user=user).order_by("decided_at"):
-        if decision.round == next(p.round for p in plans if p.pk == decision.plan_id):
+    submitted_at, latest = {}, {}
+    rounds = {p.pk: p.round for p in plans}
+    for decision in Decision.objects.filter(plan__in=plans).order_by("decided_at", "pk"):
+        if decision.round != rounds[decision.plan_id]:
+            continue
+        latest[decision.plan_id] = decision
+        if decision.action == "submit" and decision.user_id == user.pk:
             submitted_at[decision.plan_id] = decision.decided_at
-    return [setattr(p, "submitted_at", submitted_at[p.pk]) or p for p in plans if p.pk in submitted_at]
+    for plan in plans:
+        # Where it is, at every step: the latest decision on this submission, and whom it waits for now.
+        plan.submitted_at, plan.latest_step = submitted_at.get(plan.pk), latest.get(plan.pk)
+    return [p for p in plans if p.submitted_at]
+
+
+def comments_to_answer(user) -> list:
+    """OPCC scrutiny questions on the user's partnerships' plans that nobody has answered yet."""
+    from grants.models import ScrutinyComment
+
+    if not user.is_authenticated:
+        return []
+    partnerships = [role.partnership_id for role in _roles(user) if role.kind == Role.Kind.OFFICER]
+    if not partnerships:
+        return []
+    return list(
+        ScrutinyComment.objects.filter(
+            plan__award__partnership__in=partnerships,
+            kind=ScrutinyComment.Kind.QUESTION,
+            answers__isnull=True,
+        )
+        .exclude(plan__status__in=workflow.TERMINAL)
+        .select_related("plan__award__partnership")
+        .order_by("made_at")
+    )
 
 
 def recent_decisions(user, limit: int = 8) -> list[Decision]:
@@ -161,9 +196,7 @@ def approval_settings(user) -> list[Setting]:
     if not user.is_authenticated:
         return []
     settings = []
-    roles = Role.objects.filter(user=user, kind__in=[Role.Kind.OPCC, Role.Kind.BOARD]).select_related(
-        "force_area", "partnership"
-    )
+    roles = [role for role in _roles(user) if role.kind in (Role.Kind.OPCC, Role.Kind.BOARD)]
     thresholds = {t.force_area_id: t for t in VariationThreshold.objects.all()}
     for role in roles:
         if role.kind == Role.Kind.OPCC:

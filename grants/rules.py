@@ -140,7 +140,31 @@ def plan_has_decision_notice(user, plan) -> bool:
     return plan is not None and plan.status == plan.Status.APPROVED and hasattr(plan, "decision_notice")
 
 
+@rules.predicate
+def is_opcc_of_plan(user, plan) -> bool:
+    return plan is not None and workflow.Stage.OPCC in workflow.stages_held(user, plan)
+
+
+@rules.predicate
+def plan_is_open_to_scrutiny(user, plan) -> bool:
+    """While the OPCC could still recommend it (the `recommend` transition's sources): submitted until then."""
+    return plan is not None and plan.status in workflow.BY_NAME["recommend"].sources
+
+
+@rules.predicate
+def has_no_prejudicial_interest(user, plan) -> bool:
+    return plan is not None and workflow.prejudicial_interest(user, plan) is None
+
+
+@rules.predicate
+def plan_is_not_final(user, plan) -> bool:
+    return plan is not None and plan.status not in workflow.TERMINAL
+
+
 rules.add_rule("grants.declare_interest", is_reviewer_of_plan & plan_is_in_review)
+# OPCC scrutiny comments on funded projects, and the partnership's answers (grants/services/scrutiny.py).
+rules.add_rule("grants.comment_on_plan", plan_is_open_to_scrutiny & is_opcc_of_plan & has_no_prejudicial_interest)
+rules.add_rule("grants.answer_comment", plan_is_not_final & is_officer_of_plans_partnership)
 # The cheap predicate about the plan first: rules stops at the first that fails.
 rules.add_rule("grants.vary_plan", plan_is_latest_approved_or_declined & is_officer_of_plans_partnership)
 rules.add_rule("grants.download_decision_notice", plan_has_decision_notice & can_view_plan)

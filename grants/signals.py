@@ -11,13 +11,14 @@ refuses deleting any part of a plan that is not editable.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models.signals import m2m_changed, pre_delete
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from priorities.models import LocalPriority, Priority
 
-from .models import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
+from .models import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem, SupportingDocument
 from .services.comparison import plan_snapshot
 
 
@@ -41,10 +42,20 @@ def refuse_priority_changes_on_frozen_plans(sender, instance, action, reverse, m
 @receiver(pre_delete, sender=OutcomeMeasure)
 @receiver(pre_delete, sender=MatchFunding)
 @receiver(pre_delete, sender=RiskItem)
+@receiver(pre_delete, sender=SupportingDocument)
 def refuse_deleting_parts_of_frozen_plans(sender, instance, **kwargs):
     if SpendingPlan.content_being_written() is not None:
         return  # the one writer of plan content deletes only rows of the plan it has locked and checked
     SpendingPlan.refuse_changes_unless_editable(instance.owning_plan_id)
+
+
+@receiver(post_delete, sender=SupportingDocument)
+def forget_the_stored_file(sender, instance, **kwargs):
+    """After the commit (a rolled-back removal keeps its file), and only when no other version shares it."""
+    from .services.attachments import forget_stored_file
+
+    name, storage = instance.file.name, instance.file.storage
+    transaction.on_commit(lambda: forget_stored_file(name, storage))
 
 
 @receiver(m2m_changed, sender=FundedProject.pcc_priorities.through)

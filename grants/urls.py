@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from .converters import DownloadFormatConverter, FinancialYearConverter
 from .views import (
     awards,
+    documents,
     downloads,
     editing,
     funding,
@@ -14,6 +15,7 @@ from .views import (
     public,
     reports,
     rounds,
+    scrutiny,
     setup,
     starting,
     workflow,
@@ -51,6 +53,22 @@ urlpatterns = [
     path("plans/<int:pk>/edit/import/", importing.ImportUploadView.as_view(), name="plan-import"),
     path("plans/<int:pk>/edit/import/check/", importing.ImportPreviewView.as_view(), name="plan-import-preview"),
     path("plans/<int:pk>/edit/check/", editing.CheckPlanView.as_view(), name="plan-check"),
+    path("plans/<int:pk>/edit/documents/", documents.DocumentsEditView.as_view(), name="plan-edit-documents"),
+    path(
+        "plans/<int:pk>/edit/documents/<int:document_pk>/remove/",
+        documents.DocumentRemoveView.as_view(),
+        name="document-remove",
+    ),
+    # Supporting documents are downloaded only here, after checking the user may see the plan.
+    path(
+        "plans/<int:pk>/documents/<int:document_pk>/",
+        documents.DocumentDownloadView.as_view(),
+        name="document-download",
+    ),
+    path("plans/<int:pk>/projects/<int:project_pk>/comment/", scrutiny.CommentAddView.as_view(), name="plan-comment"),
+    path(
+        "plans/<int:pk>/comments/<int:comment_pk>/answer/", scrutiny.CommentAnswerView.as_view(), name="comment-answer"
+    ),
     # OPCC oversight: force-area staff only (grants.oversee_force_area)
     path("oversight/", oversight.oversight_home, name="oversight-home"),
     path(f"{area}/", oversight.DashboardView.as_view(), name="oversight-dashboard"),

@@ -44,6 +44,9 @@ ACTS_AT: dict[str, str] = {
     Stage.TREASURER: Role.Kind.TREASURER,
 }
 PARTNERSHIP_STAGES = (Stage.SUBMISSION, Stage.EXECUTIVE, Stage.BOARD)
+# Stages that decide in a minuted meeting: their decisions may record the meeting's date and minute reference,
+# and the decision's date is then the meeting's, not the day it was entered.
+MEETING_STAGES = (Stage.BOARD,)
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Transition:
     target: str
     comments_required: bool = False
     conditions: bool = False  # may attach conditions ("subject to quarterly performance returns")
+    recall: bool = False  # fired by the officers who sent the plan, while no reviewer has acted on it yet
     funder: object = field(default=None, compare=False, repr=False)  # whose titles the words use (`titled`)
 
     @property
@@ -111,11 +115,14 @@ REVIEW_STAGES = (EXECUTIVE, BOARD, OPCC, PCC, TREASURER)
 # THE TRANSITIONS. Who may fire one: a person holding the role of one of its `stages` (ACTS_AT) for the plan's
 # partnership or force area, while the plan waits for that stage, and who has not acted on this version at
 # another stage (nobody acts twice: the officer who submitted cannot approve for the board; the PCC and the
-# Treasurer are different people). `comments`: required; `conds`: conditions may be attached.
+# Treasurer are different people). `comments`: required; `conds`: conditions may be attached. `recall`: fired
+# by the stage that sent the plan on, not the one it waits for, and only while no reviewer has acted on this
+# submission (the officer's withdrawal; `_recall_refused`), marked `recall=True`.
 #
 #              name                  stages                  from                      to              comments conds
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit",             (OFFICER,),             (DRAFT, RETURNED),        SUBMITTED),
+    Transition("withdraw",           (OFFICER,),             (SUBMITTED,),             DRAFT,          recall=True),
     Transition("agree",              (EXECUTIVE,),           (SUBMITTED,),             EXEC_AGREED,    False,   True),
     Transition("approve",            (BOARD,),               (SUBMITTED, EXEC_AGREED), BOARD_APPROVED, False,   True),
     Transition("scrutinise",         (OPCC,),                IN_REVIEW[:3],            SCRUTINY),
@@ -134,6 +141,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 # ("Police and Crime Commissioner", "Deputy Mayor for Policing and Crime", "Treasurer", "Chief Finance Officer").
 WORDS: dict[str, tuple[str, str]] = {
     "submit": ("Submit the spending plan", "Submitted"),
+    "withdraw": ("Withdraw the submission", "Withdrawn"),
     "agree": ("Agree on behalf of the executive group", "Agreed by the executive group"),
     "approve": ("Approve for the board", "Approved by the board"),
     "scrutinise": ("Begin OPCC scrutiny", "OPCC scrutiny began"),
@@ -225,10 +233,16 @@ def _in_turn(step: Step, plan) -> bool:
 
 
 def signed_this_round(plan) -> set[str]:
-    """The stages of the parallel sign-off that have already signed since the plan was last submitted."""
+    """The stages of the parallel sign-off that have already signed since the plan was last submitted. Kept on the
+    plan for the request (cleared by `SpendingPlan.refresh_from_db`), as every reading of where it waits asks."""
     if plan.status != Status.OPCC_RECOMMENDED:
         return set()
-    return set(plan.decisions.filter(round=plan.round, action__in=_SIGN_OFFS).values_list("stage", flat=True))
+    if "_signed_this_round" not in plan.__dict__:
+        signed = (
+            plan.decisions.filter(round=plan.round, action__in=_SIGN_OFFS).order_by().values_list("stage", flat=True)
+        )
+        plan.__dict__["_signed_this_round"] = set(signed)
+    return plan.__dict__["_signed_this_round"]
 
 
 _SIGN_OFFS = [t.name for t in TRANSITIONS if t.parallel]
@@ -362,8 +376,15 @@ def check(plan, user, name: str) -> Verdict:
     """May `user` fire transition `name` on `plan` now? The one answer views, templates, the admin and the
     services all use. Pass a freshly fetched (in services, locked) plan."""
     transition = BY_NAME[name].titled(funder_of(plan))
+    if transition.recall and plan.status in IN_REVIEW and (refusal := _recall_refused(plan)):
+        return Verdict(False, refusal)
     if plan.status not in transition.sources:
         return Verdict(False, f"The plan is “{plan.get_status_display()}” now, so this cannot be done.")
+    if transition.recall:
+        stage = transition.stages[0]
+        if stage not in stages_held(user, plan):
+            return Verdict(False, f"Only {who_acts(stage, plan)} can do this.")
+        return Verdict(True, stage=stage)
     due = [stage for stage in transition.stages if stage in awaiting_stages(plan)]
     if not due:
         names = [stage_name(stage, plan).replace("OPCC scrutiny", "the OPCC") for stage in transition.stages]
@@ -384,6 +405,13 @@ def check(plan, user, name: str) -> Verdict:
     held = [stage for stage in due if stage in stages_held(user, plan)]
     if not held:
         return Verdict(False, f"Only {who_acts(due[0], plan)} can do this now.")
+    if held[0] in REVIEW_STAGES and (interest := prejudicial_interest(user, plan)):
+        return Verdict(
+            False,
+            f"You have declared a prejudicial interest in funded project {interest.project_number}, "
+            f"{interest.project_title}, so you may not act on this plan: {who_acts(held[0], plan)} other than you "
+            f"must decide.",
+        )
     acted = stages_acted(user, plan)
     for stage in held:
         elsewhere = [other for other in acted if other != stage]
@@ -395,6 +423,34 @@ def check(plan, user, name: str) -> Verdict:
         f"You have already acted on this version ({_lower_first(done)}), so {who_acts(held[0], plan)} other "
         f"than you must decide at this stage.",
     )
+
+
+def _recall_refused(plan) -> str:
+    """Why the officers can no longer withdraw a submission: a reviewer has acted on it (agreed, approved, begun
+    scrutiny, returned). Their decision stands; only they can now send the plan back."""
+    acted = (
+        plan.decisions.filter(round=plan.round).exclude(stage=Stage.SUBMISSION).order_by("-decided_at", "-pk").first()
+    )
+    if acted is None:
+        return ""
+    return (
+        f"{acted.user_name} ({acted.role_display}) has already acted on this submission "
+        f"({_lower_first(acted.action_display)}, {acted.decided_at:%-d %B %Y}), so it can no longer be withdrawn. "
+        f"If it needs to change, ask {_join([who_acts(stage, plan) for stage in awaiting_stages(plan)], 'or')} to "
+        f"return it for changes."
+    )
+
+
+def prejudicial_interest(user, plan):
+    """The first prejudicial interest `user` has declared in a funded project of this version, or None. A person
+    with a prejudicial interest may not act on the plan at any stage (members' codes of conduct: they leave the
+    room); another person holding the same role decides. Cached on the plan for the request."""
+    if not user.is_authenticated:
+        return None
+    cache = plan.__dict__.setdefault("_prejudicial", {})
+    if user.pk not in cache:
+        cache[user.pk] = plan.declarations.filter(user=user, prejudicial=True).order_by("declared_at").first()
+    return cache[user.pk]
 
 
 def _lower_first(text: str) -> str:

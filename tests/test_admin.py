@@ -55,6 +55,10 @@ def admin_client_demo(client, demo_user):
     from tests.factories import InvitationFactory
 
     InvitationFactory(force_area=devon)
+    from tests.factories import CommentAnswerFactory, SupportingDocumentFactory
+
+    CommentAnswerFactory(comment__plan=plan, comment__project=plan.projects.first())
+    SupportingDocumentFactory()
     client.force_login(demo_user("admin"))
     return client
 
@@ -75,6 +79,9 @@ def test_admin_list_add_and_change_pages_load(admin_client_demo, app, model):
         "grantapplication",
         "allocationtable",
         "allocationline",
+        "scrutinycomment",
+        "commentanswer",
+        "supportingdocument",
     }
     expected = 403 if model in written_by_services else 200
     assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == expected

@@ -16,6 +16,11 @@ Variables (all optional for trying the app, see README):
   TWO_FACTOR_KEY   key that encrypts two-factor secrets at rest (default: derived from SECRET_KEY).
   SIGN_IN_EVENTS_RETENTION_DAYS  how long sign-in records are kept (default 400 days).
   DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, TIME_ZONE are also read.
+  MEDIA_ROOT       where supporting documents are kept when no bucket is set (default ./media).
+  DOCUMENT_MAX_MB  the largest supporting document accepted, in megabytes (default 10).
+  DOCUMENTS_S3_BUCKET  an S3-compatible bucket for supporting documents instead of MEDIA_ROOT, with
+                   DOCUMENTS_S3_ENDPOINT_URL, DOCUMENTS_S3_REGION, DOCUMENTS_S3_ACCESS_KEY_ID,
+                   DOCUMENTS_S3_SECRET_ACCESS_KEY and DOCUMENTS_S3_PREFIX (all optional but the bucket).
 """
 
 from pathlib import Path
@@ -197,6 +202,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Supporting documents (grants/services/attachments.py) go through Django's storage API: files under MEDIA_ROOT
+# by default, or a private S3-compatible bucket (django-storages) when DOCUMENTS_S3_BUCKET is set, so the app can
+# run on several servers. They are never served from a public address: no MEDIA_URL is routed, and the download
+# view checks that the reader may see the plan.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=10) * 1024 * 1024
+if _bucket := env.str("DOCUMENTS_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("DOCUMENTS_S3_REGION", default="") or None,
+            "access_key": env.str("DOCUMENTS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("DOCUMENTS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("DOCUMENTS_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,7 +7,7 @@ TLS is expected to end at the service itself or at a proxy that sets X-Forwarded
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, env
+from .base import DEBUG, STORAGES, env
 
 if DEBUG:
     raise ImproperlyConfigured("config.settings.production must not run with DEBUG on.")
@@ -28,6 +28,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # sessions in PostgreSQL: any server can answer any request
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],  # supporting documents: MEDIA_ROOT or the S3-compatible bucket (base.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

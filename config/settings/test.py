@@ -1,6 +1,8 @@
 """Test settings: PostgreSQL from DATABASE_URL (tests/conftest.py provides one), fast hashing, mail in memory."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789abcdef")
@@ -22,4 +24,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "grants-test-media"  # supporting documents uploaded by the tests
 WHITENOISE_AUTOREFRESH = True

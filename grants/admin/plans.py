@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
 
 from grants.models import (
+    CommentAnswer,
     Decision,
     DecisionNotice,
     FundedProject,
@@ -24,9 +25,11 @@ from grants.models import (
     MatchFunding,
     OutcomeMeasure,
     RiskItem,
+    ScrutinyComment,
     SpendingPlan,
     SubItem,
     SubmissionDeadline,
+    SupportingDocument,
     VariationThreshold,
 )
 from grants.models.plans import sub_items_problem
@@ -349,3 +352,27 @@ class InterestDeclarationAdmin(ReadOnlyRecordAdmin):
 class DecisionNoticeAdmin(ReadOnlyRecordAdmin):
     list_display = ["reference", "plan", "issued_at"]
     search_fields = ["reference", "plan__award__partnership__name"]
+
+
+@admin.register(ScrutinyComment)
+class ScrutinyCommentAdmin(ReadOnlyRecordAdmin):
+    list_display = ["plan", "project_number", "kind", "user_name", "made_at"]
+    list_filter = ["kind", "plan__award__partnership"]
+    search_fields = ["user_name", "text", "project_title"]
+
+
+@admin.register(CommentAnswer)
+class CommentAnswerAdmin(ReadOnlyRecordAdmin):
+    list_display = ["comment", "user_name", "answered_at"]
+    search_fields = ["user_name", "text"]
+
+
+@admin.register(SupportingDocument)
+class SupportingDocumentAdmin(ReadOnlyRecordAdmin):
+    """Checked and stored only by grants/services/attachments.py; downloaded only through the plan's own view (the
+    stored file has no public address, so it is not shown as a link here)."""
+
+    list_display = ["name", "plan", "project", "content_type", "size", "uploaded_by_name", "uploaded_at"]
+    list_filter = ["plan__award__partnership"]
+    search_fields = ["name", "description"]
+    exclude = ["file"]

@@ -45,6 +45,9 @@ class NoticeContext:
     finance_officer: str
     changes: PlanDiff | None
     baseline_version: int | None
+    comments: list  # the OPCC's scrutiny comments on the funded projects, with the partnership's answers
+    project_conditions: list  # those comments that are conditions, repeated under Conditions
+    documents: list  # the supporting documents of the version approved
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -109,6 +112,9 @@ def decision_notice_context(plan: SpendingPlan) -> NoticeContext:
         finance_officer=finance_officer,
         changes=changes.diff if changes else None,
         baseline_version=changes.baseline.version if changes else None,
+        comments=(comments := trail.scrutiny_comments(plan)),
+        project_conditions=[m for m in comments if m.kind == m.Kind.CONDITION],
+        documents=trail.supporting_documents(plan),
     )
 
 
@@ -167,11 +173,15 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
         widths=[1.5, 13, 6, 4],
     )
     document.heading("Conditions")
-    if c.conditions:
-        for decision in c.conditions:
-            document.paragraph(f"{decision.action_display} ({decision.user_name}):", bold=True)
-            document.outline(decision.conditions)
-    else:
+    for decision in c.conditions:
+        document.paragraph(f"{decision.action_display} ({decision.user_name}):", bold=True)
+        document.outline(decision.conditions)
+    for m in c.project_conditions:
+        document.paragraph(
+            f"OPCC condition on funded project {m.project_number}, {m.project_title} ({m.user_name}):", bold=True
+        )
+        document.outline(m.text)
+    if not c.conditions and not c.project_conditions:
         document.paragraph("No conditions beyond the conditions of grant.")
     document.heading("Declarations of interest")
     if c.declarations:
@@ -181,7 +191,7 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
                 [
                     f"{d.user_name} ({d.role_display})",
                     f"{d.project_number}. {d.project_title}",
-                    d.interest,
+                    f"{d.interest}{_PREJUDICIAL if d.prejudicial else ''}",
                     f"{d.declared_at:%d %B %Y}",
                 ]
                 for d in c.declarations
@@ -193,7 +203,7 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
     document.heading("Approval path")
     document.table(
         ["Date", "Decision", "By", "Comments"],
-        [[f"{d.decided_at:%d %B %Y}", d.action_display, _person(d), d.comments] for d in c.path],
+        [[_decision_date(d), d.action_display, _person(d), _comments(d)] for d in c.path],
         widths=[3, 5, 9, 8],
     )
     document.heading("Sign-off")
@@ -225,6 +235,28 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
         numeric=[1],
         widths=[10, 3, 8, 4],
     )  # fmt: skip
+    document.heading("OPCC scrutiny comments and the partnership's answers", level=2)
+    if c.comments:
+        document.table(
+            ["Funded project", "Comment", "Answer"],
+            [
+                [
+                    f"{m.project_number}. {m.project_title}",
+                    f"{m.get_kind_display()} ({m.user_name}, {m.made_at:%d %B %Y}): {m.text}",
+                    "\n\n".join(f"{a.user_name}, {a.answered_at:%d %B %Y}: {a.text}" for a in m.answers.all())
+                    or ("Not answered" if m.kind == m.Kind.QUESTION else ""),
+                ]
+                for m in c.comments
+            ],
+            widths=[6, 10, 9],
+        )
+    else:
+        document.paragraph("The OPCC made no comments on the funded projects.")
+    if c.documents:
+        document.heading("Supporting documents", level=2)
+        for d in c.documents:
+            supports = f"funded project {d.project.number}" if d.project else "the plan as a whole"
+            document.paragraph(f"{d.name} ({d.kind_display}, {d.size_display}), for {supports}.")
     if c.risks:
         document.heading("Risks and watch items", level=2)
         document.table(
@@ -242,6 +274,18 @@ def decision_notice_docx(plan: SpendingPlan) -> bytes:
             widths=[3, 10, 3, 9],
         )
     return document.to_bytes()
+
+
+_PREJUDICIAL = " (prejudicial: took no part in decisions on the plan)"
+
+
+def _decision_date(decision: Decision) -> str:
+    date = f"{decision.decision_date:%d %B %Y}"
+    return f"{date}\n{decision.meeting_display}" if decision.meeting_display else date
+
+
+def _comments(decision: Decision) -> str:
+    return "\n\n".join(part for part in (decision.comments, decision.note) if part)
 
 
 def _project_text(project) -> str:

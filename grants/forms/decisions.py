@@ -7,20 +7,26 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
+from grants.models import ScrutinyComment
 from grants.workflow import Transition
 
-from .fields import AmountField
+from .fields import AmountField, DateErrorsMixin, DateField
 
 COMMENTS_LABELS = {
     "return": ("What needs to change", "The officers see this on the plan and in their e-mail."),
     "decline": ("Why the plan is declined", "The partnership sees this on the plan and in their e-mail."),
     "submit": ("Comments for the reviewers (optional)", ""),
+    "withdraw": (
+        "Why you are withdrawing it (optional)",
+        "The reviewers see this in the approval trail and in the e-mail telling them they need not act.",
+    ),
 }
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(DateErrorsMixin, forms.Form):
     """One decision. `expected_status` carries the status the person saw, so that a decision taken by someone
-    else in the meantime is not silently overtaken."""
+    else in the meantime is not silently overtaken. A decision taken at a minuted meeting (`meeting=True`: the
+    board's) may give the meeting's date and minute reference."""
 
     comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     conditions = forms.CharField(
@@ -30,9 +36,22 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    meeting_date = DateField(
+        label="Date of the board meeting (optional)",
+        noun="the date of the board meeting",
+        required=False,
+        help_text="When the board took this decision at a meeting: it is then the decision's date. For example, "
+        "12 3 2020.",
+    )
+    minute_reference = forms.CharField(
+        label="Minute reference (optional)",
+        required=False,
+        max_length=100,
+        help_text="As the minutes number it, for example 12/20.",
+    )
     expected_status = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, transition: Transition, **kwargs):
+    def __init__(self, *args, transition: Transition, meeting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
         label, hint = COMMENTS_LABELS.get(transition.name, ("Comments (optional)", ""))
@@ -49,9 +68,13 @@ class DecisionForm(forms.Form):
             fields.append(Field.textarea("conditions", label_size="s", rows=3))
         else:
             del self.fields["conditions"]
+        if meeting:
+            fields += [Field("meeting_date"), Field.text("minute_reference", field_width=10, label_size="s")]
+        else:
+            del self.fields["meeting_date"], self.fields["minute_reference"]
         button = (
             Button.warning("decide", transition.label)
-            if transition.name in ("return", "decline")
+            if transition.name in ("return", "decline", "withdraw")
             else Button.primary("decide", transition.label)
         )
         self.helper = FormHelper()
@@ -75,6 +98,16 @@ class InterestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Describe your interest in the funded project."},
     )
+    prejudicial = forms.TypedChoiceField(
+        label="Is it a prejudicial interest?",
+        help_text="Prejudicial: so significant that someone who knew the facts would think it likely to affect your "
+        "judgement, for example you are a trustee, director or employee of the provider. You then may not act on "
+        "this plan: another member with your role decides. Otherwise the interest is recorded and you may decide.",
+        choices=[("yes", "Yes, it is prejudicial: I will not act on this plan"), ("no", "No, it is not prejudicial")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the interest is prejudicial."},
+    )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +118,60 @@ class InterestForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("project", legend_size="s"),
             Field.textarea("interest", label_size="s", rows=4),
+            Field.radios("prejudicial", legend_size="s"),
             Button.primary("declare", "Declare this interest"),
+        )
+
+
+class ScrutinyCommentForm(forms.Form):
+    """An OPCC officer's comment on one funded project."""
+
+    kind = forms.ChoiceField(
+        label="What kind of comment is it?",
+        choices=ScrutinyComment.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it is a question, a condition or a note."},
+    )
+    text = forms.CharField(
+        label="Your comment",
+        help_text="The partnership's officers see it on the plan and by e-mail, and can answer it. It is part of the "
+        "record and of the decision notice.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter your comment"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (ScrutinyComment.Kind.QUESTION, "A question for the partnership to answer"),
+            (ScrutinyComment.Kind.CONDITION, "A condition the OPCC attaches to this funded project"),
+            (ScrutinyComment.Kind.NOTE, "A note for the record"),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size="s"),
+            Field.textarea("text", label_size="s", rows=5),
+            Button.primary("comment", "Add the comment"),
+        )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label="Your answer",
+        help_text="The OPCC officer is told by e-mail. Answers are part of the record and cannot be changed; to add "
+        "to an answer, answer again.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter your answer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("text", label_size="s", rows=5),
+            Button.primary("answer", "Send the answer"),
         )
 
 

@@ -137,14 +137,15 @@ class ProjectForm(DateErrorsMixin, forms.Form):
         queryset=LocalPriority.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="From the partnership's strategic assessment for the year. Select all that apply.",
+        help_text="From the partnership's strategic assessment for the year: the high level risks it found. "
+        "Select all that apply.",
     )
     outcomes_summary = TextAreaField(
         rows=5,
         label="How the outcomes will be measured",
         required=False,
-        help_text="The monitoring arrangements, for example quarterly contract reviews. List each outcome measure "
-        "below.",
+        help_text="How the project is monitored, in the plan's own words, for example “ongoing contract monitoring "
+        "including quarterly performance returns and review meetings”. List each outcome measure below.",
     )
 
     def __init__(self, *args, plan: SpendingPlan, **kwargs):
@@ -153,7 +154,12 @@ class ProjectForm(DateErrorsMixin, forms.Form):
         pcp = plan.police_and_crime_plan
         self.fields["pcc_priorities"].queryset = pcp.priorities.all() if pcp else Priority.objects.none()
         if pcp:
-            self.fields["pcc_priorities"].help_text = f"From the {pcp.title}. Select all that this project serves."
+            self.fields["pcc_priorities"].help_text = (
+                f"From the {pcp.title}. Tick every priority this project serves, as the board paper's “Police & "
+                "Crime Plan priority?” column lists them: a domestic abuse service, for example, serves “3. "
+                "Protecting people at risk of abuse” and “4. Supporting victims and witnesses”. The OPCC checks the "
+                "plan's alignment with these."
+            )
         else:
             self.fields[
                 "pcc_priorities"
@@ -229,6 +235,8 @@ class MeasureForm(forms.Form):
     description = TextAreaField(
         rows=2,
         label="Outcome measure",
+        help_text="For “75% or above victims referred to the service engage with the service”, also choose “at "
+        "least”, 75 and % as the numeric target.",
         error_messages={"required": "Enter the outcome measure, or tick “Remove this outcome measure”"},
     )
     sub_item_label = forms.CharField(

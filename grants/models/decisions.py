@@ -7,6 +7,8 @@ Records are written only by the workflow service (grants/services/workflow.py) a
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -73,6 +75,13 @@ class Decision(AppendOnly):
         max_length=500, blank=True, help_text="What the system decided with it, such as a minor variation's route."
     )
     snapshot = models.JSONField(help_text="The plan's content when the decision was taken (plan_snapshot).")
+    meeting_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the decision was taken at a minuted meeting (the board): the meeting's date, which is then "
+        "the decision's date. `decided_at` stays the moment it was recorded.",
+    )
+    minute_reference = models.CharField(max_length=100, blank=True, help_text="For example “Minute 12/20”.")
 
     class Meta:
         ordering = ["plan", "decided_at", "pk"]
@@ -80,6 +89,19 @@ class Decision(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.action_display} by {self.user_name}, {self.decided_at:%d %B %Y}"
+
+    @property
+    def decision_date(self) -> datetime.date:
+        """The date the decision was taken: the meeting's when it was taken at one, else the day it was entered."""
+        return self.meeting_date or timezone.localdate(self.decided_at)
+
+    @property
+    def meeting_display(self) -> str:
+        """`Board meeting of 12 March 2020, minute 12/20`, or ""."""
+        if not self.meeting_date:
+            return ""
+        minute = f", minute {self.minute_reference}" if self.minute_reference else ""
+        return f"{self.stage_display} meeting of {self.meeting_date:%-d %B %Y}{minute}"
 
     @property
     def transition(self):
@@ -141,6 +163,10 @@ class InterestDeclaration(AppendOnly):
     role_title = models.CharField(max_length=200, blank=True, help_text="The role's title when they declared it.")
     role_scope = models.CharField(max_length=200)
     interest = models.TextField(help_text="The nature of the interest.")
+    prejudicial = models.BooleanField(
+        default=False,
+        help_text="So significant that the person may not act on the plan: another person with the role decides.",
+    )
     declared_at = models.DateTimeField(default=timezone.now)
     decision = models.ForeignKey(
         Decision,
@@ -162,6 +188,10 @@ class InterestDeclaration(AppendOnly):
     @property
     def role_display(self) -> str:
         return f"{recorded_title(self.role_title, self.role_kind)}, {self.role_scope}"
+
+    @property
+    def kind_display(self) -> str:
+        return "Prejudicial interest" if self.prejudicial else "Interest"
 
 
 class DecisionNotice(models.Model):

@@ -110,7 +110,16 @@ class SpendingPlan(models.Model):
     WORKFLOW_FIELDS = frozenset(
         {"status", "round", "needs_executive_group", "needs_board", "finance_officer_first", "updated_at"}
     )
-    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "_funder", "allocated", "match_funding_total")
+    WORKFLOW_CACHES = (
+        "awaiting",
+        "_stages_held",
+        "_stages_acted",
+        "_prejudicial",
+        "_funder",
+        "_signed_this_round",
+        "allocated",
+        "match_funding_total",
+    )
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(default=1)

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 
 from grants.models import SpendingPlan, VariationThreshold
 from grants.money import ZERO, format_money
+from grants.services.attachments import documents_carry_forward
 from grants.services.comparison import PlanDiff, plan_diff, plan_snapshot
 from grants.services.copying import CopyReport, plan_copy_contents
 
@@ -88,4 +89,5 @@ def plan_vary(*, plan: SpendingPlan, by) -> tuple[SpendingPlan, CopyReport]:
     except IntegrityError:
         raise ValidationError(f"Version {locked.version + 1} of this plan has already been started.") from None
     report = plan_copy_contents(source=locked, target=variation)
+    documents_carry_forward(source=locked, target=variation)  # the same stored files, on the new version's lines
     return variation, report

@@ -10,6 +10,7 @@ has moved on.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -80,11 +81,14 @@ def plan_decide(
     comments: str = "",
     conditions: str = "",
     expected_status: str | None = None,
+    meeting_date: datetime.date | None = None,
+    minute_reference: str = "",
 ) -> Decision:
     """Fires transition `action` on `plan` for `by`, or raises ValidationError saying why not.
 
     `expected_status` is the status the person saw when they opened the page: if someone else has moved the
-    plan on since, nothing is recorded and they are told so."""
+    plan on since, nothing is recorded and they are told so. A decision taken at a minuted meeting (the board's)
+    may give the meeting's date and minute reference; the meeting's date is then the decision's."""
     transition = workflow.BY_NAME.get(action)
     if transition is None:
         raise ValidationError(f"There is no such decision as “{action}”.")
@@ -108,6 +112,8 @@ def plan_decide(
         errors["comments"] = "Say what needs to change and why: the partnership will see your comments."
     if conditions and not transition.conditions:
         errors["conditions"] = "Conditions can only be attached when agreeing, approving or signing off."
+    minute_reference = minute_reference.strip()
+    errors.update(_meeting_errors(locked, verdict.stage, meeting_date, minute_reference))
     if errors:
         raise ValidationError(errors)
 
@@ -125,6 +131,8 @@ def plan_decide(
         locked.needs_executive_group, locked.needs_board = route.needs_executive_group, route.needs_board
         locked.finance_officer_first = route.finance_officer_first
         note = route.note
+    elif transition.recall:
+        note = "Withdrawn by the partnership before any reviewer acted on it."
     elif transition.parallel:
         signed = workflow.signed_this_round(locked) | {verdict.stage}
         step = next(step for step in workflow.PATH if verdict.stage in step.stages)
@@ -133,6 +141,9 @@ def plan_decide(
             funder = workflow.funder_of(locked)
             waiting = [workflow.stage_title(s, funder) for s in step.stages if s not in signed]
             note = f"Waiting for the {' and the '.join(waiting)} to sign off too."
+
+    if stood_aside := _stood_aside(locked, verdict.stage, by):
+        note = f"{note} {stood_aside}".strip()
 
     locked.status = new_status
     locked.save(
@@ -161,8 +172,10 @@ def plan_decide(
         role_scope=_role_scope(locked, verdict.stage),
         comments=comments,
         conditions=conditions,
-        note=note,
+        note=note[:500],
         snapshot=plan_snapshot(locked),
+        meeting_date=meeting_date,
+        minute_reference=minute_reference,
     )
     InterestDeclaration.objects.filter(plan=locked, user=by, decision__isnull=True).update(decision=decision)
     if new_status == Status.APPROVED:
@@ -177,6 +190,44 @@ def plan_decide(
     for name in SpendingPlan.WORKFLOW_CACHES:
         plan.__dict__.pop(name, None)
     return decision
+
+
+def _meeting_errors(plan: SpendingPlan, stage: str, meeting_date, minute_reference: str) -> dict[str, str]:
+    """A meeting's date is given only for a stage that meets (the board), is not in the future, and is not before
+    the plan was submitted: the meeting cannot have decided on a plan it had not been sent."""
+    if meeting_date is None and not minute_reference:
+        return {}
+    if stage not in workflow.MEETING_STAGES:
+        return {"meeting_date": "Only a board decision records the meeting it was taken at."}
+    meeting = f"the {workflow.Stage(stage).label.lower()} meeting"
+    if meeting_date is None:
+        return {"meeting_date": f"Enter the date of {meeting} the minute is from"}
+    if meeting_date > timezone.localdate():
+        return {"meeting_date": f"The date of {meeting} must be today or in the past"}
+    submitted = plan.decisions.filter(round=plan.round, action="submit").order_by("-decided_at").first()
+    if submitted is not None and meeting_date < timezone.localdate(submitted.decided_at):
+        return {
+            "meeting_date": f"The date of {meeting} must be on or after "
+            f"{timezone.localdate(submitted.decided_at):%-d %B %Y}, when the plan was submitted"
+        }
+    return {}
+
+
+def _stood_aside(plan: SpendingPlan, stage: str, by) -> str:
+    """The record of who did not take part because of a prejudicial interest: others holding this stage's role
+    who declared one on this version (`workflow.check` keeps them from acting)."""
+    declarations = (
+        plan.declarations.filter(prejudicial=True, role_kind=workflow.ACTS_AT[stage])
+        .exclude(user=by)
+        .order_by("declared_at")
+    )
+    names = list(dict.fromkeys(f"{d.user_name} (project {d.project_number})" for d in declarations))
+    if not names:
+        return ""
+    return (
+        f"Decided by {by.display_name} because {workflow._join(names)} declared a prejudicial interest and took "
+        f"no part."
+    )
 
 
 def _changes_anything(plan: SpendingPlan) -> bool:
@@ -228,9 +279,16 @@ def plan_decline(*, plan, by, comments: str, expected_status=None) -> Decision:
     return plan_decide(plan=plan, by=by, action="decline", comments=comments, expected_status=expected_status)
 
 
+def plan_withdraw(*, plan, by, comments: str = "", expected_status=None) -> Decision:
+    return plan_decide(plan=plan, by=by, action="withdraw", comments=comments, expected_status=expected_status)
+
+
 @transaction.atomic
-def plan_declare_interest(*, plan: SpendingPlan, by, project: FundedProject, interest: str) -> InterestDeclaration:
-    """Records a reviewer's interest in one funded project of the version they are about to decide on."""
+def plan_declare_interest(
+    *, plan: SpendingPlan, by, project: FundedProject, interest: str, prejudicial: bool = False
+) -> InterestDeclaration:
+    """Records a reviewer's interest in one funded project of the version they are about to decide on. A
+    prejudicial interest keeps them from acting on this version at all (`workflow.check`)."""
     import rules
 
     locked = SpendingPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
@@ -255,4 +313,5 @@ def plan_declare_interest(*, plan: SpendingPlan, by, project: FundedProject, int
         role_title=_role_title(locked, stage),
         role_scope=_role_scope(locked, stage),
         interest=interest.strip(),
+        prejudicial=prejudicial,
     )

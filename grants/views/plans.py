@@ -28,6 +28,7 @@ class HomeView(TemplateView):
             startable_awards=GrantAward.objects.startable_by(user),
             awaiting=inbox.awaiting_decision(user),
             in_progress=inbox.submitted_in_progress(user),
+            to_answer=inbox.comments_to_answer(user),
             recent=inbox.recent_decisions(user),
             approval_settings=inbox.approval_settings(user),
             **kwargs,
@@ -70,6 +71,11 @@ class PlanDetailView(DetailView):
             versions=versions if len(versions) > 1 else [],
             changes=trail.variation_changes(plan),
             alignment=self._alignment_for_scrutiny(plan, user),
+            route=trail.route_of(plan),
+            comments=trail.scrutiny_comments(plan, projects),
+            may_comment=rules.test_rule("grants.comment_on_plan", user, plan),
+            may_answer=rules.test_rule("grants.answer_comment", user, plan),
+            documents=trail.supporting_documents(plan, projects),
             **kwargs,
         )
 

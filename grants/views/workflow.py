@@ -57,6 +57,8 @@ def confirmation(decision, plan: SpendingPlan) -> str:
     """The banner after a decision, in the users' words: what happened and who has it now."""
     if decision.action == "submit":
         return f"Plan submitted to {_first_reviewer(plan)}."
+    if decision.action == "withdraw":
+        return "Submission withdrawn. The plan is a draft again: change it and submit it when it is ready."
     if plan.status == SpendingPlan.Status.APPROVED:
         return f"Plan approved. Decision notice {plan.decision_notice.reference} has been issued."
     if plan.status == SpendingPlan.Status.RETURNED:
@@ -105,7 +107,8 @@ class PlanDecisionView(FormView):
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "transition": self.transition}
+        meeting = bool(self.verdict) and self.verdict.stage in workflow.MEETING_STAGES
+        return {**super().get_form_kwargs(), "transition": self.transition, "meeting": meeting}
 
     def get_initial(self):
         return {"expected_status": self.plan.status}
@@ -122,6 +125,8 @@ class PlanDecisionView(FormView):
                 comments=form.cleaned_data.get("comments", ""),
                 conditions=form.cleaned_data.get("conditions", ""),
                 expected_status=form.cleaned_data["expected_status"],
+                meeting_date=form.cleaned_data.get("meeting_date"),
+                minute_reference=form.cleaned_data.get("minute_reference", ""),
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -145,12 +150,16 @@ class PlanDecisionView(FormView):
             my_declarations=plan.declarations.filter(user=self.request.user, decision__isnull=True),
             is_sign_off=self.transition.parallel,
             funder=workflow.funder_of(plan),
+            # What the reviewer is deciding: a variation's changes line by line against the approved version,
+            # the OPCC's scrutiny comments with the partnership's answers, and the supporting documents.
+            changes=trail.variation_changes(plan),
+            comments=(comments := trail.scrutiny_comments(plan)),
+            unanswered=trail.unanswered_questions(comments),
+            documents=trail.supporting_documents(plan),
         )
         if self.transition.name == "submit":
             problems = plan.submission_problems()
             context.update(problems=problems, goes_to=_route_description(plan), route=route_for(plan))
-            if plan.version > 1:
-                context["changes"] = trail.variation_changes(plan)
         return context
 
 
@@ -184,15 +193,23 @@ class DeclareInterestView(FormView):
 
     def form_valid(self, form):
         try:
-            plan_declare_interest(
+            declaration = plan_declare_interest(
                 plan=self.plan,
                 by=self.request.user,
                 project=form.cleaned_data["project"],
                 interest=form.cleaned_data["interest"],
+                prejudicial=form.cleaned_data["prejudicial"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
             return self.form_invalid(form)
+        if declaration.prejudicial:
+            messages.success(
+                self.request,
+                "Prejudicial interest declared. You may not act on this plan: another member with your role will "
+                "decide, and the record says so.",
+            )
+            return redirect(self.plan)
         messages.success(self.request, "Interest declared. It will be recorded with your decision.")
         return redirect(self._next())
 

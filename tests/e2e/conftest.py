@@ -94,3 +94,24 @@ def sign_in(live_server, settings):
             enter_totp_code(page, username, axe_check)
 
     return go
+
+
+@pytest.fixture
+def as_user(demo, browser, sign_in, axe_check):
+    """`page = as_user("exec.plymouth")`: a fresh browser session, signed in, on the home page (checked)."""
+    from playwright.sync_api import expect
+
+    contexts = []
+
+    def open_as(username):
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, username)
+        expect(page.get_by_role("heading", name="Spending plans", level=1)).to_be_visible()
+        axe_check(page)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

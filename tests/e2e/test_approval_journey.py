@@ -12,25 +12,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PLAN = "Safer Plymouth 2020/21"
 
 
-@pytest.fixture
-def as_user(demo, browser, sign_in, axe_check):
-    """`page = as_user("exec.plymouth")`: a fresh browser session, signed in, on the home page (checked)."""
-    contexts = []
-
-    def open_as(username):
-        context = browser.new_context()
-        contexts.append(context)
-        page = context.new_page()
-        sign_in(page, username)
-        expect(page.get_by_role("heading", name="Spending plans", level=1)).to_be_visible()
-        axe_check(page)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def decide(page, axe_check, action, *, comments=None, conditions=None, from_home=False):
     """Opens the decision from the plan page (or the inbox), checks the page, fills it in and confirms."""
     if from_home:
@@ -76,6 +57,7 @@ def walk_the_path(as_user, axe_check, *, version=1, declare=False):
         axe_check(board)
         board.get_by_label("2. Adult therapeutic counselling service for victims of sexual assault").check()
         board.get_by_label("What is your interest?").fill("I am a trustee of First Light.")
+        board.get_by_label("No, it is not prejudicial").check()
         board.get_by_role("button", name="Declare this interest").click()
         axe_check(board)
     decide(board, axe_check, "Approve for the board", conditions="- Subject to quarterly performance returns")

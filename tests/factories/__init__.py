@@ -34,6 +34,7 @@ from .priorities import LocalPriorityFactory, PoliceAndCrimePlanFactory, Priorit
 from .workflow import (
     AllocationLineFactory,
     AllocationTableFactory,
+    CommentAnswerFactory,
     DecisionFactory,
     DecisionNoticeFactory,
     FormulaScenarioFactory,
@@ -44,6 +45,8 @@ from .workflow import (
     InterestDeclarationFactory,
     ScenarioLineFactory,
     ScenarioWeightFactory,
+    ScrutinyCommentFactory,
+    SupportingDocumentFactory,
     VariationThresholdFactory,
 )
 
@@ -82,6 +85,9 @@ __all__ = [
     "InterestDeclarationFactory",
     "DecisionNoticeFactory",
     "VariationThresholdFactory",
+    "ScrutinyCommentFactory",
+    "CommentAnswerFactory",
+    "SupportingDocumentFactory",
     "IndicatorFactory",
     "IndicatorValueFactory",
     "FormulaScenarioFactory",

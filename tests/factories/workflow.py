@@ -12,6 +12,7 @@ from factory.django import DjangoModelFactory
 from grants.models import (
     AllocationLine,
     AllocationTable,
+    CommentAnswer,
     Decision,
     DecisionNotice,
     FormulaScenario,
@@ -22,6 +23,8 @@ from grants.models import (
     InterestDeclaration,
     ScenarioLine,
     ScenarioWeight,
+    ScrutinyComment,
+    SupportingDocument,
     VariationThreshold,
 )
 from grants.services.comparison import plan_snapshot
@@ -195,3 +198,49 @@ class AllocationLineFactory(DjangoModelFactory):
     table = factory.SubFactory(AllocationTableFactory)
     recipient = factory.SubFactory(OrganisationFactory)
     amount = Decimal("50000.00")
+
+
+class ScrutinyCommentFactory(DjangoModelFactory):
+    """An OPCC officer's question on a funded project."""
+
+    class Meta:
+        model = ScrutinyComment
+
+    plan = factory.SubFactory(SpendingPlanFactory)
+    project = factory.SubFactory(FundedProjectFactory, plan=factory.SelfAttribute("..plan"))
+    line_id = factory.SelfAttribute("project.line_id")
+    project_number = factory.SelfAttribute("project.number")
+    project_title = factory.SelfAttribute("project.title")
+    round = 1
+    kind = "question"
+    text = "Which provider will deliver this?"
+    user = factory.SubFactory(UserFactory)
+    user_name = factory.LazyAttribute(lambda c: str(c.user))
+    role_kind = "opcc"
+    role_scope = factory.LazyAttribute(lambda c: str(c.plan.award.partnership.force_area))
+
+
+class CommentAnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = CommentAnswer
+
+    comment = factory.SubFactory(ScrutinyCommentFactory)
+    text = "The provider already contracted by the PCC."
+    user = factory.SubFactory(UserFactory)
+    user_name = factory.LazyAttribute(lambda a: str(a.user))
+    role_kind = "officer"
+    role_scope = factory.LazyAttribute(lambda a: str(a.comment.plan.award.partnership))
+
+
+class SupportingDocumentFactory(DjangoModelFactory):
+    """A PDF attached to a draft plan as a whole."""
+
+    class Meta:
+        model = SupportingDocument
+
+    plan = factory.SubFactory(SpendingPlanFactory)
+    name = "Funding proposal.pdf"
+    file = factory.django.FileField(filename="Funding proposal.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    content_type = "application/pdf"
+    size = 15
+    uploaded_by_name = "Alex Morgan"

@@ -109,24 +109,57 @@ def _recipients():
     return sorted(address for message in mail.outbox for address in message.to)
 
 
-def test_each_decision_tells_the_people_who_can_act_next(plymouth_plan, demo_user, django_capture_on_commit_callbacks):
+OFFICER = "officer.plymouth@example.org"
+
+
+def test_each_decision_tells_the_people_who_can_act_next_and_the_officer_every_step(
+    plymouth_plan, demo_user, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://grants.example.org"
     expected = [
         ("submit", "officer.plymouth", ["exec.plymouth@example.org"]),
-        ("agree", "exec.plymouth", ["board.plymouth@example.org"]),
-        ("approve", "board.plymouth", ["opcc.devon@example.org"]),
-        ("scrutinise", "opcc.devon", []),
-        ("recommend", "opcc.devon", ["pcc.devon@example.org", "treasurer.devon@example.org"]),
-        ("sign_off_pcc", "pcc.devon", []),
-        ("sign_off_treasurer", "treasurer.devon", ["officer.plymouth@example.org"]),
+        ("agree", "exec.plymouth", ["board.plymouth@example.org", "board2.plymouth@example.org", OFFICER]),
+        ("approve", "board.plymouth", ["opcc.devon@example.org", OFFICER]),
+        ("scrutinise", "opcc.devon", [OFFICER]),
+        ("recommend", "opcc.devon", [OFFICER, "pcc.devon@example.org", "treasurer.devon@example.org"]),
+        ("sign_off_pcc", "pcc.devon", [OFFICER]),
+        ("sign_off_treasurer", "treasurer.devon", [OFFICER]),
     ]
+    to_officer = {}
     for action, username, recipients in expected:
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             plan_decide(plan=plymouth_plan, by=demo_user(username), action=action)
-        assert _recipients() == recipients, action
-    message = mail.outbox[0]
-    assert "has been approved by the Police and Crime Commissioner and the Treasurer" in message.subject
-    assert "/plans/" in message.body
+        assert _recipients() == sorted(recipients), action
+        to_officer[action] = next((m for m in mail.outbox if m.to == [OFFICER]), None)
+        for message in mail.outbox:
+            assert f"https://grants.example.org/plans/{plymouth_plan.pk}/" in message.body, action
+    assert (
+        "has been approved by the Police and Crime Commissioner and the Treasurer"
+        in to_officer["sign_off_treasurer"].subject
+    )
+    # Plain words for where the plan is, not the stage's internal label.
+    assert to_officer["approve"].subject.endswith("approved by the board, now waiting for OPCC scrutiny")
+    assert "It is now waiting for OPCC scrutiny." in to_officer["approve"].body
+    assert "It is now waiting for the Treasurer." in to_officer["sign_off_pcc"].body
+
+
+def test_the_people_who_act_next_are_told_in_plain_words_with_the_due_date(
+    plymouth_plan, demo_user, django_capture_on_commit_callbacks
+):
+    from grants.models import SubmissionDeadline
+
+    SubmissionDeadline.objects.update_or_create(
+        force_area=plymouth_plan.partnership.force_area,
+        financial_year="2020/21",
+        defaults={"submit_by": datetime.date(2020, 3, 31)},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_decide(plan=plymouth_plan, by=demo_user("officer.plymouth"), action="submit")
+    [message] = mail.outbox
+    assert "is waiting for the executive group" in message.body
+    assert "due by 31 March 2020" in message.body
+    assert "the opcc scrutiny" not in message.body.lower()
 
 
 def test_the_submitter_is_told_of_a_return_with_the_comments(

@@ -276,6 +276,7 @@ MAKERS = {
 SCENARIOS = [
     ("submit", Status.DRAFT, {"officer"}),
     ("submit", Status.RETURNED, {"officer"}),
+    ("withdraw", Status.SUBMITTED, {"officer"}),
     ("agree", Status.SUBMITTED, {"executive"}),
     ("approve", Status.EXECUTIVE_AGREED, {"board"}),
     ("scrutinise", Status.BOARD_APPROVED, {"opcc"}),

@@ -202,7 +202,9 @@ def test_declaring_an_interest_from_the_decision_page_comes_back_to_it(client, d
         and "Choose the funded project you have an interest in." in response.content.decode()
     )
     line = plymouth_plan.projects.get(number=3)
-    response = client.post(url, {"next": back, "project": line.pk, "interest": "My partner works there."})
+    response = client.post(
+        url, {"next": back, "project": line.pk, "interest": "My partner works there.", "prejudicial": "no"}
+    )
     assert response.status_code == 302 and response.url == back
     assert InterestDeclaration.objects.get().project == line
     content = client.get(back).content.decode()
@@ -215,7 +217,7 @@ def test_declaring_never_redirects_to_another_site(client, demo_user, plymouth_p
     line = plymouth_plan.projects.get(number=3)
     response = client.post(
         reverse("grants:plan-declare-interest", args=[plymouth_plan.pk]),
-        {"next": "https://evil.example.org/", "project": line.pk, "interest": "x"},
+        {"next": "https://evil.example.org/", "project": line.pk, "interest": "x", "prejudicial": "no"},
     )
     assert response.url == plymouth_plan.get_absolute_url()
 
