@@ -63,8 +63,12 @@ def messages_for(decision: Decision) -> list[EmailMessage]:
     if decision.from_status != decision.to_status and plan.status not in (*workflow.TERMINAL, Status.RETURNED):
         deadline = plan.submission_deadline
         due = ""
-        if deadline and plan.awaiting and plan.awaiting[0] in workflow.PARTNERSHIP_STAGES:
-            due = f"\nThe OPCC's deadline for {plan.financial_year} plans is {deadline.submit_by:%d %B %Y}.\n"
+        if deadline and deadline.applies_to(plan):
+            due = f"\nThe OPCC's deadline for {plan.financial_year} plans is {deadline.submit_by:%d %B %Y}"
+            if deadline.is_late(plan):
+                days = deadline.days_late()
+                due += f": the plan is late, by {days} day{'s' if days != 1 else ''}"
+            due += ".\n"
         for stage in plan.awaiting:
             for person in people_who_can_act(plan, stage):
                 if person.pk == decision.user_id or not person.email:

@@ -1,13 +1,13 @@
 """A spending plan against an award and what it holds: funded projects with their sub-items, outcome measures
 and match funding, and the plan's risks / watch items.
 
-The figures a page shows (allocated, unallocated, match funding) are computed here and only here.
+The figures a page shows (allocated, unallocated, match funding) are worked out in grants/figures/plans.py;
+`SpendingPlan.figures` and the properties beside it only read them.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,13 +25,6 @@ from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority
 
 from .funding import GrantAward
 from .history import PlanHistoryBase
-
-
-@dataclass
-class PriorityAllocation:
-    priority: Priority | None  # None: projects that name no Police and Crime Plan priority
-    amount: Decimal
-    lines: int
 
 
 class PlanContent(models.Model):
@@ -72,7 +65,7 @@ class SpendingPlan(models.Model):
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     # What a transition may change on a plan that is no longer editable; nothing else may be saved on it.
     WORKFLOW_FIELDS = frozenset({"status", "round", "needs_executive_group", "needs_board", "updated_at"})
-    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "allocated", "match_funding_total")
+    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "figures")
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(default=1)
@@ -210,32 +203,35 @@ class SpendingPlan(models.Model):
         ).first()
 
     # --- figures -------------------------------------------------------------------------------------------
-    # A queryset annotated by `SpendingPlanQuerySet.with_figures()` fills these without a query per plan.
+    # Worked out by grants/figures/plans.py and only there; these read them. A queryset from
+    # `with_figures()` brings them with the plan, so a list of plans costs one query.
 
     @cached_property
-    def allocated(self) -> Decimal:
-        if "allocated_total" in self.__dict__:
-            return self.__dict__["allocated_total"]
-        return self.projects.aggregate(total=Sum("amount_allocated"))["total"] or ZERO
+    def figures(self):
+        """The plan's `PlanFigures`: award, allocated, unallocated or over-allocated, match funding."""
+        from grants.figures.plans import plan_figures
+
+        return plan_figures(self)
 
     @property
     def award_amount(self) -> Decimal:
         return self.award.amount
 
     @property
+    def allocated(self) -> Decimal:
+        return self.figures.allocated
+
+    @property
     def unallocated(self) -> Decimal:
-        """Award less allocated; negative when the plan is over-allocated (which `clean()` refuses)."""
-        return self.award.amount - self.allocated
+        return self.figures.unallocated
 
     @property
     def over_allocated(self) -> Decimal:
-        return max(ZERO, self.allocated - self.award.amount)
+        return self.figures.over_allocated
 
-    @cached_property
+    @property
     def match_funding_total(self) -> Decimal:
-        if "match_total" in self.__dict__:
-            return self.__dict__["match_total"]
-        return MatchFunding.objects.filter(project__plan=self).aggregate(total=Sum("amount"))["total"] or ZERO
+        return self.figures.match_funding
 
     @cached_property
     def risk_budget_total(self) -> Decimal:
@@ -248,29 +244,6 @@ class SpendingPlan(models.Model):
         if force_area is None:
             return None
         return PoliceAndCrimePlan.objects.covering(force_area, self.financial_year).first()
-
-    def allocation_by_priority(self) -> list[PriorityAllocation]:
-        """Money allocated to each priority of the Police and Crime Plan covering the plan, and to none.
-
-        A project counts in full towards every priority it serves (that is how plans state them), so the
-        amounts add up to more than the amount allocated when a project serves several priorities.
-        """
-        from django.db.models import Count
-        from django.db.models.functions import Coalesce
-
-        rows = []
-        if (pcp := self.police_and_crime_plan) is not None:
-            in_plan = Q(funded_projects__plan=self)
-            for priority in pcp.priorities.annotate(
-                total=Coalesce(Sum("funded_projects__amount_allocated", filter=in_plan), ZERO),
-                lines=Count("funded_projects", filter=in_plan),
-            ):
-                rows.append(PriorityAllocation(priority, priority.total, priority.lines))
-        unassigned = self.projects.filter(pcc_priorities__isnull=True).aggregate(
-            total=Sum("amount_allocated"), lines=models.Count("pk")
-        )
-        rows.append(PriorityAllocation(None, unassigned["total"] or ZERO, unassigned["lines"]))
-        return rows
 
     def allocation_error(self, allocated: Decimal) -> str | None:
         """The message for a total that exceeds the award, or None. One wording wherever it is checked."""

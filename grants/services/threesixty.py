@@ -5,7 +5,8 @@ spreadsheet layout as CSV/XLSX).
 
 What is published: awards the OPCC has MADE (`GrantAward.status == "made"`) from a stream it awards (not money a
 funder awards directly and the OPCC only records). Nothing from a spending plan that is a draft or declined is
-ever published: the only plan-derived text, the list of funded projects, comes from an APPROVED version.
+ever published: the only plan-derived text, the list of funded projects, comes from the plan in force (the
+latest APPROVED version, `SpendingPlanQuerySet.in_force`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ DEFAULT_PURPOSE = "A crime and disorder reduction grant from the Police and Crim
 
 def publishable_awards(*, force_areas):
     """Made awards from the streams these force areas' OPCCs award, newest year first."""
-    approved = SpendingPlan.objects.filter(status=SpendingPlan.Status.APPROVED).order_by("-version")
+    in_force = SpendingPlan.objects.in_force()
     return (
         GrantAward.objects.filter(
             status=GrantAward.Status.MADE,
@@ -45,15 +46,16 @@ def publishable_awards(*, force_areas):
             "organisation",
             "application",
         )
-        .prefetch_related(Prefetch("plans", queryset=approved, to_attr="approved_plans"))
+        .prefetch_related(Prefetch("plans", queryset=in_force, to_attr="approved_plans"))
         .order_by("-financial_year", "funding_stream__name", "partnership__name", "organisation__name", "pk")
     )
 
 
 def approved_plan(award: GrantAward) -> SpendingPlan | None:
+    """The award's plan in force (`SpendingPlanQuerySet.in_force`: its latest approved version), or None."""
     plans = getattr(award, "approved_plans", None)
     if plans is None:
-        plans = list(award.plans.filter(status=SpendingPlan.Status.APPROVED).order_by("-version"))
+        plans = list(award.plans.in_force())
     return plans[0] if plans else None
 
 
