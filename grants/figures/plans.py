@@ -423,14 +423,28 @@ class LineApproval:
         return self.approval.version if self.approval else None
 
     @property
+    def when(self) -> str:
+        if self.approval is None:
+            return ""
+        return self.approval.decided_on + (f", in version {self.in_version}" if self.in_version else "")
+
+    @property
     def details(self) -> list[str]:
-        """The column's lines under the headline, the same in the PDF, the Word document and the page."""
+        """The column's lines under the headline in the board paper (PDF and Word): when, the step, who signed,
+        and the conditions attached."""
         if self.approval is None:
             return []
         approval = self.approval
-        when = approval.decided_on + (f", in version {self.in_version}" if self.in_version else "")
-        lines = [when, f"{approval.step}: {approval.signed_by_text}"]
-        lines += list(approval.conditions)
+        return [self.when, f"{approval.step}: {approval.signed_by_text}", *approval.conditions]
+
+    @property
+    def brief(self) -> list[str]:
+        """The same, shorter, for the plan page's narrow column: the approval trail below it has the rest."""
+        if self.approval is None:
+            return []
+        lines = [self.when, self.approval.step]
+        if self.approval.conditions:
+            lines.append("With conditions: see the approval trail")
         return lines
 
 
