@@ -65,7 +65,15 @@ class SpendingPlan(models.Model):
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     # What a transition may change on a plan that is no longer editable; nothing else may be saved on it.
     WORKFLOW_FIELDS = frozenset({"status", "round", "needs_executive_group", "needs_board", "updated_at"})
-    WORKFLOW_CACHES = ("awaiting", "_stages_held", "_stages_acted", "figures")
+    # Forgotten on refresh_from_db(), with the figures and the annotations they were read from (grants/figures).
+    WORKFLOW_CACHES = (
+        "awaiting",
+        "_stages_held",
+        "_stages_acted",
+        "figures",
+        "figure_allocated",
+        "figure_match_funding",
+    )
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveSmallIntegerField(default=1)
