@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from grants import workflow
 from grants.models import Decision, SpendingPlan, SubmissionDeadline
@@ -24,16 +23,21 @@ class InboxItem:
     stage: str
     actions: list[workflow.Transition]
     waiting_since: datetime.datetime
-    due: datetime.date | None = None
+    deadline: SubmissionDeadline | None = None  # only when it applies to the plan (`SubmissionDeadline.applies_to`)
     returned: Decision | None = None
 
     @property
+    def due(self) -> datetime.date | None:
+        return self.deadline.submit_by if self.deadline else None
+
+    @property
     def overdue(self) -> bool:
-        return self.due is not None and self.due < timezone.localdate()
+        """Late, by the one rule the dashboard and the e-mails use too."""
+        return self.deadline is not None and self.deadline.is_late(self.plan)
 
     @property
     def days_overdue(self) -> int:
-        return (timezone.localdate() - self.due).days if self.overdue else 0
+        return self.deadline.days_late() if self.overdue else 0
 
     @property
     def stage_label(self) -> str:
@@ -79,13 +83,10 @@ def _deadlines(plans) -> dict[tuple[int, str], SubmissionDeadline]:
     }
 
 
-def due_date(plan: SpendingPlan, stage: str, deadlines) -> datetime.date | None:
-    """The OPCC's deadline applies to the partnership's part of the path (the plan must reach the OPCC by
-    then), and to a year's first version: variations come later by nature."""
-    if stage not in workflow.PARTNERSHIP_STAGES or plan.version > 1:
-        return None
+def deadline_for(plan: SpendingPlan, deadlines) -> SubmissionDeadline | None:
+    """The OPCC's deadline, when it applies to the plan (the year's first version, still with the partnership)."""
     deadline = deadlines.get((plan.award.partnership.force_area_id, plan.financial_year))
-    return deadline.submit_by if deadline else None
+    return deadline if deadline is not None and deadline.applies_to(plan) else None
 
 
 def awaiting_decision(user) -> list[InboxItem]:
@@ -110,7 +111,7 @@ def awaiting_decision(user) -> list[InboxItem]:
                 stage=stage,
                 actions=actions,
                 waiting_since=last.decided_at if last else plan.updated_at,
-                due=due_date(plan, stage, deadlines),
+                deadline=deadline_for(plan, deadlines),
                 returned=last if last and last.to_status == Status.RETURNED else None,
             )
         )

@@ -68,23 +68,26 @@ def _date(value) -> str:
 
 
 def where_now(plan: SpendingPlan) -> str:
-    """Where the plan is, in plain words: `It is now waiting for OPCC scrutiny.`, with the due date when one
-    applies (the OPCC's submission deadline, for the partnership's stages of a first version)."""
-    from grants.inbox import due_date
-
+    """Where the plan is, in plain words: `It is now waiting for the board, due by 31 January 2020: it is late,
+    by 3 days.`, with the OPCC's submission deadline when it applies (the year's first version, still with the
+    partnership) and whether the plan is late by THE rule (`SubmissionDeadline.is_late`)."""
     if plan.status == Status.APPROVED:
         title = workflow.stage_title(workflow.Stage.PCC, workflow.funder_of(plan))
         return f"It is approved: the {title}'s decision notice has been issued."
     if plan.status == Status.DECLINED:
         return "It has been declined. The partnership can start a new version."
     if plan.status in (Status.DRAFT, Status.RETURNED):
-        return "It is back with the partnership's officers, who can change it and submit it again."
-    stages = plan.awaiting
-    text = f"It is now waiting for {workflow.waiting_for(plan)}"
+        text = "It is back with the partnership's officers, who can change it and submit it again"
+    else:
+        text = f"It is now waiting for {workflow.waiting_for(plan)}"
     deadline = plan.submission_deadline
-    deadlines = {(plan.award.partnership.force_area_id, plan.financial_year): deadline} if deadline else {}
-    due = due_date(plan, stages[0], deadlines) if stages else None
-    return f"{text}, due by {_date(due)}." if due else f"{text}."
+    if deadline is None or not deadline.applies_to(plan):
+        return f"{text}."
+    text = f"{text}, due by {_date(deadline.submit_by)}"
+    if deadline.is_late(plan):
+        days = deadline.days_late()
+        text += f": it is late, by {days} day{'s' if days != 1 else ''}"
+    return f"{text}."
 
 
 def _decision_lines(decision: Decision) -> str:

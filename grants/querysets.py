@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from partnerships.financial_years import FinancialYear
 from partnerships.models import Partnership
-
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 class GrantAwardQuerySet(models.QuerySet):
@@ -40,44 +37,47 @@ class SpendingPlanQuerySet(models.QuerySet):
         partnership's plan for the same funding stream in the previous financial year, or None."""
         previous = FinancialYear.parse(award.financial_year).previous()
         return (
-            self.filter(
+            self.in_force()
+            .filter(
                 award__partnership_id=award.partnership_id,
                 award__funding_stream_id=award.funding_stream_id,
                 award__financial_year=str(previous),
-                status=self.model.Status.APPROVED,
             )
             .select_related("award__partnership")
             .order_by("-version")
             .first()
         )
 
+    def _newer(self, **filters):
+        """Versions of the same award's plan after this one (for `Exists`)."""
+        return self.model.objects.filter(award=OuterRef("award"), version__gt=OuterRef("version"), **filters)
+
     def latest_versions(self):
-        """The newest version of each award's plan: what lists show by default."""
-        newer = self.model.objects.filter(award=OuterRef("award"), version__gt=OuterRef("version"))
-        return self.exclude(models.Exists(newer))
+        """The newest version of each award's plan, whatever its status."""
+        return self.exclude(Exists(self._newer()))
+
+    def in_force(self):
+        """THE plan in force for each award: its latest APPROVED version, whose money is committed. A newer
+        version being drafted, in review, returned or declined never takes its place (grants/figures/plans.py)."""
+        approved = self.model.Status.APPROVED
+        return self.filter(status=approved).exclude(Exists(self._newer(status=approved)))
+
+    def in_force_or_latest(self):
+        """The version in force and the newest version of each award's plan (the same row when the newest is in
+        force), marked `is_in_force` and `is_latest`: what `grants.figures.plans.plans_in_force` reads."""
+        approved = self.model.Status.APPROVED
+        return self.annotate(
+            is_in_force=ExpressionWrapper(
+                Q(status=approved) & ~Exists(self._newer(status=approved)), output_field=BooleanField()
+            ),
+            is_latest=ExpressionWrapper(~Exists(self._newer()), output_field=BooleanField()),
+        ).filter(Q(is_in_force=True) | Q(is_latest=True))
 
     def with_figures(self):
-        """Annotates allocated and match funding totals so a list of plans costs one query."""
-        from .models import FundedProject, MatchFunding
+        """Each plan with its figures (grants/figures/plans.py), so a list of plans costs one query."""
+        from grants.figures.plans import with_plan_figures
 
-        allocated = (
-            FundedProject.objects.filter(plan=OuterRef("pk"))
-            .order_by()
-            .values("plan")
-            .annotate(total=Sum("amount_allocated"))
-            .values("total")
-        )
-        matched = (
-            MatchFunding.objects.filter(project__plan=OuterRef("pk"))
-            .order_by()
-            .values("project__plan")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
-        return self.select_related("award__partnership__force_area", "award__funding_stream").annotate(
-            allocated_total=Coalesce(Subquery(allocated, output_field=_MONEY), Value(0, _MONEY)),
-            match_total=Coalesce(Subquery(matched, output_field=_MONEY), Value(0, _MONEY)),
-        )
+        return with_plan_figures(self)
 
 
 class FundedProjectQuerySet(models.QuerySet):

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
-
-from grants.models import FundedProject, MatchFunding, SpendingPlan
-from grants.models.plans import PriorityAllocation
+from grants.figures.plans import PlanFigures, PriorityMoney, plan_figures, plan_priority_figures
+from grants.models import FundedProject, SpendingPlan
 from grants.money import ZERO
 
 
@@ -17,10 +15,8 @@ class ProjectPageFigures:
     """The plan's figures with one project taken out, so the page (and its script, as the officer types) can put
     the project back in with the amounts on the form. The server checks the same sums again on save."""
 
-    award: Decimal
-    others_allocated: Decimal
-    others_match: Decimal
-    priorities: list[PriorityAllocation] = field(default_factory=list)  # amounts of the other projects
+    others: PlanFigures  # the plan without this project
+    priorities: list[PriorityMoney] = field(default_factory=list)  # money of the other projects
     amount: Decimal = ZERO
     match: Decimal = ZERO
     chosen: set = field(default_factory=set)
@@ -32,46 +28,49 @@ class ProjectPageFigures:
         return self
 
     @property
+    def award(self) -> Decimal:
+        return self.others.award
+
+    @property
+    def others_allocated(self) -> Decimal:
+        return self.others.allocated
+
+    @property
+    def others_match(self) -> Decimal:
+        return self.others.match_funding
+
+    @property
+    def figures(self) -> PlanFigures:
+        """The plan with this project as the form has it."""
+        return PlanFigures(
+            award=self.others.award,
+            allocated=self.others.allocated + self.amount,
+            match_funding=self.others.match_funding + self.match,
+        )
+
+    @property
     def allocated(self) -> Decimal:
-        return self.others_allocated + self.amount
+        return self.figures.allocated
 
     @property
     def unallocated(self) -> Decimal:
-        return self.award - self.allocated
+        return self.figures.unallocated
 
     @property
     def over_allocated(self) -> Decimal:
-        return max(ZERO, self.allocated - self.award)
+        return self.figures.over_allocated
 
     @property
     def match_total(self) -> Decimal:
-        return self.others_match + self.match
+        return self.figures.match_funding
 
     @property
-    def priority_rows(self) -> list[tuple[PriorityAllocation, Decimal]]:
-        rows = []
-        for row in self.priorities:
-            if row.priority is None:
-                continue
-            rows.append((row, row.amount + (self.amount if row.priority.pk in self.chosen else ZERO)))
-        return rows
+    def priority_rows(self) -> list[tuple[PriorityMoney, Decimal]]:
+        return [(row, row.total + (self.amount if row.priority.pk in self.chosen else ZERO)) for row in self.priorities]
 
 
 def project_page_figures(plan: SpendingPlan, project: FundedProject | None) -> ProjectPageFigures:
-    others = plan.projects.all()
-    matches = MatchFunding.objects.filter(project__plan=plan)
-    if project is not None:
-        others = others.exclude(pk=project.pk)
-        matches = matches.exclude(project=project)
-    priorities = plan.allocation_by_priority()
-    if project is not None:
-        own = {p.pk for p in project.pcc_priorities.all()}
-        for row in priorities:
-            if row.priority is not None and row.priority.pk in own:
-                row.amount -= project.amount_allocated
     return ProjectPageFigures(
-        award=plan.award.amount,
-        others_allocated=others.aggregate(total=Sum("amount_allocated"))["total"] or ZERO,
-        others_match=matches.aggregate(total=Sum("amount"))["total"] or ZERO,
-        priorities=priorities,
+        others=plan_figures(plan, leave_out=project),
+        priorities=plan_priority_figures(plan, leave_out=project).rows,
     )

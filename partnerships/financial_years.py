@@ -54,6 +54,11 @@ class FinancialYear:
     def ends_on(self) -> date:
         return date(self.start_year + 1, 3, 31)
 
+    def is_covered_by(self, end: date) -> bool:
+        """THE rule for "runs to the end of the year": something ending on `end` (a contract) covers the year when
+        it ends on its last day or later. A contract ending on 31 March 2021 covers 2020/21."""
+        return end >= self.ends_on
+
     def previous(self) -> FinancialYear:
         return FinancialYear(self.start_year - 1)
 

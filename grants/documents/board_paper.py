@@ -3,7 +3,9 @@
 Title, partnership and grant total; the table in its five columns (project and brief outline, amount
 allocated, how the outcomes will be measured, Police and Crime Plan priority, approved) with sub-items as rows
 under their line and their amounts in brackets; totals and the unallocated balance; the risks and watch items;
-and an approvals section. Both formats are built from one `BoardPaper`, whose figures come from the plan.
+and an approvals section. Both formats are built from one `BoardPaper`: its figures, each line's *Approved*
+column and the approval steps come from grants/figures/plans.py, so neither format computes a figure or writes an
+approval state of its own.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from grants.figures.plans import ApprovalStep, LineApproval, PlanFigures, approval_steps, line_approvals
 from grants.models import FundedProject, RiskItem, SpendingPlan
 from grants.money import format_money
-from grants.trail import ApprovalStep, approval_steps
 
 from .pdf import render_pdf
 from .word import WordDocument
@@ -31,7 +33,8 @@ COLUMNS = [
 @dataclass
 class BoardPaper:
     plan: SpendingPlan
-    projects: list[FundedProject]
+    figures: PlanFigures
+    projects: list[FundedProject]  # each with `.approval`, its LineApproval
     risks: list[RiskItem]
     approvals: list[ApprovalStep] = field(default_factory=list)
     generated: str = ""
@@ -48,9 +51,14 @@ class BoardPaper:
 
 def board_paper(plan: SpendingPlan) -> BoardPaper:
     plan = SpendingPlan.objects.with_figures().get(pk=plan.pk)
+    projects = list(plan.projects.for_plan_page())
+    approvals = line_approvals(plan, projects)
+    for project in projects:
+        project.approval = approvals[project.line_id]
     return BoardPaper(
         plan=plan,
-        projects=list(plan.projects.for_plan_page()),
+        figures=plan.figures,
+        projects=projects,
         risks=list(plan.risks.all()),
         approvals=approval_steps(plan),
         generated=timezone.localtime().strftime("%-d %B %Y at %H:%M"),
@@ -88,9 +96,13 @@ def _project_text(project: FundedProject) -> str:
     return "\n\n".join(part for part in (project.outline.strip(), " ".join(facts)) if part)
 
 
+def _approval_text(approval: LineApproval) -> str:
+    return "\n".join([approval.text, *approval.details])
+
+
 def board_paper_docx(plan: SpendingPlan) -> bytes:
     paper = board_paper(plan)
-    plan = paper.plan
+    plan, figures = paper.plan, paper.figures
     document = WordDocument(title=paper.title, landscape=True)
     document.title(str(plan.partnership))
     document.paragraph(f"{plan.title} {plan.financial_year} ({paper.status})", bold=True, size=13)
@@ -99,13 +111,10 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
             ("Partnership", f"{plan.partnership} ({plan.partnership.local_authority})"),
             ("Financial year", plan.financial_year),
             ("Funding", str(plan.award.funding_stream)),
-            ("Grant total", format_money(plan.award_amount)),
-            ("Allocated", format_money(plan.allocated)),
-            (
-                "Over-allocated" if plan.over_allocated else "Unallocated",
-                format_money(plan.over_allocated or plan.unallocated),
-            ),
-            ("Match funding attracted", format_money(plan.match_funding_total)),
+            ("Grant total", format_money(figures.award)),
+            ("Allocated", format_money(figures.allocated)),
+            (figures.balance_label, format_money(figures.balance)),
+            ("Match funding attracted", format_money(figures.match_funding)),
         ]
     )
     if plan.purpose:
@@ -114,7 +123,7 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
 
     document.heading("Recommendations", level=1)
     document.paragraph(f"{plan.partnership} Partnership", bold=True)
-    document.paragraph(f"Grant total: {format_money(plan.award_amount)}", bold=True)
+    document.paragraph(f"Grant total: {format_money(figures.award)}", bold=True)
     rows = []
     for project in paper.projects:
         priorities = "\n".join(f"- {p}" for p in project.pcc_priorities.all())
@@ -124,7 +133,7 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
                 format_money(project.amount_allocated),
                 document.cell_outline(_measures_text(project.outcomes_summary, project.own_outcome_measures)),
                 document.cell_outline(priorities) if priorities else "None given",
-                "Not yet approved",
+                _approval_text(project.approval),
             ]
         )
         for item in project.sub_items.all():
@@ -137,18 +146,10 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
                     "",
                 ]
             )
-    rows.append(["Total allocated", format_money(plan.allocated), "", "", ""])
-    rows.append(
-        [
-            "Over-allocated" if plan.over_allocated else "Unallocated",
-            format_money(plan.over_allocated or plan.unallocated),
-            "",
-            "",
-            "",
-        ]
-    )
-    rows.append(["Grant total", format_money(plan.award_amount), "", "", ""])
-    document.table(COLUMNS, rows, widths=[9.0, 2.7, 7.3, 4.1, 2.6], numeric=[1])
+    rows.append(["Total allocated", format_money(figures.allocated), "", "", ""])
+    rows.append([figures.balance_label, format_money(figures.balance), "", "", ""])
+    rows.append(["Grant total", format_money(figures.award), "", "", ""])
+    document.table(COLUMNS, rows, widths=[8.3, 2.6, 7.0, 3.6, 4.2], numeric=[1])
     if plan.unallocated_note:
         document.outline(plan.unallocated_note)
 

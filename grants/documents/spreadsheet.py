@@ -357,10 +357,10 @@ def lines_xlsx(plan: SpendingPlan) -> bytes:
         ("Partnership", str(plan.partnership)),
         ("Financial year", plan.financial_year),
         ("Plan", f"{plan.title}, version {plan.version} ({plan.get_status_display().lower()})"),
-        ("Grant total", plan.award_amount),
-        ("Allocated", plan.allocated),
-        ("Over-allocated" if plan.over_allocated else "Unallocated", plan.over_allocated or plan.unallocated),
-        ("Match funding attracted", plan.match_funding_total),
+        ("Grant total", plan.figures.award),
+        ("Allocated", plan.figures.allocated),
+        (plan.figures.balance_label, plan.figures.balance),
+        ("Match funding attracted", plan.figures.match_funding),
     ]
     for row_number, (key, value) in enumerate(rows, start=1):
         summary.cell(row=row_number, column=1, value=key).font = Font(bold=True)

@@ -1,7 +1,8 @@
 """A spending plan against an award and what it holds: funded projects with their sub-items, outcome measures
 and match funding, and the plan's risks / watch items.
 
-The figures a page shows (allocated, unallocated, match funding) are computed here and only here.
+The figures a page shows (allocated, unallocated, match funding) are worked out in grants/figures/plans.py;
+`SpendingPlan.figures` and the properties beside it only read them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -65,13 +65,6 @@ def sub_items_problem(amount: Decimal | None, sub_item_amounts: Iterable[Decimal
 _WRITING_CONTENT_OF: ContextVar[int | None] = ContextVar("writing_content_of", default=None)
 
 
-@dataclass
-class PriorityAllocation:
-    priority: Priority | None  # None: projects that name no Police and Crime Plan priority
-    amount: Decimal
-    lines: int
-
-
 class PlanContent(models.Model):
     """Part of a plan's content: saved only while the plan is editable (see `SpendingPlan.is_editable`).
     Deletes are guarded by a `pre_delete` signal (grants/signals.py), which also covers queryset deletes."""
@@ -110,6 +103,7 @@ class SpendingPlan(models.Model):
     WORKFLOW_FIELDS = frozenset(
         {"status", "round", "needs_executive_group", "needs_board", "finance_officer_first", "updated_at"}
     )
+    # Forgotten on refresh_from_db(), with the figures and the annotations they were read from (grants/figures).
     WORKFLOW_CACHES = (
         "awaiting",
         "_stages_held",
@@ -117,8 +111,9 @@ class SpendingPlan(models.Model):
         "_prejudicial",
         "_funder",
         "_signed_this_round",
-        "allocated",
-        "match_funding_total",
+        "figures",
+        "figure_allocated",
+        "figure_match_funding",
     )
 
     award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="plans")
@@ -281,32 +276,35 @@ class SpendingPlan(models.Model):
         ).first()
 
     # --- figures -------------------------------------------------------------------------------------------
-    # A queryset annotated by `SpendingPlanQuerySet.with_figures()` fills these without a query per plan.
+    # Worked out by grants/figures/plans.py and only there; these read them. A queryset from
+    # `with_figures()` brings them with the plan, so a list of plans costs one query.
 
     @cached_property
-    def allocated(self) -> Decimal:
-        if "allocated_total" in self.__dict__:
-            return self.__dict__["allocated_total"]
-        return self.projects.aggregate(total=Sum("amount_allocated"))["total"] or ZERO
+    def figures(self):
+        """The plan's `PlanFigures`: award, allocated, unallocated or over-allocated, match funding."""
+        from grants.figures.plans import plan_figures
+
+        return plan_figures(self)
 
     @property
     def award_amount(self) -> Decimal:
         return self.award.amount
 
     @property
+    def allocated(self) -> Decimal:
+        return self.figures.allocated
+
+    @property
     def unallocated(self) -> Decimal:
-        """Award less allocated; negative when the plan is over-allocated (which `clean()` refuses)."""
-        return self.award.amount - self.allocated
+        return self.figures.unallocated
 
     @property
     def over_allocated(self) -> Decimal:
-        return max(ZERO, self.allocated - self.award.amount)
+        return self.figures.over_allocated
 
-    @cached_property
+    @property
     def match_funding_total(self) -> Decimal:
-        if "match_total" in self.__dict__:
-            return self.__dict__["match_total"]
-        return MatchFunding.objects.filter(project__plan=self).aggregate(total=Sum("amount"))["total"] or ZERO
+        return self.figures.match_funding
 
     @cached_property
     def police_and_crime_plan(self) -> PoliceAndCrimePlan | None:
@@ -324,29 +322,6 @@ class SpendingPlan(models.Model):
                 partnership_id=self.award.partnership_id, financial_year=self.financial_year
             ).values_list("pk", flat=True)
         )
-
-    def allocation_by_priority(self) -> list[PriorityAllocation]:
-        """Money allocated to each priority of the Police and Crime Plan covering the plan, and to none.
-
-        A project counts in full towards every priority it serves (that is how plans state them), so the
-        amounts add up to more than the amount allocated when a project serves several priorities.
-        """
-        from django.db.models import Count
-        from django.db.models.functions import Coalesce
-
-        rows = []
-        if (pcp := self.police_and_crime_plan) is not None:
-            in_plan = Q(funded_projects__plan=self)
-            for priority in pcp.priorities.annotate(
-                total=Coalesce(Sum("funded_projects__amount_allocated", filter=in_plan), ZERO),
-                lines=Count("funded_projects", filter=in_plan),
-            ):
-                rows.append(PriorityAllocation(priority, priority.total, priority.lines))
-        unassigned = self.projects.filter(pcc_priorities__isnull=True).aggregate(
-            total=Sum("amount_allocated"), lines=models.Count("pk")
-        )
-        rows.append(PriorityAllocation(None, unassigned["total"] or ZERO, unassigned["lines"]))
-        return rows
 
     def allocation_error(self, allocated: Decimal) -> str | None:
         """The message for a total that exceeds the award, or None. One wording wherever it is checked."""

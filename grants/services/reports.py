@@ -1,6 +1,9 @@
 """The Police and Crime Panel report: commissioning in a force area for a year, per funding stream and per Police
 and Crime Plan priority, with awards, amounts and the outcome measures set. One function feeds the printable
-page, the Word document and the PDF, so they can never disagree."""
+page, the Word document and the PDF (grants/documents/panel_report.py), so they can never disagree.
+
+Its spending-plan figures are the committed ones: the plans in force (grants/figures). A plan or variation not
+yet approved is listed apart, with its proposed figures and the difference, never counted in the totals."""
 
 from __future__ import annotations
 
@@ -64,8 +67,9 @@ class PanelReport:
 
 def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
     overview = force_area_overview(force_area=force_area, financial_year=financial_year, user=user)
+    in_force = overview.plans_in_force
     pcp = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
-    alignment = plans_alignment(plans=overview.plans, police_and_crime_plan=pcp)
+    alignment = plans_alignment(plans=in_force, police_and_crime_plan=pcp)
     awards = (
         GrantAward.objects.filter(financial_year=financial_year)
         .filter(Q(funding_stream__force_area=force_area) | Q(partnership__force_area=force_area))
@@ -77,11 +81,11 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
         by_stream.setdefault(award.funding_stream_id, StreamSummary(award.funding_stream, [])).awards.append(award)
     rounds = list(GrantRound.objects.filter(force_area=force_area, financial_year=financial_year))
     outcomes = []
-    measures = OutcomeMeasure.objects.filter(project__plan__in=overview.plans).select_related("project__plan")
+    measures = OutcomeMeasure.objects.filter(project__plan__in=in_force).select_related("project__plan")
     by_plan: dict[int, list[OutcomeMeasure]] = {}
     for measure in measures:
         by_plan.setdefault(measure.project.plan_id, []).append(measure)
-    for plan in overview.plans:
+    for plan in in_force:
         plan_measures = by_plan.get(plan.pk, [])
         numeric = [m for m in plan_measures if m.is_numeric]
         outcomes.append(

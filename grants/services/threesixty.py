@@ -6,7 +6,7 @@ Standard (JSON, and its spreadsheet layout as CSV/XLSX).
 What is published: awards the OPCC has MADE (`GrantAward.status == "made"`) from a stream it awards (not money a
 funder awards directly and the OPCC only records), for more than £0, decided on or before today. Nothing from a
 spending plan that is a draft or declined is ever published: the only plan-derived text, the list of funded
-projects, comes from an APPROVED version.
+projects, comes from the plan in force (the latest APPROVED version, `SpendingPlanQuerySet.in_force`).
 
 Files pass 360Giving's quality checks, not only its schema (`grants/services/threesixty_quality.py` runs them):
 one funder per file, so an area whose funder changed (a PCC, then a mayor) publishes one file per funder body,
@@ -65,7 +65,7 @@ def publishable_awards(*, force_area: ForceArea, today: datetime.date | None = N
     """Made awards for more than £0 from the streams the area's OPCC awards, decided on or before today, newest
     year first."""
     today = today or timezone.localdate()
-    approved = SpendingPlan.objects.filter(status=SpendingPlan.Status.APPROVED).order_by("-version")
+    in_force = SpendingPlan.objects.in_force()
     return (
         GrantAward.objects.filter(
             status=GrantAward.Status.MADE,
@@ -84,7 +84,7 @@ def publishable_awards(*, force_area: ForceArea, today: datetime.date | None = N
             "application",
         )
         .prefetch_related(
-            Prefetch("plans", queryset=approved, to_attr="approved_plans"),
+            Prefetch("plans", queryset=in_force, to_attr="approved_plans"),
             "partnership__local_authorities",
         )
         .order_by("-financial_year", "funding_stream__name", "partnership__name", "organisation__name", "pk")
@@ -92,9 +92,10 @@ def publishable_awards(*, force_area: ForceArea, today: datetime.date | None = N
 
 
 def approved_plan(award: GrantAward) -> SpendingPlan | None:
+    """The award's plan in force (`SpendingPlanQuerySet.in_force`: its latest approved version), or None."""
     plans = getattr(award, "approved_plans", None)
     if plans is None:
-        plans = list(award.plans.filter(status=SpendingPlan.Status.APPROVED).order_by("-version"))
+        plans = list(award.plans.in_force())
     return plans[0] if plans else None
 
 

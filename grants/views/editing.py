@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from grants.checks import contract_end_message, plan_checks
+from grants.figures.plans import plan_priority_figures
 from grants.forms.editing import (
     PlanDetailsForm,
     ProjectForm,
@@ -74,13 +75,14 @@ class PlanEditView(EditorPage):
         projects = list(plan.projects.for_plan_page())
         for project in projects:
             project.contract_flag = contract_end_message(project, plan.financial_year)
-        checks = plan_checks(plan, projects)
+        risks = list(plan.risks.all())
+        checks = plan_checks(plan, projects, risks)
         return super().get_context_data(
             projects=projects,
-            risks=list(plan.risks.all()),
+            risks=risks,
             checks=checks,
             project_checks=[check for check in checks if check.project is not None],
-            priorities=plan.allocation_by_priority(),
+            priorities=plan_priority_figures(plan),
             **kwargs,
         )
 
@@ -299,10 +301,11 @@ class CheckPlanView(EditorPage):
         plan = SpendingPlan.objects.with_figures().select_related("award__partnership__force_area").get(pk=self.plan.pk)
         self.plan = plan
         projects = list(plan.projects.for_plan_page())
+        risks = list(plan.risks.all())
         return super().get_context_data(
             projects=projects,
-            risks=list(plan.risks.all()),
-            checks=plan_checks(plan, projects),
-            priorities=plan.allocation_by_priority(),
+            risks=risks,
+            checks=plan_checks(plan, projects, risks),
+            priorities=plan_priority_figures(plan),
             **kwargs,
         )

@@ -103,7 +103,7 @@ class DashboardView(ForceAreaMixin, TemplateView):
             descending=descending,
         )
         pcp = PoliceAndCrimePlan.objects.covering(self.force_area, year).first()
-        alignment = plans_alignment(plans=overview.plans, police_and_crime_plan=pcp)
+        alignment = plans_alignment(plans=overview.plans_in_force, police_and_crime_plan=pcp)
         base = f"{reverse('grants:oversight-dashboard', kwargs={'area': self.force_area.slug})}?year={year}"
         if status:
             base += f"&status={status}"

@@ -5,26 +5,29 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from grants import inbox, trail, workflow
+from grants.figures.plans import line_approvals, plan_in_force, plans_in_force
 from grants.models import GrantAward, SpendingPlan
 from grants.services.alignment import plans_alignment
 
 
 class HomeView(TemplateView):
     """The signed-in user's starting page: what waits for their decision, what they submitted that is still
-    being reviewed, the latest decisions, then the spending plans they may see, newest year first."""
+    being reviewed, the latest decisions, then the spending plans they may see, newest year first, each with the
+    committed figures of its version in force and any version awaiting approval beside them."""
 
     template_name = "grants/home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        plans = (
-            SpendingPlan.objects.visible_to(user)
-            .latest_versions()
-            .with_figures()
-            .order_by("-award__financial_year", "award__partnership__name")
+        visible = SpendingPlan.objects.visible_to(user)
+        awards = (
+            GrantAward.objects.filter(pk__in=visible.values("award"))
+            .select_related("partnership__force_area")
+            .order_by("-financial_year", "partnership__name", "pk")
         )
+        in_force = plans_in_force(awards, plans=visible)
         return super().get_context_data(
-            plans=plans,
+            plans=[in_force[award.pk] for award in awards],
             startable_awards=GrantAward.objects.startable_by(user),
             awaiting=inbox.awaiting_decision(user),
             in_progress=inbox.submitted_in_progress(user),
@@ -53,7 +56,7 @@ class PlanDetailView(DetailView):
         user = self.request.user
         projects = list(plan.projects.for_plan_page())
         declarations = list(plan.declarations.all())
-        approvals = trail.line_approvals(plan, projects, declarations)
+        approvals = line_approvals(plan, projects, declarations)
         for project in projects:
             project.approval = approvals[project.line_id]
         versions = trail.versions_of(plan)
@@ -76,6 +79,7 @@ class PlanDetailView(DetailView):
             may_comment=rules.test_rule("grants.comment_on_plan", user, plan),
             may_answer=rules.test_rule("grants.answer_comment", user, plan),
             documents=trail.supporting_documents(plan, projects),
+            in_force=plan_in_force(plan.award),
             **kwargs,
         )
 

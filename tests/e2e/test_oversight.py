@@ -11,12 +11,16 @@ from grants.models import FundingStream, GrantAward, GrantRound
 from grants.services.rounds import application_add
 from partnerships.models import ForceArea, Organisation, Partnership
 from tests.factories import GrantAwardFactory, PartnershipFactory
+from tests.workflow import SOUTHGLOS_PATH, drive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = Decimal
 
 
-def test_opcc_devon_sees_plymouth_figures_and_priorities_but_not_avon(page, live_server, demo, sign_in, axe_check):
+def test_opcc_devon_sees_plymouth_figures_and_priorities_but_not_avon(
+    page, live_server, demo, demo_user, plymouth_plan, sign_in, axe_check
+):
+    drive(plymouth_plan, demo_user)  # approved: its figures are committed
     sign_in(page, "opcc.devon")
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Community Safety Partnerships")
@@ -39,7 +43,10 @@ def test_opcc_devon_sees_plymouth_figures_and_priorities_but_not_avon(page, live
     assert response.status == 404
 
 
-def test_opcc_avon_sees_south_gloucestershire_available(page, live_server, demo, sign_in, axe_check):
+def test_opcc_avon_sees_south_gloucestershire_available(
+    page, live_server, demo, demo_user, southglos_plan, sign_in, axe_check
+):
+    drive(southglos_plan, demo_user, SOUTHGLOS_PATH)
     sign_in(page, "opcc.avon")
     page.get_by_role("link", name="Dashboard").click()
     row = page.locator("#csp-safer-and-stronger-south-gloucestershire")

@@ -82,23 +82,27 @@ def test_navigation_offers_the_opcc_pages_only_to_force_area_roles(client, demo_
     assert ">Dashboard</a>" not in content and ">Grant rounds</a>" not in content
 
 
-def test_overview_figures_and_area_totals_come_from_the_plans(demo, demo_user, plymouth_plan):
+def test_overview_figures_and_area_totals_count_the_plans_in_force(demo, demo_user, plymouth_plan):
     from tests.factories import FundedProjectFactory, GrantAwardFactory, PartnershipFactory, SpendingPlanFactory
+    from tests.workflow import drive
 
     area = ForceArea.objects.get(slug="devon-and-cornwall")
     torbay = PartnershipFactory(force_area=area, name="Safer Torbay")
     award = GrantAwardFactory(
         partnership=torbay, funding_stream=plymouth_plan.award.funding_stream, amount=D("100000.00")
     )
-    FundedProjectFactory(plan=SpendingPlanFactory(award=award), amount_allocated=D("60000.50"))
+    FundedProjectFactory(plan=SpendingPlanFactory(award=award), amount_allocated=D("60000.50"))  # a draft
     PartnershipFactory(force_area=area, name="Safer Cornwall")  # no award yet
+    drive(plymouth_plan, demo_user)  # approved: in force
     overview = force_area_overview(force_area=area, financial_year="2020/21", user=demo_user("opcc.devon"))
     assert [row.partnership.name for row in overview.rows] == ["Safer Cornwall", "Safer Plymouth", "Safer Torbay"]
-    assert overview.award_total == D("500568.00")
-    assert overview.allocated_total == D("437568.50")
-    assert overview.unallocated_total == D("63000.00") - D("0.50")
-    assert overview.match_funding_total == D("44450.00")
+    totals = overview.totals
+    assert totals.award == D("500568.00")
+    assert totals.allocated == D("377568.00")  # Torbay's draft is not committed
+    assert totals.unallocated == D("123000.00")
+    assert totals.match_funding == D("44450.00")
     assert overview.rows[0].status_label == "No award set"
+    assert overview.rows[2].proposed.allocated == D("60000.50") and overview.rows[2].committed.allocated == 0
 
 
 def test_status_filter_and_sorting(client, demo_user, plymouth_plan):

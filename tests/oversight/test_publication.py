@@ -17,6 +17,7 @@ from grants.models import FundingStream, GrantAward, SpendingPlan
 from grants.services.threesixty import release_for, threesixty_package
 from partnerships.models import ForceArea, Organisation
 from tests.documents import docx_text, pdf_text, pdf_to_pngs, png_is_not_blank
+from tests.workflow import drive
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -177,6 +178,7 @@ def test_opcc_downloads_cover_their_area_with_one_funder_per_file(client, demo_u
 
 
 def test_panel_report_page_word_and_pdf_agree(client, demo_user, plymouth_plan, tmp_path):
+    drive(plymouth_plan, demo_user)  # the report counts approved plans
     client.force_login(demo_user("treasurer.devon"))
     url = reverse("grants:panel-report", kwargs={"area": "devon-and-cornwall", "year": "2020/21"})
     content = client.get(url).content.decode()
