@@ -7,3 +7,6 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (registers the priority guard on FundedProject's many-to-many)
+        from .forms.fields import refuse_rather_than_cut
+
+        refuse_rather_than_cut()

@@ -10,6 +10,22 @@ from partnerships.models import Partnership
 
 
 class GrantAwardQuerySet(models.QuerySet):
+    def for_year(self, financial_year: str):
+        return self.filter(financial_year=financial_year)
+
+    def made(self):
+        return self.filter(status="made")
+
+    def live(self):
+        """Awards that count: not withdrawn (a withdrawn award stays readable, and published as withdrawn)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def published_grants(self):
+        """Grants the OPCC made from its own money (not contracts, not money a funder awards directly), withdrawn
+        ones included: a publication shows a withdrawn or corrected grant as such (`publication_note`) rather
+        than letting it vanish."""
+        return self.filter(status="made", kind="grant", funding_stream__awarded_directly=False)
+
     def visible_to(self, user):
         return self.filter(partnership__in=Partnership.objects.visible_to(user))
 
@@ -21,7 +37,7 @@ class GrantAwardQuerySet(models.QuerySet):
 
         officer_of = Role.objects.filter(user=user, kind=Role.Kind.OFFICER).values("partnership")
         return (
-            self.filter(partnership__in=officer_of, plans__isnull=True)
+            self.filter(partnership__in=officer_of, plans__isnull=True, withdrawn_at__isnull=True)
             .select_related("partnership", "funding_stream")
             .order_by("-financial_year", "partnership__name")
         )

@@ -21,7 +21,9 @@ from partnerships.models import ForceArea
 def _sources():
     from grants.models import (
         AllocationTable,
+        AwardYear,
         FormulaScenario,
+        FundingReceivedYear,
         GrantAward,
         GrantRound,
         IndicatorValue,
@@ -32,6 +34,8 @@ def _sources():
     # model, its financial-year field, the paths from it to its force area (any of them)
     return (
         (GrantAward, "financial_year", ("partnership__force_area", "funding_stream__force_area")),
+        (AwardYear, "financial_year", ("award__partnership__force_area", "award__funding_stream__force_area")),
+        (FundingReceivedYear, "financial_year", ("income__force_area",)),
         (SubmissionDeadline, "financial_year", ("force_area",)),
         (GrantRound, "financial_year", ("force_area",)),
         (AllocationTable, "financial_year", ("force_area",)),

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Cast, Mod, Substr
@@ -76,6 +77,35 @@ def validate_financial_year(value: str) -> None:
     FinancialYear.parse(value)
 
 
+_SEVERAL = re.compile(r"[0-9]{4}/[0-9]{2}.*[0-9]{4}/[0-9]{2}")
+
+
+class FinancialYearFormField(forms.CharField):
+    """One financial year as people type it. Whatever is typed is read in full and refused with a message when it
+    is not one year (never cut to fit: "2021/22-2022/23" is not silently taken as 2021/22)."""
+
+    def __init__(self, *, max_length=None, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"spellcheck": "false"}))
+        super().__init__(**kwargs)  # no max_length: the year's own rule is stricter, and says what is wrong
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        if _SEVERAL.search(value):
+            raise ValidationError(
+                f"Enter one financial year, like 2021/22 ('{value}' is more than one). For money over more than one "
+                "year, give an amount for each financial year.",
+                code="financial_year_several",
+            )
+        try:
+            return str(FinancialYear.parse(value))
+        except ValidationError as error:
+            raise ValidationError(
+                f"{' '.join(error.messages)} ('{value}' is not a financial year.)", code="financial_year_format"
+            ) from error
+
+
 class FinancialYearField(models.CharField):
     """A `YYYY/YY` financial year stored as its label, which sorts correctly as text."""
 
@@ -85,6 +115,9 @@ class FinancialYearField(models.CharField):
         kwargs.setdefault("max_length", 7)
         kwargs.setdefault("help_text", "For example 2020/21 (1 April 2020 to 31 March 2021).")
         super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": FinancialYearFormField, **kwargs})
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()

@@ -20,6 +20,7 @@ changes what the next one sees.
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass, field
 
@@ -33,9 +34,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # ---------------------------------------------------------------------------------------------------------------
 # Who
 
-PLYMOUTH = frozenset({"officer.plymouth", "exec.plymouth", "board.plymouth"})
+PLYMOUTH = frozenset({"officer.plymouth", "exec.plymouth", "board.plymouth", "board2.plymouth"})
 SOUTHGLOS = frozenset({"officer.southglos", "board.southglos"})
-DEVON = frozenset({"opcc.devon", "pcc.devon", "treasurer.devon"})
+DEVON = frozenset({"opcc.devon", "pcc.devon", "treasurer.devon", "admin.devon"})
 AVON = frozenset({"opcc.avon", "pcc.avon", "treasurer.avon"})
 ADMIN = frozenset({"admin"})
 NOBODY = "nobody"  # signed in, no role anywhere
@@ -92,15 +93,26 @@ class World:
     allocation: object
     notice_plan: object
     passkey: object
+    income: object
+    award: object
+    claim: object
+    payment: object
+    comment: object
+    document: object
+    invitation: object
+    role: object
+    police_and_crime_plan: object
     objects_by_model: dict = field(default_factory=dict)
 
 
 def build_world(password: str) -> World:
     from allauth.mfa.models import Authenticator
+    from django.core.files.base import ContentFile
 
     from grants.demo import demo_load
     from grants.models import FundingStream, SpendingPlan
-    from partnerships.models import ForceArea, Partnership
+    from partnerships.models import ForceArea, Partnership, Role
+    from priorities.models import PoliceAndCrimePlan
     from tests import factories as f
 
     demo_load(password=password)
@@ -113,9 +125,25 @@ def build_world(password: str) -> World:
     scenario = f.FormulaScenarioFactory(force_area=area, funding_stream=stream)
     f.ScenarioLineFactory(scenario=scenario, partnership=plymouth)
     grant_round = f.GrantRoundFactory(force_area=area, funding_stream=stream)
-    application = f.GrantApplicationFactory(grant_round=grant_round)
+    application = f.GrantApplicationFactory(
+        grant_round=grant_round, decision="declined", decided_on=datetime.date(2021, 6, 1)
+    )
     allocation = f.AllocationTableFactory(force_area=area, funding_stream=stream)
-    f.AllocationLineFactory(table=allocation)
+    award = plan.award
+    income = f.FundingReceivedFactory(force_area=area, funding_stream=stream)
+    claim = f.ClaimFactory(
+        award__partnership=plymouth,
+        award__funding_stream=stream,
+        award__financial_year="2022/23",
+        evidence=ContentFile(b"%PDF-1.4\n%%EOF\n", name="invoice.pdf"),
+        evidence_name="invoice.pdf",
+    )
+    payment = f.PaymentFactory(award=award)
+    project = plan.projects.order_by("number").first()
+    comment = f.ScrutinyCommentFactory(plan=plan, project=project)
+    document = f.SupportingDocumentFactory(plan=plan)
+    invitation = f.InvitationFactory(force_area=area)
+    role = Role.objects.filter(partnership=plymouth, kind=Role.Kind.EXECUTIVE).first()
     notice = f.DecisionNoticeFactory(
         plan__award=f.GrantAwardFactory(partnership=plymouth, funding_stream=stream, financial_year="2019/20"),
     )
@@ -126,7 +154,7 @@ def build_world(password: str) -> World:
     )
     return World(
         plan=plan,
-        project=plan.projects.order_by("number").first(),
+        project=project,
         award_without_plan=award_without_plan,
         area=area,
         partnership=plymouth,
@@ -137,6 +165,15 @@ def build_world(password: str) -> World:
         allocation=allocation,
         notice_plan=notice.plan,
         passkey=passkey,
+        income=income,
+        award=award,
+        claim=claim,
+        payment=payment,
+        comment=comment,
+        document=document,
+        invitation=invitation,
+        role=role,
+        police_and_crime_plan=PoliceAndCrimePlan.objects.filter(force_area=area).first(),
     )
 
 
@@ -197,13 +234,66 @@ ARGUMENTS = {
     "mfa_remove_webauthn": lambda w: {"pk": w.passkey.pk},
     "mfa_edit_webauthn": lambda w: {"pk": w.passkey.pk},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "not-a-real-key"},
+    "invitation-accept": lambda w: {"pk": w.invitation.pk, "token": "not-a-real-token"},
+    # Documents and scrutiny comments on Safer Plymouth's plan
+    "grants:plan-edit-documents": lambda w: {"pk": w.plan.pk},
+    "grants:document-download": lambda w: {"pk": w.plan.pk, "document_pk": w.document.pk},
+    "grants:document-remove": lambda w: {"pk": w.plan.pk, "document_pk": w.document.pk},
+    "grants:plan-comment": lambda w: {"pk": w.plan.pk, "project_pk": w.project.pk},
+    "grants:comment-answer": lambda w: {"pk": w.plan.pk, "comment_pk": w.comment.pk},
+    # Money in and out, and corrections
+    "grants:income-new": lambda w: {"area": w.area.slug},
+    "grants:income": lambda w: {"area": w.area.slug, "pk": w.income.pk},
+    "grants:income-change": lambda w: {"area": w.area.slug, "pk": w.income.pk},
+    "grants:award": lambda w: {"area": w.area.slug, "pk": w.award.pk},
+    "grants:award-change": lambda w: {"area": w.area.slug, "pk": w.award.pk},
+    "grants:claim-new": lambda w: {"area": w.area.slug, "pk": w.claim.award_id},
+    "grants:claim": lambda w: {"area": w.area.slug, "pk": w.claim.award_id, "claim": w.claim.pk},
+    "grants:claim-evidence": lambda w: {"area": w.area.slug, "pk": w.claim.award_id, "claim": w.claim.pk},
+    "grants:payment-new": lambda w: {"area": w.area.slug, "pk": w.award.pk},
+    "grants:payment-reverse": lambda w: {"area": w.area.slug, "pk": w.award.pk, "payment": w.payment.pk},
+    "grants:allocation-change": lambda w: {"area": w.area.slug, "pk": w.allocation.pk},
+    "grants:allocation-import": lambda w: {"area": w.area.slug, "pk": w.allocation.pk},
+    "grants:round-change": lambda w: {"area": w.area.slug, "pk": w.grant_round.pk},
+    "grants:stream-change": lambda w: {"area": w.area.slug, "pk": w.stream.pk},
+    "grants:application-change": lambda w: {
+        "area": w.area.slug,
+        "pk": w.grant_round.pk,
+        "application": w.application.pk,
+    },
+    "grants:application-decision-correct": lambda w: {
+        "area": w.area.slug,
+        "pk": w.grant_round.pk,
+        "application": w.application.pk,
+    },
+    "grants:record-history": lambda w: {"area": w.area.slug, "kind": "income", "pk": w.income.pk},
+    "grants:record-withdraw": lambda w: {"area": w.area.slug, "kind": "income", "pk": w.income.pk},
+    # Setting up the force area
+    "grants:set-up": lambda w: {"area": w.area.slug},
+    "grants:set-up-funder": lambda w: {"area": w.area.slug},
+    "grants:set-up-funder-change": lambda w: {"area": w.area.slug},
+    "grants:set-up-funder-correct": lambda w: {"area": w.area.slug},
+    "grants:set-up-approval": lambda w: {"area": w.area.slug},
+    "grants:set-up-plans": lambda w: {"area": w.area.slug},
+    "grants:set-up-plan-new": lambda w: {"area": w.area.slug},
+    "grants:set-up-plan": lambda w: {"area": w.area.slug, "pk": w.police_and_crime_plan.pk},
+    "grants:set-up-partnerships": lambda w: {"area": w.area.slug},
+    "grants:set-up-partnership-new": lambda w: {"area": w.area.slug},
+    "grants:set-up-partnership": lambda w: {"area": w.area.slug, "pk": w.partnership.pk},
+    "grants:set-up-council-new": lambda w: {"area": w.area.slug},
+    "grants:set-up-funding": lambda w: {"area": w.area.slug},
+    "grants:set-up-people": lambda w: {"area": w.area.slug},
+    "grants:set-up-invitation-resend": lambda w: {"area": w.area.slug, "pk": w.invitation.pk},
+    "grants:set-up-invitation-withdraw": lambda w: {"area": w.area.slug, "pk": w.invitation.pk},
+    "grants:set-up-role-remove": lambda w: {"area": w.area.slug, "pk": w.role.pk},
 }
 NO_ARGUMENTS = lambda w: {}  # noqa: E731
 
 OFFICER = frozenset({"officer.plymouth"})
-BOARD = frozenset({"board.plymouth"})
+BOARD = frozenset({"board.plymouth", "board2.plymouth"})
 OPCC = frozenset({"opcc.devon"})
 MANAGERS = frozenset({"opcc.devon", "treasurer.devon"})  # grants.manage_force_area_funding
+AREA_ADMIN = frozenset({"admin.devon"})  # partnerships.set_up_force_area
 NO_AREA_ROLE = PLYMOUTH | SOUTHGLOS | ADMIN | {NOBODY}  # 403 with the reason on the OPCC pages: nothing to disclose
 
 
@@ -303,6 +393,51 @@ EXPECTED: dict[str, Expect] = {
     "grants:reports": oversight(),
     "grants:panel-report": oversight(),
     "grants:threesixty": oversight(),
+    # Money in and out, and corrections with a reason
+    "grants:income-new": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:income": oversight(),
+    "grants:income-change": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:award": oversight(),
+    "grants:award-change": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:claim-new": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:claim": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:claim-evidence": oversight(),
+    "grants:payment-new": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:payment-reverse": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:allocation-change": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:allocation-import": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:round-change": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:stream-change": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:application-change": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:application-decision-correct": oversight(get=MANAGERS, post=MANAGERS),
+    "grants:record-history": oversight(),
+    "grants:record-withdraw": oversight(get=MANAGERS, post=MANAGERS),
+    # Setting up the force area: its OPCC administrators only
+    "grants:set-up": oversight(get=AREA_ADMIN),
+    "grants:set-up-funder": oversight(get=AREA_ADMIN),
+    "grants:set-up-funder-change": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-funder-correct": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-approval": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-plans": oversight(get=AREA_ADMIN),
+    "grants:set-up-plan-new": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-plan": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-partnerships": oversight(get=AREA_ADMIN),
+    "grants:set-up-partnership-new": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-partnership": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-council-new": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-funding": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-people": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    "grants:set-up-invitation-resend": oversight(get=frozenset(), post=AREA_ADMIN),
+    "grants:set-up-invitation-withdraw": oversight(get=frozenset(), post=AREA_ADMIN),
+    "grants:set-up-role-remove": oversight(get=AREA_ADMIN, post=AREA_ADMIN),
+    # Documents and scrutiny comments on Safer Plymouth's draft plan
+    "grants:plan-edit-documents": plan_page(get=OFFICER, post=OFFICER),
+    "grants:document-download": plan_page(get=SEES_PLYMOUTH),
+    "grants:document-remove": plan_page(post=OFFICER),
+    "grants:plan-comment": plan_page(),  # a draft: the OPCC comments only while it reviews the plan
+    "grants:comment-answer": plan_page(get=OFFICER, post=OFFICER),
+    # An invitation's link: a wrong or used token is not found, for everyone
+    "invitation-accept": Expect(any_status=SIGNED_IN, anonymous="any"),
 }
 
 # Unnamed patterns cannot be reversed; the admin's catch-all (which answers 404 or the sign-in) is the only one.

@@ -39,8 +39,12 @@ def admin_client_demo(client, demo_user):
     drive(plan, demo_user, SOUTHGLOS_PATH[1:])
     # And one of each of the OPCC's records (the seeds have none).
     from tests.factories import (
-        AllocationLineFactory,
+        AllocationTableFactory,
+        AwardYearFactory,
+        ClaimFactory,
+        FundingReceivedYearFactory,
         GrantApplicationFactory,
+        PaymentFactory,
         ScenarioLineFactory,
         ScenarioWeightFactory,
     )
@@ -48,7 +52,10 @@ def admin_client_demo(client, demo_user):
     scenario = ScenarioWeightFactory(scenario__force_area=devon).scenario
     ScenarioLineFactory(scenario=scenario, partnership=plan.partnership)
     GrantApplicationFactory(grant_round__force_area=devon)
-    AllocationLineFactory(table__force_area=devon)
+    AllocationTableFactory(force_area=devon)
+    FundingReceivedYearFactory(income__force_area=devon)
+    award = AwardYearFactory(award__partnership=plan.partnership).award
+    PaymentFactory(award=award, claim=ClaimFactory(award=award))
     from tests.factories import IndicatorValueFactory
 
     IndicatorValueFactory(indicator__force_area=devon)
@@ -78,10 +85,14 @@ def test_admin_list_add_and_change_pages_load(admin_client_demo, app, model):
         "scenarioline",
         "grantapplication",
         "allocationtable",
-        "allocationline",
         "scrutinycomment",
         "commentanswer",
         "supportingdocument",
+        "fundingreceived",
+        "fundingreceivedyear",
+        "awardyear",
+        "claim",
+        "payment",
     }
     expected = 403 if model in written_by_services else 200
     assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == expected

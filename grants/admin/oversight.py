@@ -6,13 +6,18 @@ the round's pot and creates the award, an allocation table must reconcile)."""
 from django.contrib import admin
 
 from grants.models import (
-    AllocationLine,
     AllocationTable,
+    AwardYear,
+    Claim,
     FormulaScenario,
+    FundingReceived,
+    FundingReceivedYear,
     GrantApplication,
+    GrantAward,
     GrantRound,
     Indicator,
     IndicatorValue,
+    Payment,
     ScenarioLine,
     ScenarioWeight,
 )
@@ -103,20 +108,57 @@ class GrantApplicationAdmin(ReadOnlyRecordAdmin):
     search_fields = ["project_title", "organisation__name", "purpose"]
 
 
-class AllocationLineInline(ReadOnlyInline):
-    model = AllocationLine
+class AllocationAwardInline(ReadOnlyInline):
+    model = GrantAward
+    fields = ["partnership", "organisation", "amount", "status", "withdrawn_at"]
+    readonly_fields = ["withdrawn_at"]
 
 
 @admin.register(AllocationTable)
 class AllocationTableAdmin(ReadOnlyRecordAdmin):
-    list_display = ["title", "force_area", "funding_stream", "financial_year", "total"]
+    list_display = ["title", "force_area", "funding_stream", "financial_year", "total", "withdrawn_at"]
     list_filter = ["force_area", "financial_year"]
     search_fields = ["title", "notes"]
-    inlines = [AllocationLineInline]
+    inlines = [AllocationAwardInline]
 
 
-@admin.register(AllocationLine)
-class AllocationLineAdmin(ReadOnlyRecordAdmin):
-    list_display = ["recipient", "table", "amount"]
-    list_filter = ["table__force_area", "table"]
-    search_fields = ["recipient__name", "table__title"]
+# Money in and the ledger: written on the OPCC's pages (which check the amounts per year add up, that a claim
+# never passes what remains, and that a correction is a reversal plus a new entry), readable here.
+
+
+class FundingReceivedYearInline(ReadOnlyInline):
+    model = FundingReceivedYear
+
+
+@admin.register(FundingReceived)
+class FundingReceivedAdmin(ReadOnlyRecordAdmin):
+    list_display = ["__str__", "funding_stream", "amount", "starts_on", "ends_on", "withdrawn_at"]
+    list_filter = ["force_area", "funding_stream__kind"]
+    search_fields = ["funder__name", "reference", "conditions"]
+    inlines = [FundingReceivedYearInline]
+
+
+@admin.register(FundingReceivedYear)
+class FundingReceivedYearAdmin(ReadOnlyRecordAdmin):
+    list_display = ["income", "financial_year", "amount"]
+    list_filter = ["financial_year"]
+
+
+@admin.register(AwardYear)
+class AwardYearAdmin(ReadOnlyRecordAdmin):
+    list_display = ["award", "financial_year", "amount"]
+    list_filter = ["financial_year"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyRecordAdmin):
+    list_display = ["__str__", "award", "amount", "status", "amount_approved", "entered_by", "decided_by"]
+    list_filter = ["status", "award__funding_stream__force_area"]
+    search_fields = ["description", "award__organisation__name", "award__partnership__name"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyRecordAdmin):
+    list_display = ["__str__", "award", "amount", "paid_on", "reference", "reverses"]
+    list_filter = ["award__funding_stream__force_area"]
+    search_fields = ["reference", "award__organisation__name", "award__partnership__name"]

@@ -26,21 +26,74 @@ def panel_report_docx(report: PanelReport) -> bytes:
     doc = WordDocument(title=f"Police and Crime Panel report: commissioning in {area}, {year}", landscape=True)
     doc.title(f"Commissioning in {area}, {year}")
     doc.paragraph(f"A report to the Police and Crime Panel from {area.funder.name}.")
+    money = report.money
     doc.summary(
         [
-            ("Grants made", f"{report.made_count}, {format_money(report.made_total)} in total"),
+            ("Funding received by the OPCC", format_money(money.received)),
+            ("Grants made by the OPCC", f"{report.made_count}, {format_money(report.made_total)} in total"),
+            *[
+                (f"of which {label.lower()}", format_money(amount))
+                for label, amount in money.grants_by_route.items()
+                if amount
+            ],
+            *([("Contracts for services", format_money(money.contracts))] if money.contracts else []),
+            *(
+                [("Awarded by funders directly (recorded, not the OPCC's grants)", format_money(money.funder_direct))]
+                if money.funder_direct
+                else []
+            ),
+            ("Paid in the year", format_money(money.paid)),
             ("Awarded to Community Safety Partnerships", format_money(totals.award)),
             ("Allocated in their approved spending plans", format_money(totals.allocated)),
             ("Unallocated", format_money(totals.unallocated)),
             ("Match funding attracted", format_money(totals.match_funding)),
         ]
     )
+    doc.heading("Money in and out by funding stream", 1)
+    doc.paragraph(
+        "Received: funding received for the year. Granted: grants and contracts made. Committed: set aside but not "
+        "yet granted. Remaining: received less granted less committed."
+    )
+    doc.table(
+        ["Funding stream", "Received", "Granted", "Committed", "Paid", "Remaining"],
+        [
+            (
+                f"{row.stream.name} ({row.stream.funder_name})",
+                format_money(row.received),
+                format_money(row.granted),
+                format_money(row.committed),
+                format_money(row.paid),
+                format_money(row.remaining) if row.has_income else "–",
+            )
+            for row in money.streams
+        ]
+        + [
+            (
+                "Total",
+                format_money(money.received),
+                format_money(money.granted),
+                format_money(money.committed),
+                format_money(money.paid),
+                format_money(money.remaining),
+            )
+        ],
+        numeric=[1, 2, 3, 4, 5],
+    )
     doc.heading("Awards by funding stream", 1)
     for summary in report.streams:
         doc.heading(f"{summary.stream.name} ({summary.stream.funder_name})", 2)
         doc.table(
             ["Recipient", "Status", "Purpose", "Amount"],
-            [(str(a.recipient), a.get_status_display(), a.purpose, format_money(a.amount)) for a in summary.awards]
+            [
+                (
+                    str(a.recipient),
+                    a.get_status_display(),
+                    a.purpose,
+                    format_money(a.year_amount)
+                    + (f" of {format_money(a.amount)}" if a.year_amount != a.amount else ""),
+                )
+                for a in summary.awards
+            ]
             + [("Total made", "", "", format_money(summary.total))],
             numeric=[3],
             widths=[6, 3, 12, 3.5],
@@ -115,6 +168,32 @@ def panel_report_docx(report: PanelReport) -> bytes:
         ["Priorities served", "Funded projects", "Amount allocated"],
         [(c.label, str(c.lines), format_money(c.amount)) for c in alignment.combinations]
         + [("Total allocated, each project once", "", format_money(alignment.allocated))],
+        numeric=[1, 2],
+    )
+    direct = report.direct
+    doc.heading("Direct OPCC spending by Police and Crime Plan priority", 1)
+    doc.paragraph(
+        f"Grants and contracts the OPCC makes that no CSP spending plan accounts for: {format_money(direct.total)}. "
+        "An award serving several priorities is counted once in the totals."
+    )
+    if direct.by_priority:
+        doc.table(
+            ["Priority", "This priority alone", "Shared with other priorities", "Serving this priority"],
+            [
+                (
+                    f"{r.priority.number}. {r.priority.title}",
+                    format_money(r.alone),
+                    format_money(r.shared),
+                    format_money(r.total),
+                )
+                for r in direct.by_priority
+            ],
+            numeric=[1, 2, 3],
+        )
+    doc.table(
+        ["Priorities served", "Awards", "Amount"],
+        [(c.label, str(c.lines), format_money(c.amount)) for c in direct.combinations]
+        + [("Total direct spending, each award once", "", format_money(direct.total))],
         numeric=[1, 2],
     )
     doc.heading("Grant rounds", 1)

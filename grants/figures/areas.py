@@ -101,7 +101,8 @@ def partnership_years(*, force_area: ForceArea, financial_year: str, user) -> li
     partnerships = list(Partnership.objects.visible_to(user).in_force_area(force_area).order_by("name"))
     awards: dict[int, GrantAward] = {}
     for award in (
-        GrantAward.objects.filter(
+        GrantAward.objects.live()
+        .filter(
             partnership__in=partnerships,
             financial_year=financial_year,
             funding_stream__kind=FundingStream.Kind.PCC_COMMUNITY_SAFETY,

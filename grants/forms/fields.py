@@ -291,3 +291,22 @@ class DateErrorsMixin:
         for name, form_field in self.fields.items():
             if isinstance(form_field, DateField) and name in self._errors:
                 form_field.show_errors([str(message) for message in self._errors[name]])
+
+
+def refuse_rather_than_cut() -> None:
+    """No text box on any page carries a `maxlength` attribute: a browser cuts what is typed or pasted to that
+    length without a word (the financial-year box turned "2021/22-2022/23" into "2021/22"). Every field still has
+    its limit on the server, which refuses a value that is too long with a message saying so (the GOV.UK Design
+    System's advice for text inputs). Called once, from `GrantsConfig.ready()`, so it holds for every form, the
+    admin's included; tests/test_no_silent_truncation.py hunts for any input that would still cut."""
+    if getattr(forms.CharField.widget_attrs, "refuses_rather_than_cuts", False):
+        return
+    original = forms.CharField.widget_attrs
+
+    def widget_attrs(self, widget):
+        attrs = original(self, widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+    widget_attrs.refuses_rather_than_cuts = True
+    forms.CharField.widget_attrs = widget_attrs

@@ -12,7 +12,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
-from grants.models import AllocationTable, FundingStream, GrantApplication, GrantAward, GrantRound
+from grants.models import FundingStream, GrantApplication, GrantRound
 from partnerships.models import Organisation, Partnership
 
 from .fields import DATE_EXAMPLE, AmountField, DateErrorsMixin, DateField, NumberField
@@ -171,61 +171,6 @@ class FundingStreamForm(forms.ModelForm):
         )
 
 
-class StreamAwardForm(DateErrorsMixin, forms.ModelForm):
-    """An award from a funding stream to a CSP of the area, or directly to an organisation."""
-
-    organisation_name = forms.CharField(
-        label="Or an organisation",
-        required=False,
-        max_length=300,
-        help_text="When the money goes to an organisation directly.",
-    )
-    charity_number = forms.CharField(label="Charity number", required=False, max_length=20)
-    company_number = forms.CharField(label="Company number", required=False, max_length=8)
-    amount = AmountField(label="Amount")
-    awarded_on = DateField(label="Awarded on", noun="the date the award was made", required=False)
-
-    class Meta:
-        model = GrantAward
-        fields = ["partnership", "financial_year", "reference", "purpose", "conditions", "status", "awarded_on"]
-        labels = {"partnership": "Community Safety Partnership", "purpose": "Purpose"}
-
-    def __init__(self, *args, force_area, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = Partnership.objects.filter(force_area=force_area)
-        self.fields["partnership"].required = False
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.select("partnership"),
-            Field.text("organisation_name", field_width=20),
-            Field.text("charity_number", field_width=10),
-            Field.text("company_number", field_width=10),
-            Field.text("financial_year", field_width=5),
-            Field.text("amount", field_width=10),
-            Field.text("reference", field_width=10),
-            Field.textarea("purpose", rows=3),
-            Field.textarea("conditions", rows=3),
-            Field.radios("status", legend_size=Size.SMALL, inline=True),
-            Field("awarded_on"),
-            Button("submit", "Save award"),
-        )
-
-    def _post_clean(self):
-        """Fills the award but leaves the model's validation to `stream_award_save`, which first finds or records
-        the organisation (the award's recipient rule needs it) and then validates the award in full."""
-        from django.forms.models import construct_instance
-
-        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("partnership") and cleaned.get("organisation_name"):
-            self.add_error("organisation_name", "Choose a partnership or name an organisation, not both")
-        elif not cleaned.get("partnership") and not cleaned.get("organisation_name"):
-            self.add_error("partnership", "Choose the partnership, or name the organisation, that receives the award")
-        return cleaned
-
-
 class GrantRoundForm(DateErrorsMixin, forms.ModelForm):
     pot = AmountField(label="Pot", allow_zero=False, help_text="The most the round can award in total.")
     opens_on = DateField(label="Opens on", noun="the date the round opens")
@@ -236,8 +181,16 @@ class GrantRoundForm(DateErrorsMixin, forms.ModelForm):
         fields = ["name", "funding_stream", "financial_year", "opens_on", "closes_on", "purpose", "conditions"]
 
     def __init__(self, *args, force_area, **kwargs):
+        from .money import PrioritiesField, area_priorities
+
         super().__init__(*args, **kwargs)
-        self.fields["funding_stream"].queryset = FundingStream.objects.filter(force_area=force_area)
+        self.fields["funding_stream"].queryset = FundingStream.objects.live().filter(force_area=force_area)
+        self.fields["pcc_priorities"] = PrioritiesField(
+            help_text="Select all the priorities the round serves; its awards serve them too."
+        )
+        self.fields["pcc_priorities"].queryset = area_priorities(
+            force_area, self.instance.financial_year if self.instance.pk else None
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("name", field_width=20),
@@ -248,6 +201,7 @@ class GrantRoundForm(DateErrorsMixin, forms.ModelForm):
             Field("closes_on"),
             Field.textarea("purpose", rows=3),
             Field.textarea("conditions", rows=3),
+            Field.checkboxes("pcc_priorities", legend_size=Size.SMALL, small=True),
             Button("submit", "Save grant round"),
         )
 
@@ -321,24 +275,3 @@ class DecisionForm(DateErrorsMixin, forms.Form):
         if cleaned.get("decision") == "approved" and not cleaned.get("amount_awarded"):
             self.add_error("amount_awarded", "Enter the amount awarded")
         return cleaned
-
-
-class AllocationTableForm(forms.ModelForm):
-    total = AmountField(label="Total for the year", help_text="The councils' figures must add up to this exactly.")
-
-    class Meta:
-        model = AllocationTable
-        fields = ["title", "funding_stream", "financial_year", "notes"]
-
-    def __init__(self, *args, force_area, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["funding_stream"].queryset = FundingStream.objects.filter(force_area=force_area)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.text("title", field_width=20),
-            Field.select("funding_stream"),
-            Field.text("financial_year", field_width=5),
-            Field.text("total", field_width=10),
-            Field.textarea("notes", rows=3),
-            Button("submit", "Save and enter the councils' figures"),
-        )

@@ -1,11 +1,14 @@
-"""The money: funding streams, grant awards, spending plans and everything a plan holds."""
+"""The money: funding streams, funding received, grant awards, spending plans and everything a plan holds,
+claims and payments."""
 
-from .allocations import AllocationLine, AllocationTable
+from .allocations import AllocationTable
 from .attachments import SupportingDocument
 from .awards import FormulaScenario, Indicator, IndicatorValue, ScenarioLine, ScenarioWeight
 from .deadlines import SubmissionDeadline
 from .decisions import Decision, DecisionNotice, InterestDeclaration, VariationThreshold
-from .funding import FundingStream, GrantAward
+from .funding import AwardYear, FundingStream, GrantAward
+from .income import FundingReceived, FundingReceivedYear
+from .payments import Claim, Payment
 from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
 from .rounds import GrantApplication, GrantRound
 from .scrutiny import CommentAnswer, ScrutinyComment
@@ -13,6 +16,11 @@ from .scrutiny import CommentAnswer, ScrutinyComment
 __all__ = [
     "FundingStream",
     "GrantAward",
+    "AwardYear",
+    "FundingReceived",
+    "FundingReceivedYear",
+    "Claim",
+    "Payment",
     "SpendingPlan",
     "FundedProject",
     "SubItem",
@@ -28,7 +36,6 @@ __all__ = [
     "GrantRound",
     "GrantApplication",
     "AllocationTable",
-    "AllocationLine",
     "Decision",
     "InterestDeclaration",
     "DecisionNotice",

@@ -1,18 +1,29 @@
-"""Where money comes from (funding streams) and who it is given to, for which year (grant awards)."""
+"""Where money comes from (funding streams) and who it is given to, for which years (grant awards and contracts).
+
+An award is for one financial year (`financial_year`, `amount`) unless it has amounts per financial year
+(`AwardYear` rows): then it runs from its first year to its last, `amount` is their sum, and each year's figures
+count that year's amount (the rule is read in SQL by `grants/figures/money.py`, and only there).
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from grants.money import MoneyField, format_money, non_negative
 from grants.querysets import GrantAwardQuerySet
-from partnerships.financial_years import FinancialYearField, financial_year_check
+from partnerships.financial_years import FinancialYear, FinancialYearField, financial_year_check
 from partnerships.models import ForceArea, Organisation, Partnership
+from priorities.models import Priority
+
+from .records import Withdrawable, WithdrawableQuerySet, history_options
 
 
-class FundingStream(models.Model):
+class FundingStream(Withdrawable):
     """A source of money recorded the same way as the PCC grant: MoJ, Home Office, MHCLG, NHS England, …"""
 
     class Kind(models.TextChoices):
@@ -50,6 +61,9 @@ class FundingStream(models.Model):
     )
     description = models.TextField(blank=True)
 
+    objects = WithdrawableQuerySet.as_manager()
+    history = HistoricalRecords(**history_options())
+
     class Meta:
         ordering = ["force_area__name", "name"]
         constraints = [
@@ -73,12 +87,22 @@ class FundingStream(models.Model):
         return self.name
 
 
-class GrantAward(models.Model):
-    """Money given from a stream to a CSP or an organisation for one financial year, with its conditions."""
+class GrantAward(Withdrawable):
+    """Money given from a stream to a CSP or an organisation, for one financial year or several, with its
+    conditions, its payment schedule, and the Police and Crime Plan priorities it serves."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         MADE = "made", "Made"
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Grant"
+        CONTRACT = "contract", "Contract for services"
+
+    class PaymentSchedule(models.TextChoices):
+        IN_ADVANCE = "in_advance", "In advance"
+        QUARTERLY_IN_ARREARS = "quarterly_in_arrears", "Quarterly in arrears"
+        ON_CLAIM = "on_claim", "On claim"
 
     funding_stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="awards")
     partnership = models.ForeignKey(
@@ -107,8 +131,41 @@ class GrantAward(models.Model):
     conditions = models.TextField(blank=True, help_text="The conditions of grant.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     awarded_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.GRANT,
+        help_text="A contract for services is commissioned spending, not a grant: it is never published as one.",
+    )
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="When the money starts; blank for the whole of its financial year."
+    )
+    ends_on = models.DateField(null=True, blank=True, help_text="When it ends; blank for the end of its last year.")
+    payment_schedule = models.CharField(
+        max_length=25, choices=PaymentSchedule.choices, default=PaymentSchedule.IN_ADVANCE
+    )
+    allocation = models.ForeignKey(
+        "grants.AllocationTable",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+        help_text="The allocation across councils or CSPs this award is one row of.",
+    )
+    pcc_priorities = models.ManyToManyField(
+        Priority,
+        blank=True,
+        related_name="awards",
+        verbose_name="Police and Crime Plan priorities",
+        help_text="The priorities the money serves, when it is spent directly rather than through a CSP's plan.",
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    correction_note = models.TextField(
+        blank=True, editable=False, help_text="What the last correction of a made award changed, and why."
+    )
 
     objects = GrantAwardQuerySet.as_manager()
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["-financial_year", "funding_stream__name", "partnership__name", "organisation__name"]
@@ -123,7 +180,7 @@ class GrantAward(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["funding_stream", "partnership", "financial_year"],
-                condition=Q(partnership__isnull=False),
+                condition=Q(partnership__isnull=False, withdrawn_at__isnull=True),
                 name="award_one_per_stream_partnership_year",
                 violation_error_message="This partnership already has an award from this stream for that year.",
             ),
@@ -131,6 +188,11 @@ class GrantAward(models.Model):
                 condition=~Q(status="made") | Q(awarded_on__isnull=False),
                 name="made_award_has_date",
                 violation_error_message="Give the date a made award was awarded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="award_ends_after_it_starts",
+                violation_error_message="An award must end on or after the day it starts.",
             ),
             financial_year_check("financial_year", "award_financial_year_format"),
             *non_negative("amount", "previous_year_amount", model="award"),
@@ -150,6 +212,39 @@ class GrantAward(models.Model):
             return self.partnership.force_area
         return self.funding_stream.force_area
 
+    @property
+    def first_year(self) -> FinancialYear:
+        return FinancialYear.parse(self.financial_year)
+
+    @property
+    def period_starts_on(self) -> date:
+        return self.starts_on or self.first_year.starts_on
+
+    @property
+    def period_ends_on(self) -> date:
+        if self.ends_on:
+            return self.ends_on
+        years = sorted(y.financial_year for y in self.years.all()) if self.pk else []
+        return FinancialYear.parse(years[-1] if years else self.financial_year).ends_on
+
+    @property
+    def is_published_grant(self) -> bool:
+        """A grant the OPCC made from its own money: what the statutory list and 360Giving publish."""
+        return (
+            self.status == self.Status.MADE
+            and self.kind == self.Kind.GRANT
+            and not self.funding_stream.awarded_directly
+        )
+
+    @property
+    def publication_note(self) -> str:
+        """What a publication says of a grant withdrawn or corrected after it was made, rather than dropping it."""
+        if self.withdrawn_at:
+            return f"Withdrawn on {self.withdrawn_at:%-d %B %Y}: {self.withdrawal_reason}"
+        if self.corrected_at:
+            return f"Corrected on {self.corrected_at:%-d %B %Y}: {self.correction_note}"
+        return ""
+
     def clean(self):
         errors = {}
         if not self.partnership_id and not self.organisation_id:
@@ -168,5 +263,28 @@ class GrantAward(models.Model):
             )
         if self.status == self.Status.MADE and not self.awarded_on:
             errors["awarded_on"] = "Give the date the award was made."
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The end date must be on or after the start date."
         if errors:
             raise ValidationError(errors)
+
+
+class AwardYear(models.Model):
+    """The part of a multi-year award (or contract) that falls in one financial year. An award with none is for
+    its one `financial_year`; with some, they add up to its amount (`grants/services/corrections.py` checks)."""
+
+    award = models.ForeignKey(GrantAward, on_delete=models.CASCADE, related_name="years")
+    financial_year = FinancialYearField()
+    amount = MoneyField()
+
+    class Meta:
+        ordering = ["award", "financial_year"]
+        verbose_name = "award's amount for a year"
+        constraints = [
+            models.UniqueConstraint(fields=["award", "financial_year"], name="award_year_once"),
+            financial_year_check("financial_year", "award_year_financial_year_format"),
+            *non_negative("amount", model="award_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.financial_year}: {format_money(self.amount)}"

@@ -7,16 +7,19 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
-from grants.money import ZERO, MoneyField, format_money, non_negative
+from grants.money import MoneyField, format_money, non_negative
 from partnerships.financial_years import FinancialYearField, financial_year_check
 from partnerships.models import ForceArea, Organisation
+from priorities.models import Priority
 
 from .funding import FundingStream, GrantAward
+from .records import Withdrawable, WithdrawableQuerySet, history_options
 
 
-class GrantRound(models.Model):
+class GrantRound(Withdrawable):
     force_area = models.ForeignKey(ForceArea, on_delete=models.PROTECT, related_name="grant_rounds")
     funding_stream = models.ForeignKey(
         FundingStream,
@@ -31,6 +34,16 @@ class GrantRound(models.Model):
     closes_on = models.DateField()
     purpose = models.TextField(blank=True, help_text="What the round funds.")
     conditions = models.TextField(blank=True, help_text="The conditions of grant attached to every award it makes.")
+    pcc_priorities = models.ManyToManyField(
+        Priority,
+        blank=True,
+        related_name="grant_rounds",
+        verbose_name="Police and Crime Plan priorities",
+        help_text="The priorities the round serves; its awards serve them too unless given their own.",
+    )
+
+    objects = WithdrawableQuerySet.as_manager()
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["force_area", "-financial_year", "name"]
@@ -59,25 +72,30 @@ class GrantRound(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _figure(self, name: str) -> Decimal:
+        """From `grants.figures.money.rounds_with_figures`, the one definition: annotated on lists, asked for
+        one round otherwise (never cached: a decision changes it)."""
+        if name in self.__dict__:
+            return self.__dict__[name]
+        from grants.figures.money import rounds_with_figures
+
+        return getattr(rounds_with_figures(GrantRound.objects.filter(pk=self.pk)).get(), name)
+
     @property
     def awarded(self) -> Decimal:
-        return (
-            self.applications.filter(decision=GrantApplication.Decision.APPROVED).aggregate(
-                total=Sum("amount_awarded")
-            )["total"]
-            or ZERO
-        )
+        """Approved applications still standing (not withdrawn)."""
+        return self._figure("awarded_total")
 
     @property
     def requested(self) -> Decimal:
-        return self.applications.aggregate(total=Sum("amount_requested"))["total"] or ZERO
+        return self._figure("requested_total")
 
     @property
     def remaining(self) -> Decimal:
         return self.pot - self.awarded
 
 
-class GrantApplication(models.Model):
+class GrantApplication(Withdrawable):
     class Decision(models.TextChoices):
         PENDING = "pending", "Awaiting decision"
         APPROVED = "approved", "Approved"
@@ -96,6 +114,9 @@ class GrantApplication(models.Model):
     award = models.OneToOneField(
         GrantAward, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
     )
+
+    objects = WithdrawableQuerySet.as_manager()
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["grant_round", "received_on", "pk"]

@@ -41,7 +41,7 @@ def awards_for_year(*, funding_stream: FundingStream, financial_year: str) -> di
     """The stream's awards to partnerships for the year, by partnership id."""
     return {
         award.partnership_id: award
-        for award in GrantAward.objects.filter(
+        for award in GrantAward.objects.live().filter(
             funding_stream=funding_stream, financial_year=financial_year, partnership__isnull=False
         )
     }
@@ -75,6 +75,7 @@ def awards_set(
     existing = {
         a.partnership_id: a
         for a in GrantAward.objects.select_for_update(of=("self",))
+        .live()
         .order_by()
         .filter(funding_stream=funding_stream, financial_year=financial_year, partnership__in=list(amounts))
     }

@@ -1,5 +1,6 @@
-"""Other funding streams (Ministry of Justice, Home Office, MHCLG, NHS England, …), awards from them to CSPs or
-organisations, and allocations of a stream across councils that must reconcile with its total."""
+"""Other funding streams (Ministry of Justice, Home Office, MHCLG, NHS England, …) and awards from them to CSPs
+or organisations, for one financial year or several. Allocations across councils are in `allocations.py`,
+funding received in `income.py`, corrections and withdrawals in `corrections.py`."""
 
 from __future__ import annotations
 
@@ -8,10 +9,17 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from grants.models import AllocationLine, AllocationTable, FundingStream, GrantAward
-from grants.money import FigureError, format_money, parse_money
-from grants.uploads import CellProblem, ParsedImport, find_header, read_rows
+from grants.models import FundingStream, GrantAward
+from grants.services.corrections import award_years_save, award_years_set, priorities_set, save_with_reason
 from partnerships.models import ForceArea, Organisation
+
+
+def funder_for(name: str) -> Organisation | None:
+    """The body a stream's money comes from, found by name or recorded; None for the PCC's own money."""
+    if not (name or "").strip():
+        return None
+    funder, _ = Organisation.objects.get_or_create(name=name.strip(), defaults={"kind": Organisation.Kind.OTHER})
+    return funder
 
 
 @transaction.atomic
@@ -23,12 +31,9 @@ def funding_stream_create(
     awarded_directly: bool = False,
     description: str = "",
     funder_name: str = "",
+    by=None,
 ) -> FundingStream:
-    funder = None
-    if funder_name.strip():
-        funder, _ = Organisation.objects.get_or_create(
-            name=funder_name.strip(), defaults={"kind": Organisation.Kind.OTHER}
-        )
+    funder = funder_for(funder_name)
     stream = FundingStream(
         force_area=force_area,
         name=name,
@@ -38,120 +43,54 @@ def funding_stream_create(
         funder=funder,
     )
     stream.full_clean()
-    stream.save()
+    save_with_reason(stream, reason="Recorded", by=by)
     return stream
+
+
+def award_recipient(
+    *, partnership=None, organisation_name: str = "", charity_number: str = "", company_number: str = ""
+) -> tuple:
+    """(partnership, organisation) receiving an award: a CSP of the area, or an organisation found by name (or
+    recorded, with its register numbers)."""
+    if partnership is not None or not organisation_name.strip():
+        return partnership, None
+    organisation, created = Organisation.objects.get_or_create(
+        name=organisation_name.strip(),
+        defaults={"charity_number": charity_number, "company_number": company_number},
+    )
+    if not created and (charity_number or company_number):
+        organisation.charity_number = organisation.charity_number or charity_number
+        organisation.company_number = organisation.company_number or company_number
+        organisation.save()
+    return None, organisation
 
 
 @transaction.atomic
 def stream_award_save(
-    *, award: GrantAward, organisation_name: str = "", charity_number: str = "", company_number: str = ""
+    *,
+    award: GrantAward,
+    years: list[tuple[str, Decimal]] | None = None,
+    priorities=None,
+    organisation_name: str = "",
+    charity_number: str = "",
+    company_number: str = "",
+    by=None,
 ) -> GrantAward:
-    """Saves an award from a stream; to a CSP, or to an organisation found (or recorded) by name."""
+    """Records an award from a stream, to a CSP or to an organisation, with its amount for each financial year
+    (one year, or several for a multi-year grant or contract) and the priorities it serves."""
+    if award.funding_stream.is_withdrawn:
+        raise ValidationError("This funding stream has been withdrawn: record the award in another stream.")
     if organisation_name.strip():
-        organisation, created = Organisation.objects.get_or_create(
-            name=organisation_name.strip(),
-            defaults={"charity_number": charity_number, "company_number": company_number},
+        award.partnership, award.organisation = award_recipient(
+            organisation_name=organisation_name, charity_number=charity_number, company_number=company_number
         )
-        if not created and (charity_number or company_number):
-            organisation.charity_number = organisation.charity_number or charity_number
-            organisation.company_number = organisation.company_number or company_number
-            organisation.save()
-        award.organisation = organisation
-        award.partnership = None
+    if years is not None:
+        award_years_set(award=award, years=years)
     award.full_clean()
-    award.save()
-    return award
-
-
-# --- allocations across councils ---------------------------------------------------------------------------------
-
-
-def _council(name: str) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        name=name.strip(), defaults={"kind": Organisation.Kind.LOCAL_AUTHORITY}
-    )
-    return organisation
-
-
-@transaction.atomic
-def allocation_lines_set(*, table: AllocationTable, amounts: dict[str, Decimal]) -> list[AllocationLine]:
-    """Replaces the table's lines with `amounts` (council name → amount). They must add up exactly to the table's
-    total, or nothing is saved and the message gives the difference."""
-    if not amounts:
-        raise ValidationError("Enter at least one council's figure.")
-    total = sum(amounts.values(), Decimal("0.00"))
-    if total != table.total:
-        difference = table.total - total
-        side = "short of" if difference > 0 else "more than"
-        raise ValidationError(
-            f"The councils' figures add up to {format_money(total)}, {format_money(abs(difference))} {side} the "
-            f"total of {format_money(table.total)}. They must reconcile exactly."
+    save_with_reason(award, reason="Recorded", by=by)
+    award_years_save(award)
+    if priorities:
+        priorities_set(
+            record=award, priorities=priorities, force_area=award.force_area, financial_year=award.financial_year
         )
-    table = AllocationTable.objects.select_for_update(of=("self",)).get(pk=table.pk)
-    table.lines.all().delete()
-    lines = []
-    for name, amount in amounts.items():
-        line = AllocationLine(table=table, recipient=_council(name), amount=amount)
-        line.full_clean()
-        line.save()
-        lines.append(line)
-    return lines
-
-
-class AllocationImport(ParsedImport):
-    def __init__(self):
-        super().__init__()
-        self.amounts: dict[str, Decimal] = {}
-
-
-ALLOCATION_ROWS = 2000
-ALLOCATION_HEADINGS = {
-    "Local authority": "council",
-    "Council": "council",
-    "Recipient": "council",
-    "Amount": "amount",
-    "Allocation": "amount",
-    "Amount allocated": "amount",
-}
-
-
-def allocation_import_parse(*, upload) -> AllocationImport:
-    """A table with a council column (Local authority / Council) and an Amount column; title rows above the
-    headings are passed over."""
-    rows = read_rows(upload, max_rows=ALLOCATION_ROWS)
-    _header, columns = find_header(rows, {"council", "amount"}, ALLOCATION_HEADINGS)
-
-    def cell(cells, key):
-        return cells[columns[key]] if columns[key] < len(cells) else ""
-
-    return _allocation_rows((number, cell(cells, "council"), cell(cells, "amount")) for number, cells in rows)
-
-
-def allocation_form_parse(*, rows) -> AllocationImport:
-    """The councils' figures as typed on the page: `rows` of (council, amount text), blank rows skipped. Read the
-    same way as an imported file, so both give the same messages."""
-    return _allocation_rows(
-        (number, council, text) for number, (council, text) in enumerate(rows, start=1) if council or text
-    )
-
-
-def _allocation_rows(rows) -> AllocationImport:
-    result = AllocationImport()
-    for number, name, text in rows:
-        name = (name or "").strip()
-        if not name:
-            result.errors.append(CellProblem(number, "Local authority", "is empty."))
-            continue
-        if name in result.amounts:
-            result.errors.append(CellProblem(number, "Local authority", f"{name} appears twice."))
-            continue
-        try:
-            amount = parse_money(text)
-        except FigureError as error:
-            result.errors.append(CellProblem(number, "Amount", f"{error}: enter pounds and pence."))
-            continue
-        if amount < 0:
-            result.errors.append(CellProblem(number, "Amount", "cannot be negative."))
-            continue
-        result.amounts[name] = amount
-    return result
+    return award

@@ -3,7 +3,10 @@ and Crime Plan priority, with awards, amounts and the outcome measures set. One 
 page, the Word document and the PDF (grants/documents/panel_report.py), so they can never disagree.
 
 Its spending-plan figures are the committed ones: the plans in force (grants/figures). A plan or variation not
-yet approved is listed apart, with its proposed figures and the difference, never counted in the totals."""
+yet approved is listed apart, with its proposed figures and the difference, never counted in the totals.
+
+Money received and grants made are separate figures (`grants.figures.money.AreaMoney`): the headline "Grants
+made" counts the OPCC's own grants only, never income from funders nor money a funder awards directly."""
 
 from __future__ import annotations
 
@@ -12,6 +15,14 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from grants.figures.money import (
+    AreaMoney,
+    DirectSpending,
+    area_money,
+    awards_in_year,
+    direct_spending,
+    rounds_with_figures,
+)
 from grants.models import FundingStream, GrantAward, GrantRound, OutcomeMeasure
 from grants.money import ZERO
 from grants.services.alignment import Alignment, plans_alignment
@@ -30,11 +41,12 @@ class StreamSummary:
 
     @property
     def total(self) -> Decimal:
-        return sum((a.amount for a in self.made), ZERO)
+        """Made in the year (each award's part in the year: `year_amount`, from grants.figures.money)."""
+        return sum((a.year_amount for a in self.made), ZERO)
 
     @property
     def proposed_total(self) -> Decimal:
-        return sum((a.amount for a in self.awards if a.status != GrantAward.Status.MADE), ZERO)
+        return sum((a.year_amount for a in self.awards if a.status != GrantAward.Status.MADE), ZERO)
 
 
 @dataclass
@@ -55,14 +67,17 @@ class PanelReport:
     streams: list[StreamSummary]
     rounds: list[GrantRound]
     outcomes: list[OutcomeSummary]
+    money: AreaMoney | None = None
+    direct: DirectSpending | None = None
 
     @property
     def made_total(self) -> Decimal:
-        return sum((s.total for s in self.streams), ZERO)
+        """Grants made by the OPCC: not income, not contracts, not money a funder awards directly."""
+        return self.money.grants_made
 
     @property
     def made_count(self) -> int:
-        return sum(len(s.made) for s in self.streams)
+        return self.money.grants_made_count
 
 
 def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
@@ -71,7 +86,7 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
     pcp = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
     alignment = plans_alignment(plans=in_force, police_and_crime_plan=pcp)
     awards = (
-        GrantAward.objects.filter(financial_year=financial_year)
+        awards_in_year(GrantAward.objects.live(), financial_year)
         .filter(Q(funding_stream__force_area=force_area) | Q(partnership__force_area=force_area))
         .select_related("funding_stream__funder", "funding_stream__force_area", "partnership", "organisation")
         .order_by("funding_stream__name", "partnership__name", "organisation__name")
@@ -79,7 +94,9 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
     by_stream: dict[int, StreamSummary] = {}
     for award in awards:
         by_stream.setdefault(award.funding_stream_id, StreamSummary(award.funding_stream, [])).awards.append(award)
-    rounds = list(GrantRound.objects.filter(force_area=force_area, financial_year=financial_year))
+    rounds = list(
+        rounds_with_figures(GrantRound.objects.live().filter(force_area=force_area, financial_year=financial_year))
+    )
     outcomes = []
     measures = OutcomeMeasure.objects.filter(project__plan__in=in_force).select_related("project__plan")
     by_plan: dict[int, list[OutcomeMeasure]] = {}
@@ -105,4 +122,6 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
         streams=sorted(by_stream.values(), key=lambda s: (s.stream.kind != "pcc_csp", s.stream.name)),
         rounds=rounds,
         outcomes=outcomes,
+        money=area_money(force_area=force_area, financial_year=financial_year),
+        direct=direct_spending(force_area=force_area, financial_year=financial_year),
     )

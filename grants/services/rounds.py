@@ -15,6 +15,23 @@ from partnerships.models import Organisation
 
 
 @transaction.atomic
+def round_create(*, grant_round: GrantRound, priorities=(), by=None) -> GrantRound:
+    """Opens a grant round (filled from the form), with the Police and Crime Plan priorities it serves."""
+    from grants.services.corrections import priorities_set, save_with_reason
+
+    grant_round.full_clean()
+    save_with_reason(grant_round, reason="Opened", by=by)
+    if priorities:
+        priorities_set(
+            record=grant_round,
+            priorities=priorities,
+            force_area=grant_round.force_area,
+            financial_year=grant_round.financial_year,
+        )
+    return grant_round
+
+
+@transaction.atomic
 def application_add(
     *,
     grant_round: GrantRound,
@@ -24,6 +41,8 @@ def application_add(
     amount_requested: Decimal,
     received_on: date,
 ) -> GrantApplication:
+    if grant_round.is_withdrawn:
+        raise ValidationError("This grant round has been withdrawn: it takes no more applications.")
     application = GrantApplication(
         grant_round=grant_round,
         organisation=organisation,
@@ -53,6 +72,8 @@ def application_decide(
     """
     grant_round = GrantRound.objects.select_for_update(of=("self",)).get(pk=application.grant_round_id)
     application = GrantApplication.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if application.is_withdrawn or grant_round.is_withdrawn:
+        raise ValidationError("This application has been withdrawn: no decision can be recorded.")
     if application.decision != GrantApplication.Decision.PENDING:
         raise ValidationError(
             f"This application was already {application.get_decision_display().lower()} on "
@@ -85,19 +106,7 @@ def application_decide(
                 f"{format_money(remaining)} remains."
             }
         )
-    award = GrantAward(
-        funding_stream=grant_round.funding_stream,
-        organisation=application.organisation,
-        financial_year=grant_round.financial_year,
-        amount=amount_awarded,
-        reference=f"R{grant_round.pk}-A{application.pk}",
-        purpose=f"{application.project_title}. {application.purpose}".strip(),
-        conditions=grant_round.conditions,
-        status=GrantAward.Status.MADE,
-        awarded_on=decided_on,
-    )
-    award.full_clean()
-    award.save()
+    award = make_round_award(grant_round, application, amount=amount_awarded, decided_on=decided_on, by=by)
     application.decision = decision
     application.amount_awarded = amount_awarded
     application.decided_on = decided_on
@@ -106,3 +115,28 @@ def application_decide(
     application.full_clean()
     application.save()
     return application
+
+
+def make_round_award(
+    grant_round: GrantRound, application: GrantApplication, *, amount: Decimal, decided_on: date, by
+) -> GrantAward:
+    """The award an approved application becomes: to the applicant, from the round's stream, made on the date of
+    the decision, with the round's conditions (its Police and Crime Plan priorities are the round's, read through
+    `grants.figures.money.served_priorities`, unless the award is given its own)."""
+    award = GrantAward(
+        funding_stream=grant_round.funding_stream,
+        organisation=application.organisation,
+        financial_year=grant_round.financial_year,
+        amount=amount,
+        reference=f"R{grant_round.pk}-A{application.pk}",
+        purpose=f"{application.project_title}. {application.purpose}".strip(),
+        conditions=grant_round.conditions,
+        status=GrantAward.Status.MADE,
+        awarded_on=decided_on,
+    )
+    award.full_clean()
+    award._change_reason = f"Application to {grant_round} approved"
+    if by is not None:
+        award._history_user = by
+    award.save()
+    return award

@@ -3,8 +3,10 @@
 conditions and how it is expected to reduce crime and disorder) and the same grants in the 360Giving Data
 Standard (JSON, and its spreadsheet layout as CSV/XLSX).
 
-What is published: awards the OPCC has MADE (`GrantAward.status == "made"`) from a stream it awards (not money a
-funder awards directly and the OPCC only records), for more than £0, decided on or before today. Nothing from a
+What is published: grants the OPCC has MADE (`GrantAward.objects.published_grants()`: made, a grant not a
+contract, from a stream it awards, not money a funder awards directly and the OPCC only records), for more than
+£0, decided on or before today. A grant withdrawn or corrected after it was made stays published, saying so
+(`GrantAward.publication_note`). Nothing from a
 spending plan that is a draft or declined is ever published: the only plan-derived text, the list of funded
 projects, comes from the plan in force (the latest APPROVED version, `SpendingPlanQuerySet.in_force`).
 
@@ -67,13 +69,8 @@ def publishable_awards(*, force_area: ForceArea, today: datetime.date | None = N
     today = today or timezone.localdate()
     in_force = SpendingPlan.objects.in_force()
     return (
-        GrantAward.objects.filter(
-            status=GrantAward.Status.MADE,
-            funding_stream__force_area=force_area,
-            funding_stream__awarded_directly=False,
-            amount__gt=ZERO,
-            awarded_on__lte=today,
-        )
+        GrantAward.objects.published_grants()
+        .filter(funding_stream__force_area=force_area, amount__gt=ZERO, awarded_on__lte=today)
         .filter(Q(application__isnull=True) | Q(application__decided_on__lte=today))
         .select_related(
             "funding_stream__force_area",
@@ -127,6 +124,11 @@ class Publication:
         return award_date(self.award)
 
     @property
+    def note(self) -> str:
+        """ "Withdrawn on …: reason" or "Corrected on …: what changed", for a grant changed after it was made."""
+        return self.award.publication_note
+
+    @property
     def funded_projects(self) -> list[str]:
         """From the approved spending plan only: a draft or declined plan is never published."""
         plan = approved_plan(self.award)
@@ -154,7 +156,7 @@ class Release:
 
     @property
     def total(self) -> Decimal:
-        return sum((item.award.amount for item in self.items), ZERO)
+        return _counted_total(self.items)
 
     @property
     def years(self) -> list[tuple[str, list[Publication], Decimal]]:
@@ -162,7 +164,12 @@ class Release:
         grouped: dict[str, list[Publication]] = {}
         for item in self.items:
             grouped.setdefault(item.award.financial_year, []).append(item)
-        return [(year, items, sum((i.award.amount for i in items), ZERO)) for year, items in grouped.items()]
+        return [(year, items, _counted_total(items)) for year, items in grouped.items()]
+
+
+def _counted_total(items: list[Publication]) -> Decimal:
+    """A withdrawn grant stays listed, saying so, but is not counted in a total."""
+    return sum((item.award.amount for item in items if not item.award.is_withdrawn), ZERO)
 
 
 def releases(*, force_area: ForceArea, today: datetime.date | None = None) -> list[Release]:
@@ -302,6 +309,8 @@ def grant_title(award: GrantAward) -> str:
 
 def _description(publication: Publication, title: str) -> str:
     description = publication.purpose
+    if publication.note:
+        description = f"{publication.note}. {description}"
     if publication.funded_projects:
         description += " Funded projects in the approved spending plan: " + "; ".join(publication.funded_projects) + "."
     if description.strip() == title.strip():

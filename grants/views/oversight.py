@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from grants.figures.money import area_money, direct_spending
 from grants.services.alignment import plans_alignment
 from grants.services.oversight import SORT_KEYS, force_area_overview, status_choices
 from grants.years import Years, force_area_years
@@ -136,5 +137,7 @@ class DashboardView(ForceAreaMixin, TemplateView):
             late_rows={row.partnership.pk for row in overview.rows if overview.is_late(row)},
             alignment=alignment,
             columns=columns,
+            money=area_money(force_area=self.force_area, financial_year=year),
+            direct=direct_spending(force_area=self.force_area, financial_year=year),
             **kwargs,
         )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
+from grants.figures.money import rounds_with_figures
 from grants.forms.oversight import ApplicationForm, DecisionForm, GrantRoundForm
 from grants.models import GrantApplication, GrantRound
 from grants.money import format_money
@@ -22,13 +23,20 @@ class RoundsView(ForceAreaMixin, TemplateView):
     nav_section = "rounds"
 
     def get_context_data(self, **kwargs):
+        show_withdrawn = self.request.GET.get("withdrawn") == "1"
         rounds = GrantRound.objects.filter(force_area=self.force_area).select_related("funding_stream")
+        if not show_withdrawn:
+            rounds = rounds.live()
         year = chosen_year(self.request, self.force_area) if self.request.GET.get("year") else ""
         if year:
             rounds = rounds.filter(financial_year=year)
         years = force_area_years(self.force_area)
         return super().get_context_data(
-            rounds=rounds, year=year, years=years.including(year) if year else years, **kwargs
+            rounds=rounds_with_figures(rounds),
+            show_withdrawn=show_withdrawn,
+            year=year,
+            years=years.including(year) if year else years,
+            **kwargs,
         )
 
 
@@ -46,11 +54,14 @@ class RoundCreateView(ForceAreaMixin, TemplateView):
         if form.is_valid():
             form.instance.pot = form.cleaned_data["pot"]
             try:
-                form.instance.full_clean()
+                grant_round = service.round_create(
+                    grant_round=form.instance,
+                    priorities=list(form.cleaned_data.get("pcc_priorities") or []),
+                    by=request.user,
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                grant_round = form.save()
                 messages.success(request, f"Grant round '{grant_round}' created.")
                 return redirect("grants:round", area=self.force_area.slug, pk=grant_round.pk)
         return self.render_to_response(self.get_context_data(form=form))
@@ -61,7 +72,9 @@ class RoundMixin(ForceAreaMixin):
 
     def get_round(self) -> GrantRound:
         return get_object_or_404(
-            GrantRound.objects.select_related("funding_stream"), pk=self.kwargs["pk"], force_area=self.force_area
+            rounds_with_figures(GrantRound.objects.select_related("funding_stream", "withdrawn_by")),
+            pk=self.kwargs["pk"],
+            force_area=self.force_area,
         )
 
 
@@ -70,8 +83,15 @@ class RoundView(RoundMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         grant_round = self.get_round()
-        applications = grant_round.applications.select_related("organisation", "award")
-        return super().get_context_data(grant_round=grant_round, applications=applications, **kwargs)
+        applications = grant_round.applications.select_related("organisation", "award").order_by(
+            "withdrawn_at", "received_on", "pk"
+        )
+        return super().get_context_data(
+            grant_round=grant_round,
+            applications=applications,
+            priorities=list(grant_round.pcc_priorities.all()),
+            **kwargs,
+        )
 
 
 class ApplicationCreateView(RoundMixin, TemplateView):

@@ -11,6 +11,13 @@ from .grants import (
     SubItemFactory,
     SubmissionDeadlineFactory,
 )
+from .money import (
+    AwardYearFactory,
+    ClaimFactory,
+    FundingReceivedFactory,
+    FundingReceivedYearFactory,
+    PaymentFactory,
+)
 from .partnerships import (
     ForceAreaFactory,
     FunderBodyFactory,
@@ -32,7 +39,6 @@ from .partnerships import (
 )
 from .priorities import LocalPriorityFactory, PoliceAndCrimePlanFactory, PriorityFactory, StrategicAssessmentFactory
 from .workflow import (
-    AllocationLineFactory,
     AllocationTableFactory,
     CommentAnswerFactory,
     DecisionFactory,
@@ -96,5 +102,9 @@ __all__ = [
     "GrantRoundFactory",
     "GrantApplicationFactory",
     "AllocationTableFactory",
-    "AllocationLineFactory",
+    "FundingReceivedFactory",
+    "FundingReceivedYearFactory",
+    "AwardYearFactory",
+    "ClaimFactory",
+    "PaymentFactory",
 ]

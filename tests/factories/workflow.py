@@ -10,7 +10,6 @@ import factory
 from factory.django import DjangoModelFactory
 
 from grants.models import (
-    AllocationLine,
     AllocationTable,
     CommentAnswer,
     Decision,
@@ -189,15 +188,6 @@ class AllocationTableFactory(DjangoModelFactory):
     financial_year = "2021/22"
     title = factory.Sequence(lambda n: f"Domestic abuse duty allocations {n}")
     total = Decimal("100000.00")
-
-
-class AllocationLineFactory(DjangoModelFactory):
-    class Meta:
-        model = AllocationLine
-
-    table = factory.SubFactory(AllocationTableFactory)
-    recipient = factory.SubFactory(OrganisationFactory)
-    amount = Decimal("50000.00")
 
 
 class ScrutinyCommentFactory(DjangoModelFactory):

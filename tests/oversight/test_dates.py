@@ -12,7 +12,7 @@ from django.urls import reverse
 from grants.forms.fields import DateErrorsMixin, DateField
 from grants.models import FormulaScenario, FundingStream, GrantApplication, GrantAward, GrantRound
 from partnerships.models import ForceArea, Organisation, Partnership
-from tests.oversight.dates import date_boxes
+from tests.oversight.dates import date_boxes, year_rows
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -281,11 +281,12 @@ def test_a_made_award_without_a_date_is_refused_beside_the_date(client, demo_use
     client.force_login(demo_user("opcc.devon"))
     data = {
         "partnership": plymouth_plan.partnership.pk,
-        "financial_year": "2021/22",
-        "amount": "£250,000",
+        "kind": "grant",
+        "payment_schedule": "in_advance",
         "status": "made",
+        **year_rows(("2021/22", "£250,000")),
     }
     content = client.post(url("stream-award-new", pk=stream.pk), data).content.decode()
-    assert ("id_awarded_on_0", "Give the date the award was made.") in summary_links(content)
+    assert ("id_awarded_on_0", "Enter the date the award was made") in summary_links(content)
     assert outlined(content, "awarded_on") == [True, True, True]
     assert not GrantAward.objects.filter(funding_stream=stream).exists()

@@ -4,12 +4,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from grants.figures.money import allocation_figures
 from grants.models import AllocationTable, FundingStream, GrantApplication, GrantAward, GrantRound
 from partnerships.models import ForceArea, Organisation
-from tests.oversight.dates import date_boxes
+from tests.oversight.councils import devon_councils, key
+from tests.oversight.dates import allocation_rows, date_boxes, year_rows
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -146,12 +147,13 @@ def test_other_funding_streams_and_awards_to_csps_or_organisations(client, demo_
     assert response.status_code == 302
     stream = FundingStream.objects.get(name="Safer Streets Fund")
     assert stream.awarded_directly and stream.funder.name == "Home Office"
+    award = {"kind": "grant", "payment_schedule": "in_advance"}
     response = client.post(
         url("stream-award-new", pk=stream.pk),
         {
+            **award,
             "partnership": plymouth_plan.partnership.pk,
-            "financial_year": "2021/22",
-            "amount": "£250,000",
+            **year_rows(("2021/22", "£250,000")),
             "purpose": "Street lighting and CCTV",
             "status": "made",
             **date_boxes("awarded_on", "2021-09-01"),
@@ -161,23 +163,27 @@ def test_other_funding_streams_and_awards_to_csps_or_organisations(client, demo_
     response = client.post(
         url("stream-award-new", pk=stream.pk),
         {
+            **award,
             "organisation_name": "Neighbourhood Watch Devon",
             "charity_number": "1234567",
-            "financial_year": "2021/22",
-            "amount": "12000.00",
+            **year_rows(("2021/22", "12000.00")),
             "status": "proposed",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
-    content = client.get(url("stream", pk=stream.pk)).content.decode()
-    assert "Safer Plymouth" in content and "Neighbourhood Watch Devon" in content and "£262,000.00" in content
+    content = client.get(url("stream", pk=stream.pk) + "?year=2021/22").content.decode()
+    assert "Safer Plymouth" in content and "Neighbourhood Watch Devon" in content
+    assert "£250,000.00" in content and "£12,000.00" in content
     assert Organisation.objects.get(name="Neighbourhood Watch Devon").org_id == "GB-CHC-1234567"
-    response = client.post(url("stream-award-new", pk=stream.pk), {"financial_year": "2021/22", "amount": "1"})
+    response = client.post(
+        url("stream-award-new", pk=stream.pk), {**award, "status": "proposed", **year_rows(("2021/22", "1"))}
+    )
     assert "Choose the partnership, or name the organisation" in response.content.decode()
 
 
 def test_an_allocation_across_councils_must_reconcile(client, demo_user, demo):
     area = ForceArea.objects.get(slug=AREA)
+    plymouth, torbay, cornwall = devon_councils()[:3]
     stream = FundingStream.objects.create(
         force_area=area, name="Domestic abuse duty", kind=FundingStream.Kind.MHCLG, awarded_directly=True
     )
@@ -188,28 +194,27 @@ def test_an_allocation_across_councils_must_reconcile(client, demo_user, demo):
     )
     assert response.status_code == 302
     table = AllocationTable.objects.get()
-    rows = {"rows": "3", "council-0": "Plymouth City Council", "amount-0": "400,000", "council-1": "Cornwall Council"}
-    response = client.post(url("allocation", pk=table.pk), {**rows, "amount-1": "599,999.99"})
-    content = response.content.decode()
+    rows = allocation_rows((key(plymouth), "400,000"), (key(cornwall), "599,999.99"), ("", ""))
+    content = client.post(url("allocation", pk=table.pk), rows).content.decode()
     assert "add up to £999,999.99, £0.01 short of the total of £1,000,000.00" in content
-    assert not table.lines.exists()
-    response = client.post(url("allocation", pk=table.pk), {**rows, "amount-1": "600,000.00"})
+    assert not table.awards.exists()
+    rows = allocation_rows((key(plymouth), "400,000"), (key(cornwall), "600,000.00"), ("", ""))
+    response = client.post(url("allocation", pk=table.pk), rows)
     assert response.status_code == 302
-    assert table.allocated == D("1000000.00") and table.difference == 0
-    upload = SimpleUploadedFile(
-        "da.csv",
-        b"Local authority,Amount\nPlymouth City Council,300000\nCornwall Council,500000\nTorbay Council,200000\n",
+    table = allocation_figures(table)
+    assert table.allocated == D("1000000.00") and table.difference == 0 and table.rows == 2
+    # a council now left out is removed, a new one added, in one save
+    rows = allocation_rows((key(plymouth), "300,000"), (key(cornwall), "500,000"), (key(torbay), "200,000"))
+    assert client.post(url("allocation", pk=table.pk), rows).status_code == 302
+    assert sorted(a.recipient.name for a in table.awards.live()) == sorted(
+        ["Plymouth City Council", "Cornwall Council", "Torbay Council"]
     )
-    response = client.post(url("allocation", pk=table.pk), {"file": upload})
-    assert response.status_code == 302
-    assert table.lines.count() == 3 and table.allocated == D("1000000.00")
-    bad = SimpleUploadedFile("da.csv", b"Local authority,Amount\nPlymouth City Council,1\n")
-    content = client.post(url("allocation", pk=table.pk), {"file": bad}).content.decode()
-    assert "short of the total" in content and table.lines.count() == 3
+    assert allocation_figures(table).allocated == D("1000000.00")
 
 
-def test_typed_council_figures_are_read_like_an_imported_file(client, demo_user, demo):
+def test_typed_council_figures_are_refused_row_by_row(client, demo_user, demo):
     area = ForceArea.objects.get(slug=AREA)
+    cornwall, plymouth = devon_councils()[2], devon_councils()[0]
     stream = FundingStream.objects.create(
         force_area=area, name="Domestic abuse duty", kind=FundingStream.Kind.MHCLG, awarded_directly=True
     )
@@ -217,19 +222,12 @@ def test_typed_council_figures_are_read_like_an_imported_file(client, demo_user,
         force_area=area, funding_stream=stream, financial_year="2021/22", title="DA duty", total=D("1000.00")
     )
     client.force_login(demo_user("opcc.devon"))
-    typed = {
-        "rows": "4",
-        "council-0": "Cornwall Council",
-        "amount-0": "500",
-        "council-1": "",
-        "amount-1": "500",
-        "council-2": "Cornwall Council",
-        "amount-2": "500",
-        "council-3": "Plymouth City Council",
-        "amount-3": "£12,5OO",
-    }
+    typed = allocation_rows(
+        (key(cornwall), "500"), ("", "500"), (key(cornwall), "500"), (key(plymouth), "£12,5OO"), ("la-999999", "1")
+    )
     content = client.post(url("allocation", pk=table.pk), typed).content.decode()
-    assert "Row 2, Local authority: is empty." in content
-    assert "Row 3, Local authority: Cornwall Council appears twice." in content
-    assert "Row 4, Amount: &#x27;£12,5OO&#x27; is not an amount: enter pounds and pence." in content
-    assert not table.lines.exists()
+    assert "choose the council or CSP." in content
+    assert "Cornwall Council is also in row 1." in content
+    assert "&#x27;£12,5OO&#x27; is not an amount: enter pounds and pence" in content
+    assert "&#x27;la-999999&#x27; is not a council or CSP recorded with its official code" in content
+    assert not table.awards.exists()
