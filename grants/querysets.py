@@ -10,12 +10,6 @@ from partnerships.models import Partnership
 
 
 class GrantAwardQuerySet(models.QuerySet):
-    def for_year(self, financial_year: str):
-        return self.filter(financial_year=financial_year)
-
-    def made(self):
-        return self.filter(status="made")
-
     def live(self):
         """Awards that count: not withdrawn (a withdrawn award stays readable, and published as withdrawn)."""
         return self.filter(withdrawn_at__isnull=True)

@@ -7,10 +7,14 @@ class InvitationAcceptForm(forms.Form):
     """A new account from an invitation: the person's name, the username they will sign in with, and their own
     password (checked against the site's password rules by the service)."""
 
-    first_name = forms.CharField(label="First name", error_messages={"required": "Enter your first name"})
-    last_name = forms.CharField(label="Last name", error_messages={"required": "Enter your last name"})
+    # The lengths are the user table's columns: a longer entry gets a message, never a database error.
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter your first name"}
+    )
+    last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter your last name"})
     username = forms.CharField(
         label="Username",
+        max_length=150,
         help_text="You sign in with this. Letters, digits and @ . + - _ only.",
         error_messages={"required": "Choose a username"},
     )

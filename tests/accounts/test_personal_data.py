@@ -40,6 +40,21 @@ HOLDS_NO_COPIES = {
     "auth.Permission",
     "grants.SpendingPlan",  # who last changed it: a key only
     "grants.FormulaScenario",  # who confirmed it: a key only
+    # The money records (issue 10): who entered, decided or withdrew them, a key only
+    "grants.FundingStream",
+    "grants.HistoricalFundingStream",
+    "grants.GrantAward",
+    "grants.HistoricalGrantAward",
+    "grants.AllocationTable",
+    "grants.HistoricalAllocationTable",
+    "grants.FundingReceived",
+    "grants.HistoricalFundingReceived",
+    "grants.Claim",
+    "grants.Payment",
+    "grants.GrantRound",
+    "grants.HistoricalGrantRound",
+    "grants.GrantApplication",
+    "grants.HistoricalGrantApplication",
 }
 
 

@@ -235,10 +235,12 @@ def test_allocations_import_under_a_title_row_and_refuse_negative_amounts(client
         force_area=area, title="DA duty", funding_stream=stream, financial_year="2021/22", total=Decimal("1000.00")
     )
     client.force_login(demo_user("opcc.devon"))
-    url = reverse("grants:allocation", kwargs={"area": AREA, "pk": table.pk})
-    content = b"DA duty allocations 2021/22\nCouncil,Allocation\nPlymouth City Council,600\nTorbay Council,400\n"
-    assert client.post(url, {"file": upload("da.csv", content)}).status_code == 302
-    assert table.lines.count() == 2
-    content = b"Council,Allocation\nPlymouth City Council,1100\nTorbay Council,-100\n"
+    url = reverse("grants:allocation-import", kwargs={"area": AREA, "pk": table.pk})
+    content = b"DA duty allocations 2021/22\nCouncil,Allocation\nPlymouth City Council,1000\n"
+    first = client.post(url, {"file": upload("da.csv", content)})
+    assert first.status_code == 302, first.content.decode()
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert table.awards.count() == 1
+    content = b"Council,Allocation\nPlymouth City Council,1100\nSafer Plymouth,-100\n"
     page = client.post(url, {"file": upload("da.csv", content)}).content.decode()
-    assert "Row 3, Amount: cannot be negative." in page and table.lines.count() == 2
+    assert "Row 3, Amount: &#x27;-100&#x27; is negative" in page and table.awards.count() == 1

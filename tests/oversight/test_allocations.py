@@ -181,7 +181,7 @@ def test_a_decided_allocation_is_grants_made_in_the_reports_and_the_publications
     assert money.grants_by_route["Allocations across councils and CSPs"] == TOTAL
     report = panel_report(force_area=area, financial_year="2021/22", user=demo_user("opcc.devon"))
     assert report.made_total == TOTAL and report.made_count == 10
-    assert len([p for p in publications(force_areas=[area]) if p.award.allocation_id == table.pk]) == 10
+    assert len([p for p in publications(force_area=area) if p.award.allocation_id == table.pk]) == 10
     dashboard = client.get(reverse("grants:oversight-dashboard", kwargs={"area": AREA}) + "?year=2021/22")
     assert "£1,555,525.45" in dashboard.content.decode()
     content = client.get(url("panel-report", year="2021-22")).content.decode()
