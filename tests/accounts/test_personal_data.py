@@ -40,6 +40,7 @@ HOLDS_NO_COPIES = {
     "auth.Permission",
     "grants.SpendingPlan",  # who last changed it: a key only
     "grants.FormulaScenario",  # who confirmed it: a key only
+    "grants.SentReminder",  # to whom a reminder went: a key only
 }
 
 
