@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from grants import rag
 from grants.figures.money import award_ledger
-from grants.money import ZERO
 from grants.models import GrantAward, MeasureResult, PerformanceReturn, ReportingPeriod, ReportingRules
+from grants.money import ZERO
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -202,8 +202,6 @@ def measure_rows(performance_return: PerformanceReturn) -> list[MeasureRow]:
                 (period, old.value if old else None, rag.rate_result(old, tolerance=tolerance) if old else rag.Rag.NONE)
             )
         previous = past.get(performance_return.period.number - 1)
-        trend = rag.trend(
-            previous.value if previous else None, result.value if result else None, target
-        )
+        trend = rag.trend(previous.value if previous else None, result.value if result else None, target)
         rows.append(MeasureRow(measure, result, rating, trend, history))
     return rows

@@ -75,7 +75,12 @@ TRANSITIONS = (
     ),
     ReturnTransition(Action.ACCEPT, (Status.CERTIFIED,), Status.ACCEPTED, Role.Kind.OPCC, "Accept the return"),
     ReturnTransition(
-        Action.REOPEN, (Status.ACCEPTED,), Status.IN_PROGRESS, Role.Kind.OPCC, "Reopen the return", comments_required=True
+        Action.REOPEN,
+        (Status.ACCEPTED,),
+        Status.IN_PROGRESS,
+        Role.Kind.OPCC,
+        "Reopen the return",
+        comments_required=True,
     ),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
@@ -146,9 +151,7 @@ def returns_set_up(*, award: GrantAward) -> list[PerformanceReturn]:
         return []
     periods = reporting_set_up(award=award)
     projects = list(plan.projects.all())
-    existing = set(
-        PerformanceReturn.objects.filter(period__award=award).values_list("period_id", "line_id")
-    )
+    existing = set(PerformanceReturn.objects.filter(period__award=award).values_list("period_id", "line_id"))
     missing = [
         PerformanceReturn(period=period, project=project, line_id=project.line_id)
         for period in periods
