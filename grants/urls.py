@@ -17,6 +17,7 @@ from .views import (
     plans,
     public,
     reports,
+    returns,
     rounds,
     scrutiny,
     setup,
@@ -182,4 +183,10 @@ urlpatterns = [
         workflow.DecisionNoticeView.as_view(),
         name="plan-decision-notice",
     ),
+    # Performance returns after the sign-off (issue 11)
+    path("grants/<int:award_pk>/returns/", returns.ReturnsView.as_view(), name="returns"),
+    path("returns/<int:pk>/", returns.ReturnView.as_view(), name="return"),
+    path("returns/<int:pk>/edit/", returns.ReturnEditView.as_view(), name="return-edit"),
+    path("returns/<int:pk>/<slug:action>/", returns.ReturnActView.as_view(), name="return-act"),
+    path(f"{area}/reporting/", returns.ReportingRulesView.as_view(), name="reporting-rules"),
 ]

@@ -122,7 +122,7 @@ def reporting_set_up(*, award: GrantAward) -> list[ReportingPeriod]:
     periods = list(award.reporting_periods.order_by("number"))
     if periods:
         return periods
-    GrantAward.objects.select_for_update().filter(pk=award.pk).first()
+    GrantAward.objects.select_for_update(of=("self",)).filter(pk=award.pk).order_by().values_list("pk").first()
     periods = list(award.reporting_periods.order_by("number"))
     if periods:
         return periods

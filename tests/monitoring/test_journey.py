@@ -1,0 +1,115 @@
+"""The issue's journey through the test client: after Plymouth's 2020/21 plan is approved, the officer enters Q1
+for the domestic abuse service; the page shows green, red, green and spend at 25% of £210,000.00; a second
+partnership user certifies; the OPCC queries; the officer answers; the certifier certifies again; the OPCC accepts.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_data(client, url, **figures):
+    """The return's form as the page serves it, with the figures typed into the measures found by their words."""
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, "")
+        data[name] = "" if value is None else value
+        for words, figure in figures.items():
+            if name.startswith("measure_") and words in field.label:
+                data[name] = figure
+    return data
+
+
+def _rating(page, words):
+    html = page.content.decode()
+    row = re.search(rf"{re.escape(words)}.*?data-rag=\"(\w+)\"", html, re.S)
+    return row.group(1)
+
+
+def test_q1_return_from_entry_to_acceptance(client, demo_user, q1_return, django_capture_on_commit_callbacks):
+    officer, finance, opcc = demo_user("officer.plymouth"), demo_user("finance.plymouth"), demo_user("opcc.devon")
+    url = reverse("grants:return", args=[q1_return.pk])
+    edit = reverse("grants:return-edit", args=[q1_return.pk])
+
+    client.force_login(officer)
+    data = _form_data(
+        client,
+        edit,
+        **{
+            "75% or above victims referred": "78",
+            "Re-referral rate": "22",
+            "exiting the service": "91",
+            "100% of victims engaging": "100",
+            "Staff trained are satisfied": "All twelve staff trained this quarter rated the training good or better.",
+        },
+    )
+    data["spend_in_period"] = "£52,500"
+    response = client.post(edit, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+
+    page = client.get(url)
+    assert _rating(page, "75% or above victims referred") == "green"
+    assert _rating(page, "Re-referral rate is below 20%") == "red"
+    assert _rating(page, "90% of victims exiting") == "green"
+    assert "£52,500.00 (25% of £210,000.00)" in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("grants:return-act", args=[q1_return.pk, "submit"]), {"comments": ""})
+    assert response.status_code == 302
+    assert any("finance.plymouth@example.org" in m.to for m in mail.outbox)
+
+    # The officer cannot certify their own return (nor could they: they are not a certifier).
+    assert client.get(reverse("grants:return-act", args=[q1_return.pk, "certify"])).status_code == 403
+
+    client.force_login(finance)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("grants:return-act", args=[q1_return.pk, "certify"]), {}).status_code == 302
+
+    client.force_login(opcc)
+    query = reverse("grants:return-act", args=[q1_return.pk, "query"])
+    assert client.post(query, {"comments": ""}).status_code == 200  # a query needs words
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(query, {"comments": "Why did re-referrals rise?"})
+    assert [m.to for m in mail.outbox] == [["officer.plymouth@example.org"]]
+
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("grants:return-act", args=[q1_return.pk, "submit"]),
+            {"comments": "Two families re-referred after moving back to the area."},
+        )
+    assert response.status_code == 302
+
+    client.force_login(finance)
+    assert client.post(reverse("grants:return-act", args=[q1_return.pk, "certify"]), {}).status_code == 302
+
+    client.force_login(opcc)
+    assert client.post(reverse("grants:return-act", args=[q1_return.pk, "accept"]), {}).status_code == 302
+    page = client.get(url)
+    assert "Accepted by the OPCC" in page.content.decode()
+    q1_return.refresh_from_db()
+    assert list(q1_return.steps.values_list("action", flat=True)) == [
+        "save",
+        "submit",
+        "certify",
+        "query",
+        "submit",
+        "certify",
+        "accept",
+    ]
+
+
+def test_every_page_of_reporting_answers(client, demo_user, q1_return):
+    client.force_login(demo_user("opcc.devon"))
+    assert client.get(reverse("grants:returns", args=[q1_return.period.award_id])).status_code == 200
+    assert client.get(reverse("grants:reporting-rules", args=["devon-and-cornwall"])).status_code == 200
+    client.force_login(demo_user("officer.southglos"))
+    assert client.get(reverse("grants:return", args=[q1_return.pk])).status_code == 404
