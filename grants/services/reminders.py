@@ -60,22 +60,31 @@ def _people(performance_return: PerformanceReturn, *kinds: str):
     )
 
 
-def _send_once(user: User, key: str, message: EmailMessage) -> bool:
-    """Records then sends; False when it was sent before (or the mail server failed: the record is let go)."""
+def _record(user: User, key: str) -> SentReminder | None:
+    """Records that `key` goes to `user`; None when it was recorded before (sent already)."""
     try:
         with transaction.atomic():
-            record = SentReminder.objects.create(user=user, key=key)
+            return SentReminder.objects.create(user=user, key=key)
     except IntegrityError:
-        return False
+        return None
+
+
+def _send_recorded(records: list[SentReminder], message: EmailMessage, user: User) -> bool:
+    """Sends; a mail server that fails lets the records go, so the next run tries again."""
     try:
         sent = get_connection().send_messages([message])
-    except Exception:  # noqa: BLE001 - any mail failure: forget the record so the next run tries again
-        log.exception("Could not send %s to user %s", key, user.pk)
+    except Exception:  # noqa: BLE001 - any mail failure: forget the records so the next run tries again
+        log.exception("Could not send %s to user %s", [r.key for r in records], user.pk)
         sent = 0
     if not sent:
-        SentReminder.objects.filter(pk=record.pk).delete()
+        SentReminder.objects.filter(pk__in=[r.pk for r in records]).delete()
         return False
     return True
+
+
+def _send_once(user: User, key: str, message: EmailMessage) -> bool:
+    record = _record(user, key)
+    return record is not None and _send_recorded([record], message, user)
 
 
 def reminder_kind(performance_return: PerformanceReturn, today: datetime.date, rules: ReportingRules) -> str | None:
@@ -92,45 +101,75 @@ def reminder_kind(performance_return: PerformanceReturn, today: datetime.date, r
     return None
 
 
-def _reminder(performance_return: PerformanceReturn, kind: str, today: datetime.date) -> tuple[str, str]:
-    name = return_name(performance_return)
+_OPENINGS = {
+    "overdue": "Overdue: these returns are past their due date and not yet submitted",
+    "due": "Due today",
+    "before": "Due soon",
+}
+
+
+def _reminder_line(performance_return: PerformanceReturn, kind: str, today: datetime.date) -> str:
     due = _date(performance_return.period.due_on)
-    if kind == "before":
-        subject = f"{name}: due by {due}"
-        opening = f"The {name} is due by {due}."
-    elif kind == "due":
-        subject = f"{name}: due today"
-        opening = f"The {name} is due today, {due}."
-    else:
+    late = ""
+    if kind == "overdue":
         days = (today - performance_return.period.due_on).days
-        subject = f"{name}: overdue"
-        opening = f"The {name} was due by {due}: it is {days} day{'s' if days != 1 else ''} late."
-    body = (
-        f"{opening}\n\nIt is {performance_return.get_status_display().lower()}. The CSP officer enters and submits "
-        f"it; a certifier of the partnership then certifies it.\n\nOpen the return: {return_link(performance_return)}\n"
+        late = f", {days} day{'s' if days != 1 else ''} late"
+    return (
+        f"- {return_name(performance_return)}: due by {due}{late} "
+        f"({performance_return.get_status_display().lower()}). {return_link(performance_return)}"
     )
-    return subject, body
 
 
 def reminders_send(today: datetime.date | None = None) -> int:
-    """THE reminder job. Returns how many e-mails it sent."""
+    """THE reminder job: one e-mail per person per run at most, listing each return they have not yet been
+    reminded of in this way (before, due, overdue). Returns how many e-mails it sent."""
     today = today or timezone.localdate()
     returns_set_up_everywhere()
-    sent = 0
     rules_by_area: dict[int, ReportingRules] = {}
-    returns = PerformanceReturn.objects.filter(
-        status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), period__opens_on__lte=today
-    ).select_related("period__award__partnership", "project")
+    owed: dict[int, list[tuple[PerformanceReturn, str]]] = {}
+    people: dict[int, User] = {}
+    returns = (
+        PerformanceReturn.objects.filter(
+            status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), period__opens_on__lte=today
+        )
+        .select_related("period__award__partnership", "project")
+        .order_by("period__due_on", "project__number")
+    )
     for performance_return in returns:
         area_id = performance_return.period.award.partnership.force_area_id
         rules = rules_by_area.setdefault(area_id, ReportingRules.for_area(area_id))
         kind = reminder_kind(performance_return, today, rules)
         if kind is None:
             continue
-        subject, body = _reminder(performance_return, kind, today)
         for person in _people(performance_return, Role.Kind.OFFICER, Role.Kind.CERTIFIER):
-            key = f"return-{performance_return.pk}-{kind}"
-            sent += _send_once(person, key, EmailMessage(subject=subject, body=body, to=[person.email]))
+            people[person.pk] = person
+            owed.setdefault(person.pk, []).append((performance_return, kind))
+    sent = 0
+    for person_id, items in owed.items():
+        person = people[person_id]
+        records, lines = [], {}
+        for performance_return, kind in items:
+            record = _record(person, f"return-{performance_return.pk}-{kind}")
+            if record is not None:
+                records.append(record)
+                lines.setdefault(kind, []).append(_reminder_line(performance_return, kind, today))
+        if not records:
+            continue
+        body = []
+        for kind in ("overdue", "due", "before"):
+            if kind in lines:
+                body += [f"{_OPENINGS[kind]}:", *lines[kind], ""]
+        body.append("The CSP officer enters and submits each return; a certifier of the partnership then certifies it.")
+        count = len(records)
+        first = next(iter(lines))
+        subject = {
+            "overdue": f"{count} performance return{'s' if count != 1 else ''} overdue",
+            "due": f"{count} performance return{'s' if count != 1 else ''} due today",
+            "before": f"{count} performance return{'s' if count != 1 else ''} due by "
+            f"{_date(items[0][0].period.due_on)}",
+        }[first]
+        message = EmailMessage(subject=subject, body="\n".join(body) + "\n", to=[person.email])
+        sent += _send_recorded(records, message, person)
     if today.weekday() == DIGEST_WEEKDAY:
         sent += digests_send(today)
     return sent

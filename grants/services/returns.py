@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from grants.figures.plans import plan_in_force
@@ -387,7 +388,7 @@ def return_save(
             SpendForecast.objects.update_or_create(
                 performance_return=locked, period_id=period_id, defaults={"amount": amount}
             )
-    performance_return.status = locked.status
+    performance_return.refresh_from_db()
     return locked
 
 
@@ -426,3 +427,56 @@ def set_judgement(*, result: MeasureResult, by, judgement: str) -> MeasureResult
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+# --- what the home page shows -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReturnsWork:
+    """The returns a person should see on their home page: late ones, and ones waiting for them."""
+
+    late: list[PerformanceReturn]
+    waiting: list[tuple[PerformanceReturn, ReturnTransition]]
+
+    def __bool__(self) -> bool:
+        return bool(self.late or self.waiting)
+
+
+def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
+    """Late returns of the partnerships and force areas the user works for (THE late rule: `is_late`), and the
+    returns waiting for their step: the officer's to enter or answer, the certifier's to certify (not their own),
+    the OPCC's to accept or query."""
+    on = on or today()
+    if not user.is_authenticated:
+        return ReturnsWork([], [])
+    roles = list(Role.objects.filter(user=user))
+    partnerships = {r.partnership_id for r in roles if r.partnership_id}
+    areas = {r.force_area_id for r in roles if r.force_area_id}
+    if not partnerships and not areas:
+        return ReturnsWork([], [])
+    for plan in SpendingPlan.objects.in_force().filter(
+        Q(award__partnership_id__in=partnerships) | Q(award__partnership__force_area_id__in=areas)
+    ):
+        returns_set_up(award=plan.award)
+    mine = PerformanceReturn.objects.filter(
+        Q(period__award__partnership_id__in=partnerships) | Q(period__award__partnership__force_area_id__in=areas),
+        period__opens_on__lte=on,
+    ).select_related("period__award__partnership", "project")
+    late = [r for r in mine.filter(period__due_on__lt=on, status__in=(Status.NOT_STARTED, Status.IN_PROGRESS))]
+    waiting = []
+    kinds = {r.kind for r in roles}
+    late_ids = {r.pk for r in late}
+    for performance_return in mine.exclude(status=Status.ACCEPTED).order_by("period__due_on", "project__number"):
+        if performance_return.pk in late_ids:
+            continue
+        if Role.Kind.OFFICER in kinds and may_edit(user, performance_return):
+            waiting.append((performance_return, BY_ACTION[Action.SUBMIT]))
+            continue
+        for transition in TRANSITIONS:
+            if transition.role in kinds and check(performance_return, user, transition.action):
+                if transition.action in (Action.QUERY, Action.REOPEN):
+                    continue
+                waiting.append((performance_return, transition))
+                break
+    return ReturnsWork(late, waiting)
