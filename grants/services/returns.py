@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -438,9 +438,10 @@ class ReturnsWork:
 
     late: list[PerformanceReturn]
     waiting: list[tuple[PerformanceReturn, ReturnTransition]]
+    awards: list[GrantAward] = field(default_factory=list)  # awards whose approved plan reports
 
     def __bool__(self) -> bool:
-        return bool(self.late or self.waiting)
+        return bool(self.late or self.waiting or self.awards)
 
 
 def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
@@ -455,10 +456,15 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     areas = {r.force_area_id for r in roles if r.force_area_id}
     if not partnerships and not areas:
         return ReturnsWork([], [])
-    for plan in SpendingPlan.objects.in_force().filter(
-        Q(award__partnership_id__in=partnerships) | Q(award__partnership__force_area_id__in=areas)
+    awards = []
+    for plan in (
+        SpendingPlan.objects.in_force()
+        .filter(Q(award__partnership_id__in=partnerships) | Q(award__partnership__force_area_id__in=areas))
+        .select_related("award__partnership")
+        .order_by("-award__financial_year", "award__partnership__name")
     ):
         returns_set_up(award=plan.award)
+        awards.append(plan.award)
     mine = PerformanceReturn.objects.filter(
         Q(period__award__partnership_id__in=partnerships) | Q(period__award__partnership__force_area_id__in=areas),
         period__opens_on__lte=on,
@@ -479,4 +485,4 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
                     continue
                 waiting.append((performance_return, transition))
                 break
-    return ReturnsWork(late, waiting)
+    return ReturnsWork(late, waiting, awards)
