@@ -189,4 +189,14 @@ urlpatterns = [
     path("returns/<int:pk>/edit/", returns.ReturnEditView.as_view(), name="return-edit"),
     path("returns/<int:pk>/<slug:action>/", returns.ReturnActView.as_view(), name="return-act"),
     path(f"{area}/reporting/", returns.ReportingRulesView.as_view(), name="reporting-rules"),
+    path(
+        "grants/<int:award_pk>/returns/<int:number>/pack/",
+        returns.PerformancePackView.as_view(),
+        name="performance-pack",
+    ),
+    path(
+        "grants/<int:award_pk>/returns/<int:number>/pack.pdf",
+        returns.PerformancePackView.as_view(pdf=True),
+        name="performance-pack-pdf",
+    ),
 ]

@@ -304,6 +304,8 @@ ARGUMENTS = {
     "grants:return-edit": lambda w: {"pk": w.performance_return.pk},
     "grants:return-act": lambda w: {"pk": w.submitted_return.pk, "action": "query"},
     "grants:reporting-rules": lambda w: {"area": w.area.slug},
+    "grants:performance-pack": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
+    "grants:performance-pack-pdf": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
 }
 NO_ARGUMENTS = lambda w: {}  # noqa: E731
 
@@ -462,6 +464,8 @@ EXPECTED: dict[str, Expect] = {
     "grants:return-edit": plan_page(get=OFFICER, post=OFFICER),
     "grants:return-act": plan_page(get=OPCC, post=OPCC),
     "grants:reporting-rules": oversight(post=MANAGERS),
+    "grants:performance-pack": plan_page(get=SEES_PLYMOUTH),
+    "grants:performance-pack-pdf": plan_page(get=SEES_PLYMOUTH),
 }
 
 # Unnamed patterns cannot be reversed; the admin's catch-all (which answers 404 or the sign-in) is the only one.

@@ -205,3 +205,65 @@ def measure_rows(performance_return: PerformanceReturn) -> list[MeasureRow]:
         trend = rag.trend(previous.value if previous else None, result.value if result else None, target)
         rows.append(MeasureRow(measure, result, rating, trend, history))
     return rows
+
+
+# --- the performance pack -----------------------------------------------------------------------------------------
+
+UNDERSPEND_TOLERANCE = Decimal("10")  # per cent of the allocation: a forecast underspend beyond it is an exception
+
+
+@dataclass
+class PackProject:
+    performance_return: PerformanceReturn
+    rows: list[MeasureRow]
+    spend: Spend
+
+
+@dataclass
+class PerformancePack:
+    """A CSP's period in one place: narrative first, then the RAG summary, spend against allocation, and the
+    exceptions (red measures, late returns, forecast underspend beyond UNDERSPEND_TOLERANCE per cent)."""
+
+    period: ReportingPeriod
+    projects: list[PackProject]
+    spend: PeriodSpend
+
+    @property
+    def award(self) -> GrantAward:
+        return self.period.award
+
+    @property
+    def rag_counts(self) -> dict[str, int]:
+        counts = {rating.value: 0 for rating in rag.Rag}
+        for project in self.projects:
+            for row in project.rows:
+                counts[row.rating.value] += 1
+        return counts
+
+    @property
+    def red_measures(self) -> list[tuple[PerformanceReturn, MeasureRow]]:
+        return [(p.performance_return, row) for p in self.projects for row in p.rows if row.rating == rag.Rag.RED]
+
+    @property
+    def late(self) -> list[PerformanceReturn]:
+        return [p.performance_return for p in self.projects if p.performance_return.is_late()]
+
+    @property
+    def underspending(self) -> list[tuple[PerformanceReturn, Spend]]:
+        return [
+            (p.performance_return, p.spend)
+            for p in self.projects
+            if p.spend.reported
+            and p.spend.allocation
+            and p.spend.underspend * 100 / p.spend.allocation > UNDERSPEND_TOLERANCE
+        ]
+
+
+def performance_pack(period: ReportingPeriod) -> PerformancePack:
+    returns = (
+        PerformanceReturn.objects.filter(period=period)
+        .select_related("period__award__partnership", "project")
+        .order_by("project__number")
+    )
+    projects = [PackProject(r, measure_rows(r), return_spend(r)) for r in returns]
+    return PerformancePack(period=period, projects=projects, spend=period_spend(period))

@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from grants.figures.monitoring import measure_rows, period_spend, return_spend
+from grants.figures.monitoring import measure_rows, performance_pack, period_spend, return_spend
 from grants.figures.plans import plan_in_force
 from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm
 from grants.models import GrantAward, PerformanceReturn, ReportingRules
@@ -226,3 +226,25 @@ class ReportingRulesView(ForceAreaMixin, FormView):
         form.save()
         messages.success(self.request, "Reporting rules saved. They apply to reporting periods set up from now on.")
         return redirect(reverse("grants:reporting-rules", kwargs={"area": self.force_area.slug}))
+
+
+class PerformancePackView(TemplateView):
+    """A CSP's performance pack for one period: the page, and the same as a PDF (`pdf=True`)."""
+
+    template_name = "returns/pack.html"
+    pdf = False
+
+    def get(self, request, *args, **kwargs):
+        award = award_for_viewing(request.user, kwargs["award_pk"])
+        service.returns_set_up(award=award)
+        period = get_object_or_404(award.reporting_periods, number=kwargs["number"])
+        pack = performance_pack(period)
+        if self.pdf:
+            from grants.documents.pdf import render_pdf
+            from grants.documents.word import PDF_CONTENT_TYPE
+
+            response = HttpResponse(render_pdf("documents/performance_pack.html", {"pack": pack}), PDF_CONTENT_TYPE)
+            name = f"performance-pack-{award.partnership.slug}-{award.financial_year.replace('/', '-')}-{period.number}"
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+            return response
+        return self.render_to_response(self.get_context_data(pack=pack))

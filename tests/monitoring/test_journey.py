@@ -113,3 +113,37 @@ def test_every_page_of_reporting_answers(client, demo_user, q1_return):
     assert client.get(reverse("grants:reporting-rules", args=["devon-and-cornwall"])).status_code == 200
     client.force_login(demo_user("officer.southglos"))
     assert client.get(reverse("grants:return", args=[q1_return.pk])).status_code == 404
+
+
+def test_the_performance_pack_page_and_pdf_show_the_return(client, demo_user, q1_return):
+    from decimal import Decimal as D
+
+    from grants.services import returns as service
+    from tests.documents import pdf_text
+
+    officer = demo_user("officer.plymouth")
+    results = {}
+    for measure in q1_return.project.outcome_measures.all():
+        figure = {"75% or above": "78", "Re-referral": "22", "90% of victims": "91"}
+        value = next((D(v) for words, v in figure.items() if measure.description.startswith(words)), D("100"))
+        results[measure.pk] = (value, "") if measure.is_numeric else (None, "Staff satisfied.")
+    service.return_save(
+        performance_return=q1_return,
+        by=officer,
+        spend_in_period=D("52500"),
+        forecasts={},
+        results=results,
+        went_well="78% of victims referred engaged.",
+    )
+    client.force_login(demo_user("opcc.devon"))
+    award = q1_return.period.award_id
+    page = client.get(reverse("grants:performance-pack", args=[award, 1])).content.decode()
+    assert "78% of victims referred engaged." in page
+    assert "Red: 1. Plymouth Domestic Abuse Service, “Re-referral rate is below 20%”: 22% against below 20%." in page
+    pdf = client.get(reverse("grants:performance-pack-pdf", args=[award, 1]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    assert "Performance pack" in text and "£52,500.00" in text and "78% of victims referred engaged." in text
+    assert "Re-referral rate is below 20%" in text
+    client.force_login(demo_user("officer.southglos"))
+    assert client.get(reverse("grants:performance-pack", args=[award, 1])).status_code == 404
