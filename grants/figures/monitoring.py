@@ -128,6 +128,21 @@ def period_spend(period: ReportingPeriod) -> PeriodSpend:
     )
 
 
+def area_latest_spend(force_area) -> list[PeriodSpend]:
+    """For each award of the area that reports, its plan's spend to the latest period with spend reported: the
+    OPCC's view across its CSPs."""
+    periods = (
+        ReportingPeriod.objects.filter(
+            award__partnership__force_area=force_area, returns__spend_in_period__isnull=False
+        )
+        .select_related("award__partnership")
+        .order_by("award_id", "-number")
+        .distinct("award_id")
+    )
+    found = sorted(periods, key=lambda p: (p.award.financial_year, p.award.partnership.name), reverse=False)
+    return [period_spend(period) for period in found]
+
+
 def area_spend(*, force_area, financial_year: str, number: int) -> list[tuple[GrantAward, Spend]]:
     """Each award of the area's year with the spend of its plan up to period `number`."""
     periods = ReportingPeriod.objects.filter(

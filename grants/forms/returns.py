@@ -145,19 +145,36 @@ class ReturnStepForm(forms.Form):
         error_messages={"required": "Check the text flagged above, then confirm that it identifies nobody."},
     )
 
-    def __init__(self, *args, transition, warnings: list[str], **kwargs):
+    def __init__(self, *args, transition, warnings: list[str], qualitative=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.qualitative = list(qualitative)  # the return's results for qualitative measures, judged by the OPCC
         label, hint = STEP_COMMENTS[transition.action]
         self.fields["comments"].label, self.fields["comments"].help_text = label, hint
         self.fields["comments"].required = transition.comments_required
         self.fields["comments"].error_messages["required"] = f"Enter {label[:1].lower()}{label[1:]}"
-        fields = [Field.textarea("comments", label_size="s", rows=4)]
+        fields = []
+        for result in self.qualitative:
+            name = f"judgement_{result.measure_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Your judgement of “{result.measure.description}”",
+                choices=MeasureResult.Judgement.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=result.judgement,
+                help_text=f"The partnership wrote: {result.narrative}" if result.narrative else "",
+            )
+            fields.append(Field.radios(name, legend_size="s", inline=True))
+        fields.append(Field.textarea("comments", label_size="s", rows=4))
         if warnings:
             fields.append(Field.checkbox("no_personal_data"))
         else:
             del self.fields["no_personal_data"]
         self.helper = FormHelper()
         self.helper.layout = Layout(*fields, Button.primary("act", transition.button))
+
+
+def judgements(form: ReturnStepForm) -> dict[int, str]:
+    return {r.measure_id: form.cleaned_data.get(f"judgement_{r.measure_id}", "") for r in form.qualitative}
 
 
 class ReportingRulesForm(forms.ModelForm):

@@ -393,9 +393,11 @@ def return_save(
 
 
 @transaction.atomic
-def return_act(*, performance_return: PerformanceReturn, by, action: str, comments: str = "") -> ReturnStep:
+def return_act(
+    *, performance_return: PerformanceReturn, by, action: str, comments: str = "", judgements: dict | None = None
+) -> ReturnStep:
     """THE one writer of a return's status: lock, check again on the locked row, change, record, mail after
-    the commit."""
+    the commit. The OPCC's judgements of qualitative measures (`judgements`, by measure id) go with its step."""
     locked = _lock(performance_return)
     transition = BY_ACTION.get(action)
     if not (verdict := check(locked, by, action)):
@@ -403,6 +405,12 @@ def return_act(*, performance_return: PerformanceReturn, by, action: str, commen
     comments = comments.strip()
     if transition.comments_required and not comments:
         raise ValidationError({"comments": "Say what the officer needs to answer or change."})
+    if judgements:
+        if transition.role != Role.Kind.OPCC:
+            raise ValidationError("Only the OPCC judges a qualitative measure.")
+        for result in locked.results.select_related("measure", "performance_return").filter(measure_id__in=judgements):
+            if judgements[result.measure_id]:
+                set_judgement(result=result, by=by, judgement=judgements[result.measure_id])
     step = _step(locked, by=by, action=action, to_status=transition.target, comments=comments)
     locked.status = transition.target
     locked.save(update_fields=["status", "updated_at"])

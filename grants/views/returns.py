@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from grants.figures.monitoring import measure_rows, performance_pack, period_spend, return_spend
+from grants.figures.monitoring import area_latest_spend, measure_rows, performance_pack, period_spend, return_spend
 from grants.figures.plans import plan_in_force
-from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm
+from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm, judgements
 from grants.models import GrantAward, PerformanceReturn, ReportingRules
 from grants.services import returns as service
 from grants.services.reminders import late_returns
@@ -159,7 +159,17 @@ class ReturnActView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "transition": self.transition, "warnings": self.warnings}
+        qualitative = []
+        if self.transition.role == "opcc" and self.transition.action in ("accept", "query"):
+            qualitative = [
+                r for r in self.performance_return.results.select_related("measure") if not r.measure.is_numeric
+            ]
+        return {
+            **super().get_form_kwargs(),
+            "transition": self.transition,
+            "warnings": self.warnings,
+            "qualitative": qualitative,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
@@ -180,6 +190,7 @@ class ReturnActView(FormView):
                 by=self.request.user,
                 action=self.transition.action,
                 comments=form.cleaned_data["comments"],
+                judgements=judgements(form),
             )
         except ValidationError as error:
             form.add_error("comments" if "comments" in getattr(error, "error_dict", {}) else None, error.messages)
@@ -217,6 +228,7 @@ class ReportingRulesView(ForceAreaMixin, FormView):
             late=late_returns(period__award__partnership__force_area=self.force_area),
             waiting=waiting,
             counts={row["status"]: row["n"] for row in counts},
+            area_spend=area_latest_spend(self.force_area),
             **kwargs,
         )
         context["errors"] = error_items(context["form"])

@@ -92,9 +92,13 @@ def test_q1_return_from_entry_to_acceptance(client, demo_user, q1_return, django
     assert client.post(reverse("grants:return-act", args=[q1_return.pk, "certify"]), {}).status_code == 302
 
     client.force_login(opcc)
-    assert client.post(reverse("grants:return-act", args=[q1_return.pk, "accept"]), {}).status_code == 302
+    staff = q1_return.project.outcome_measures.get(description="Staff trained are satisfied")
+    accept = reverse("grants:return-act", args=[q1_return.pk, "accept"])
+    assert "Your judgement of “Staff trained are satisfied”" in client.get(accept).content.decode()
+    assert client.post(accept, {f"judgement_{staff.pk}": "green"}).status_code == 302
     page = client.get(url)
     assert "Accepted by the OPCC" in page.content.decode()
+    assert _rating(page, "Staff trained are satisfied") == "green"  # the reviewer's judgement
     q1_return.refresh_from_db()
     assert list(q1_return.steps.values_list("action", flat=True)) == [
         "save",
@@ -145,5 +149,7 @@ def test_the_performance_pack_page_and_pdf_show_the_return(client, demo_user, q1
     text = pdf_text(pdf.content)
     assert "Performance pack" in text and "£52,500.00" in text and "78% of victims referred engaged." in text
     assert "Re-referral rate is below 20%" in text
+    area = client.get(reverse("grants:reporting-rules", args=["devon-and-cornwall"])).content.decode()
+    assert "£377,568.00" in area and "£52,500.00 (13.9%)" in area  # the plan's spend across its six projects
     client.force_login(demo_user("officer.southglos"))
     assert client.get(reverse("grants:performance-pack", args=[award, 1])).status_code == 404
