@@ -11,4 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=scheduler.INTERVAL_SECONDS, help="Seconds between runs.")
 
     def handle(self, *args, once=False, interval=scheduler.INTERVAL_SECONDS, **options):
-        scheduler.run(once=once, interval=interval)
+        try:
+            scheduler.run(once=once, interval=interval)
+        except KeyboardInterrupt:  # Ctrl+C in `make run`: stop quietly
+            pass
