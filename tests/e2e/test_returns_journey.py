@@ -63,3 +63,14 @@ def test_a_quarterly_return_from_entry_to_acceptance(as_user, axe_check, demo_us
     step(opcc, "Accept the return")
     expect(opcc.locator("#status")).to_contain_text("Accepted by the OPCC")
     expect(opcc.get_by_role("table", name="What has happened to this return").get_by_role("row")).to_have_count(8)
+
+    # The performance pack and the OPCC's returns page, checked too.
+    opcc.get_by_role("link", name="Safer Plymouth 2020/21 returns").click()
+    axe_check(opcc)
+    opcc.get_by_role("link", name="Performance pack for Q1").click()
+    expect(opcc.get_by_role("heading", level=1)).to_have_text("Performance pack: Q1 (April to June 2020)")
+    expect(opcc.locator("#exceptions")).to_contain_text("Re-referral rate is below 20%")
+    axe_check(opcc)
+    opcc.goto(opcc.url.split("/grants/")[0] + "/oversight/devon-and-cornwall/reporting/")
+    expect(opcc.locator("#area-spend")).to_contain_text("£52,500.00")
+    axe_check(opcc)
