@@ -1,3 +1,5 @@
+from contextlib import suppress
+
 from django.core.management.base import BaseCommand
 
 from grants import scheduler
@@ -11,7 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=scheduler.INTERVAL_SECONDS, help="Seconds between runs.")
 
     def handle(self, *args, once=False, interval=scheduler.INTERVAL_SECONDS, **options):
-        try:
+        with suppress(KeyboardInterrupt):  # Ctrl+C in `make run`: stop quietly
             scheduler.run(once=once, interval=interval)
-        except KeyboardInterrupt:  # Ctrl+C in `make run`: stop quietly
-            pass
