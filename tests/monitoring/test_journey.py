@@ -153,3 +153,37 @@ def test_the_performance_pack_page_and_pdf_show_the_return(client, demo_user, q1
     assert "£377,568.00" in area and "£52,500.00 (13.9%)" in area  # the plan's spend across its six projects
     client.force_login(demo_user("officer.southglos"))
     assert client.get(reverse("grants:performance-pack", args=[award, 1])).status_code == 404
+
+
+def test_a_figure_that_is_not_a_number_is_shown_beside_its_field(client, demo_user, q1_return):
+    client.force_login(demo_user("officer.plymouth"))
+    edit = reverse("grants:return-edit", args=[q1_return.pk])
+    data = _form_data(client, edit, **{"Re-referral rate": "twenty"})
+    data["spend_in_period"] = "lots"
+    page = client.post(edit, data)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "There is a problem" in html
+    assert "Enter re-referral rate is below 20% as a number" in html
+    assert "Enter the spend in the period in pounds" in html
+    q1_return.refresh_from_db()
+    assert q1_return.status == "not_started"  # nothing half-saved
+
+
+def test_the_opccs_amber_tolerance_turns_a_near_miss_amber(client, demo_user, q1_return):
+    client.force_login(demo_user("opcc.devon"))
+    rules = reverse("grants:reporting-rules", args=["devon-and-cornwall"])
+    response = client.post(
+        rules,
+        {"months_per_period": "3", "working_days_to_report": "20", "reminder_working_days": "5", "amber_tolerance": "3"},
+    )
+    assert response.status_code == 302
+    client.force_login(demo_user("officer.plymouth"))
+    edit = reverse("grants:return-edit", args=[q1_return.pk])
+    data = _form_data(client, edit, **{"Re-referral rate": "22", "75% or above victims": "71"})
+    client.post(edit, data)
+    page = client.get(reverse("grants:return", args=[q1_return.pk]))
+    assert _rating(page, "Re-referral rate is below 20%") == "amber"  # 22 < 20 + 3
+    assert _rating(page, "75% or above victims referred") == "red"  # 71 < 75 - 3
+    client.force_login(demo_user("pcc.devon"))  # the PCC reads the rules but does not change them
+    assert client.post(rules, {"amber_tolerance": "0"}).status_code == 403
