@@ -175,7 +175,12 @@ def test_the_opccs_amber_tolerance_turns_a_near_miss_amber(client, demo_user, q1
     rules = reverse("grants:reporting-rules", args=["devon-and-cornwall"])
     response = client.post(
         rules,
-        {"months_per_period": "3", "working_days_to_report": "20", "reminder_working_days": "5", "amber_tolerance": "3"},
+        {
+            "months_per_period": "3",
+            "working_days_to_report": "20",
+            "reminder_working_days": "5",
+            "amber_tolerance": "3",
+        },
     )
     assert response.status_code == 302
     client.force_login(demo_user("officer.plymouth"))
