@@ -199,4 +199,9 @@ urlpatterns = [
         returns.PerformancePackView.as_view(pdf=True),
         name="performance-pack-pdf",
     ),
+    path(
+        "grants/<int:award_pk>/returns/<int:number>/pack.docx",
+        returns.PerformancePackView.as_view(docx=True),
+        name="performance-pack-docx",
+    ),
 ]

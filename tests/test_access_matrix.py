@@ -306,6 +306,7 @@ ARGUMENTS = {
     "grants:reporting-rules": lambda w: {"area": w.area.slug},
     "grants:performance-pack": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
     "grants:performance-pack-pdf": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
+    "grants:performance-pack-docx": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
 }
 NO_ARGUMENTS = lambda w: {}  # noqa: E731
 
@@ -466,6 +467,7 @@ EXPECTED: dict[str, Expect] = {
     "grants:reporting-rules": oversight(post=MANAGERS),
     "grants:performance-pack": plan_page(get=SEES_PLYMOUTH),
     "grants:performance-pack-pdf": plan_page(get=SEES_PLYMOUTH),
+    "grants:performance-pack-docx": plan_page(get=SEES_PLYMOUTH),
 }
 
 # Unnamed patterns cannot be reversed; the admin's catch-all (which answers 404 or the sign-in) is the only one.

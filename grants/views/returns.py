@@ -245,18 +245,26 @@ class PerformancePackView(TemplateView):
 
     template_name = "returns/pack.html"
     pdf = False
+    docx = False
 
     def get(self, request, *args, **kwargs):
         award = award_for_viewing(request.user, kwargs["award_pk"])
         service.returns_set_up(award=award)
         period = get_object_or_404(award.reporting_periods, number=kwargs["number"])
         pack = performance_pack(period)
+        name = f"performance-pack-{award.partnership.slug}-{award.financial_year.replace('/', '-')}-{period.number}"
+        if self.docx:
+            from grants.documents.performance_pack import performance_pack_docx
+            from grants.documents.word import DOCX_CONTENT_TYPE
+
+            response = HttpResponse(performance_pack_docx(pack), DOCX_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+            return response
         if self.pdf:
             from grants.documents.pdf import render_pdf
             from grants.documents.word import PDF_CONTENT_TYPE
 
             response = HttpResponse(render_pdf("documents/performance_pack.html", {"pack": pack}), PDF_CONTENT_TYPE)
-            name = f"performance-pack-{award.partnership.slug}-{award.financial_year.replace('/', '-')}-{period.number}"
             response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
             return response
         return self.render_to_response(self.get_context_data(pack=pack))

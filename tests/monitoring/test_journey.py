@@ -149,6 +149,12 @@ def test_the_performance_pack_page_and_pdf_show_the_return(client, demo_user, q1
     text = pdf_text(pdf.content)
     assert "Performance pack" in text and "£52,500.00" in text and "78% of victims referred engaged." in text
     assert "Re-referral rate is below 20%" in text
+    from tests.documents import docx_text
+
+    word = client.get(reverse("grants:performance-pack-docx", args=[award, 1]))
+    text = docx_text(word.content)
+    assert "78% of victims referred engaged." in text and "£52,500.00 (25%)" in text
+    assert text.index("What the projects say") < text.index("RAG summary") < text.index("Exceptions")
     area = client.get(reverse("grants:reporting-rules", args=["devon-and-cornwall"])).content.decode()
     assert "£377,568.00" in area and "£52,500.00 (13.9%)" in area  # the plan's spend across its six projects
     client.force_login(demo_user("officer.southglos"))
