@@ -18,6 +18,7 @@ commit (grants/tasks.py).
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -447,9 +448,10 @@ class ReturnsWork:
     late: list[PerformanceReturn]
     waiting: list[tuple[PerformanceReturn, ReturnTransition]]
     awards: list[GrantAward] = field(default_factory=list)  # awards whose approved plan reports
+    contracts_ending: list = field(default_factory=list)  # funded projects whose contract ends within six months
 
     def __bool__(self) -> bool:
-        return bool(self.late or self.waiting or self.awards)
+        return bool(self.late or self.waiting or self.awards or self.contracts_ending)
 
 
 def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
@@ -465,6 +467,7 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     if not partnerships and not areas:
         return ReturnsWork([], [])
     awards = []
+    plans_in_force = []
     for plan in (
         SpendingPlan.objects.in_force()
         .filter(Q(award__partnership_id__in=partnerships) | Q(award__partnership__force_area_id__in=areas))
@@ -473,6 +476,7 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     ):
         returns_set_up(award=plan.award)
         awards.append(plan.award)
+        plans_in_force.append(plan)
     mine = PerformanceReturn.objects.filter(
         Q(period__award__partnership_id__in=partnerships) | Q(period__award__partnership__force_area_id__in=areas),
         period__opens_on__lte=on,
@@ -493,4 +497,22 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
                     continue
                 waiting.append((performance_return, transition))
                 break
-    return ReturnsWork(late, waiting, awards)
+    return ReturnsWork(late, waiting, awards, contracts_ending(plans_in_force, on=on))
+
+
+CONTRACT_WARNING_MONTHS = 6
+
+
+def contracts_ending(plans, *, on: datetime.date):
+    """Funded projects of the plans in force whose contract ends within six months of `on` (not yet ended): the
+    officer and the OPCC need the time to extend or re-commission them."""
+    month = on.month - 1 + CONTRACT_WARNING_MONTHS
+    year, month = on.year + month // 12, month % 12 + 1
+    until = datetime.date(year, month, min(on.day, calendar.monthrange(year, month)[1]))  # 31 Aug -> 28/29 Feb
+    from grants.models import FundedProject
+
+    return list(
+        FundedProject.objects.filter(plan__in=plans, contract_end_date__gte=on, contract_end_date__lte=until)
+        .select_related("plan__award__partnership", "provider")
+        .order_by("contract_end_date", "number")
+    )

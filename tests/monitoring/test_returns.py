@@ -183,3 +183,14 @@ def test_a_late_return_is_flagged_on_both_home_pages_and_in_the_digest(client, q
     assert len(digest) == 1 and "Plymouth Domestic Abuse Service" in digest[0].body and "late" in digest[0].body
     reminders_send(monday)
     assert len([m for m in mail.outbox if m.to == ["opcc.devon@example.org"]]) == 1
+
+
+def test_contracts_ending_within_six_months_are_listed_for_the_officer_and_the_opcc(approved_plan, demo_user):
+    # Plymouth's domestic abuse contract "expires 30th November 2020".
+    for person in ("officer.plymouth", "opcc.devon"):
+        work = service.returns_work(demo_user(person), on=dt.date(2020, 6, 1))
+        assert [p.title for p in work.contracts_ending] == ["Plymouth Domestic Abuse Service"]
+    assert service.returns_work(demo_user("officer.plymouth"), on=dt.date(2020, 5, 29)).contracts_ending == []
+    later = service.returns_work(demo_user("officer.plymouth"), on=dt.date(2020, 12, 1)).contracts_ending
+    assert [p.number for p in later] == [2]  # the counselling contract to 31 March 2021; line 1's has ended
+    assert service.returns_work(demo_user("officer.southglos"), on=dt.date(2020, 6, 1)).contracts_ending == []
