@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine:
-#   make run    creates .venv, installs, migrates, loads the demo data, serves on http://127.0.0.1:8000
+#   make run    creates .venv, installs, migrates, loads the demo data, serves on http://127.0.0.1:8000 with the
+#               reminder scheduler (and a task worker when TASKS_IMMEDIATE=0) beside it: `manage.py run_all`
 #   make test   installs what the tests need and runs the whole suite (browser tests included) on PostgreSQL
 #
 # make test uses DATABASE_URL when it is set; otherwise it starts a throwaway PostgreSQL cluster from the local
@@ -34,7 +35,7 @@ run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} DEMO_DATA=1 $(PY) manage.py load_demo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in as officer.plymouth (password: $${DEMO_PASSWORD:-safer-demo-2026})"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py run_all $(HOST):$(PORT)
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work offline),
 # and the libraries WeasyPrint needs for PDFs. Installed only when missing.

@@ -50,6 +50,8 @@ DEMO_USERS = [
     ("board.plymouth", "Sam", "Taylor", "Board chair", "board", "safer-plymouth"),
     # A second board member: one with a prejudicial interest leaves the decision to another (issue 9).
     ("board2.plymouth", "Priya", "Patel", "Board member", "board", "safer-plymouth"),
+    # The partnership's finance lead certifies its performance returns (issue 11): never the officer who submits.
+    ("finance.plymouth", "Casey", "Brooks", "Finance lead", "certifier", "safer-plymouth"),
     (
         "officer.southglos",
         "Robin",

@@ -8,9 +8,8 @@ After each decision:
 An OPCC scrutiny comment is sent to the officer who submitted the plan, and the officer's answer to the person
 who commented. Every link is built from `SITE_URL`.
 
-Sent after the commit (`transaction.on_commit` in the services), so a decision that is rolled back sends nothing.
-The project's task queue (django-tasks) is not set up on this branch yet; when it is, `notify_*` become tasks
-queued from the same on-commit hooks.
+Sent by the task queue (grants/tasks.py), queued after the commit (`transaction.on_commit` in the services): a
+decision that is rolled back sends nothing, and no e-mail is ever sent inside a web request.
 """
 
 from __future__ import annotations

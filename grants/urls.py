@@ -17,6 +17,7 @@ from .views import (
     plans,
     public,
     reports,
+    returns,
     rounds,
     scrutiny,
     setup,
@@ -181,5 +182,26 @@ urlpatterns = [
         "plans/<int:pk>/decision-notice.<str:fmt>",
         workflow.DecisionNoticeView.as_view(),
         name="plan-decision-notice",
+    ),
+    # Performance returns after the sign-off (issue 11)
+    path("grants/<int:award_pk>/returns/", returns.ReturnsView.as_view(), name="returns"),
+    path("returns/<int:pk>/", returns.ReturnView.as_view(), name="return"),
+    path("returns/<int:pk>/edit/", returns.ReturnEditView.as_view(), name="return-edit"),
+    path("returns/<int:pk>/<slug:action>/", returns.ReturnActView.as_view(), name="return-act"),
+    path(f"{area}/reporting/", returns.ReportingRulesView.as_view(), name="reporting-rules"),
+    path(
+        "grants/<int:award_pk>/returns/<int:number>/pack/",
+        returns.PerformancePackView.as_view(),
+        name="performance-pack",
+    ),
+    path(
+        "grants/<int:award_pk>/returns/<int:number>/pack.pdf",
+        returns.PerformancePackView.as_view(pdf=True),
+        name="performance-pack-pdf",
+    ),
+    path(
+        "grants/<int:award_pk>/returns/<int:number>/pack.docx",
+        returns.PerformancePackView.as_view(docx=True),
+        name="performance-pack-docx",
     ),
 ]

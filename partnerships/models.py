@@ -453,12 +453,13 @@ class Role(models.Model):
         OFFICER = "officer", "CSP officer"
         EXECUTIVE = "executive", "Executive group member"
         BOARD = "board", "Board member"
+        CERTIFIER = "certifier", "Certifier of returns (finance lead)"
         OPCC = "opcc", "OPCC officer"
         PCC = "pcc", "Decision-maker (Police and Crime Commissioner or successor)"
         TREASURER = "treasurer", "Finance officer (Treasurer or Chief Finance Officer)"
         ADMINISTRATOR = "opcc_admin", "OPCC administrator"
 
-    PARTNERSHIP_KINDS = (Kind.OFFICER, Kind.EXECUTIVE, Kind.BOARD)
+    PARTNERSHIP_KINDS = (Kind.OFFICER, Kind.EXECUTIVE, Kind.BOARD, Kind.CERTIFIER)
     FORCE_AREA_KINDS = (Kind.OPCC, Kind.PCC, Kind.TREASURER, Kind.ADMINISTRATOR)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
@@ -473,7 +474,11 @@ class Role(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=["officer", "executive", "board"], partnership__isnull=False, force_area__isnull=True)
+                    Q(
+                        kind__in=["officer", "executive", "board", "certifier"],
+                        partnership__isnull=False,
+                        force_area__isnull=True,
+                    )
                     | Q(
                         kind__in=["opcc", "pcc", "treasurer", "opcc_admin"],
                         partnership__isnull=True,
@@ -579,7 +584,11 @@ class Invitation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=["officer", "executive", "board"], partnership__isnull=False, force_area__isnull=True)
+                    Q(
+                        kind__in=["officer", "executive", "board", "certifier"],
+                        partnership__isnull=False,
+                        force_area__isnull=True,
+                    )
                     | Q(
                         kind__in=["opcc", "pcc", "treasurer", "opcc_admin"],
                         partnership__isnull=True,

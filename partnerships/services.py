@@ -238,7 +238,7 @@ def invitation_create(
     )
     _full_clean(invitation, exclude=["nonce"])
     invitation.save()
-    transaction.on_commit(lambda: invitation_send(invitation.pk))
+    transaction.on_commit(lambda: _queue_invitation(invitation.pk))
     return invitation
 
 
@@ -253,7 +253,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     locked.nonce = new_nonce()
     locked.expires_at = timezone.now() + Invitation.VALID_FOR
     locked.save(update_fields=["nonce", "expires_at"])
-    transaction.on_commit(lambda: invitation_send(locked.pk))
+    transaction.on_commit(lambda: _queue_invitation(locked.pk))
     return locked
 
 
@@ -265,6 +265,13 @@ def invitation_withdraw(*, invitation: Invitation) -> Invitation:
     locked.withdrawn_at = locked.withdrawn_at or timezone.now()
     locked.save(update_fields=["withdrawn_at"])
     return locked
+
+
+def _queue_invitation(invitation_id: int) -> None:
+    """The e-mail goes through the task queue (partnerships/tasks.py), never in the web request."""
+    from partnerships.tasks import send_invitation
+
+    send_invitation.enqueue(invitation_id)
 
 
 def invitation_message(invitation: Invitation) -> EmailMessage:
@@ -281,7 +288,7 @@ def invitation_message(invitation: Invitation) -> EmailMessage:
 
 
 def invitation_send(invitation_id: int) -> bool:
-    """Sends the invitation's e-mail. Runs after the commit (through the task queue once there is one); a mail
+    """Sends the invitation's e-mail. Runs after the commit, through the task queue; a mail
     server that fails is logged, and the OPCC can send it again from the list."""
     invitation = Invitation.objects.select_related("force_area", "partnership__force_area", "invited_by").get(
         pk=invitation_id

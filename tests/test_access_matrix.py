@@ -34,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # ---------------------------------------------------------------------------------------------------------------
 # Who
 
-PLYMOUTH = frozenset({"officer.plymouth", "exec.plymouth", "board.plymouth", "board2.plymouth"})
+PLYMOUTH = frozenset({"officer.plymouth", "exec.plymouth", "board.plymouth", "board2.plymouth", "finance.plymouth"})
 SOUTHGLOS = frozenset({"officer.southglos", "board.southglos"})
 DEVON = frozenset({"opcc.devon", "pcc.devon", "treasurer.devon", "admin.devon"})
 AVON = frozenset({"opcc.avon", "pcc.avon", "treasurer.avon"})
@@ -103,6 +103,8 @@ class World:
     role: object
     police_and_crime_plan: object
     objects_by_model: dict = field(default_factory=dict)
+    performance_return: object = None  # not started: the officer's to enter
+    submitted_return: object = None  # submitted: the OPCC may query it
 
 
 def build_world(password: str) -> World:
@@ -152,7 +154,17 @@ def build_world(password: str) -> World:
         type=Authenticator.Type.WEBAUTHN,
         data={"name": "Work laptop", "credential": {}},
     )
+    from grants.models import PerformanceReturn
+    from grants.services.returns import reporting_set_up
+
+    periods = reporting_set_up(award=notice.plan.award)
+    performance_return = PerformanceReturn.objects.create(period=periods[0], project=project, line_id=project.line_id)
+    submitted_return = PerformanceReturn.objects.create(
+        period=periods[1], project=project, line_id=project.line_id, status=PerformanceReturn.Status.SUBMITTED
+    )
     return World(
+        performance_return=performance_return,
+        submitted_return=submitted_return,
         plan=plan,
         project=project,
         award_without_plan=award_without_plan,
@@ -286,6 +298,15 @@ ARGUMENTS = {
     "grants:set-up-invitation-resend": lambda w: {"area": w.area.slug, "pk": w.invitation.pk},
     "grants:set-up-invitation-withdraw": lambda w: {"area": w.area.slug, "pk": w.invitation.pk},
     "grants:set-up-role-remove": lambda w: {"area": w.area.slug, "pk": w.role.pk},
+    # Performance returns (issue 11)
+    "grants:returns": lambda w: {"award_pk": w.notice_plan.award_id},
+    "grants:return": lambda w: {"pk": w.performance_return.pk},
+    "grants:return-edit": lambda w: {"pk": w.performance_return.pk},
+    "grants:return-act": lambda w: {"pk": w.submitted_return.pk, "action": "query"},
+    "grants:reporting-rules": lambda w: {"area": w.area.slug},
+    "grants:performance-pack": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
+    "grants:performance-pack-pdf": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
+    "grants:performance-pack-docx": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
 }
 NO_ARGUMENTS = lambda w: {}  # noqa: E731
 
@@ -438,6 +459,15 @@ EXPECTED: dict[str, Expect] = {
     "grants:comment-answer": plan_page(get=OFFICER, post=OFFICER),
     # An invitation's link: a wrong or used token is not found, for everyone
     "invitation-accept": Expect(any_status=SIGNED_IN, anonymous="any"),
+    # Performance returns (issue 11): a not-started return for the officer, a submitted one the OPCC may query
+    "grants:returns": plan_page(get=SEES_PLYMOUTH),
+    "grants:return": plan_page(get=SEES_PLYMOUTH),
+    "grants:return-edit": plan_page(get=OFFICER, post=OFFICER),
+    "grants:return-act": plan_page(get=OPCC, post=OPCC),
+    "grants:reporting-rules": oversight(post=MANAGERS),
+    "grants:performance-pack": plan_page(get=SEES_PLYMOUTH),
+    "grants:performance-pack-pdf": plan_page(get=SEES_PLYMOUTH),
+    "grants:performance-pack-docx": plan_page(get=SEES_PLYMOUTH),
 }
 
 # Unnamed patterns cannot be reversed; the admin's catch-all (which answers 404 or the sign-in) is the only one.
@@ -488,7 +518,10 @@ def admin_arguments(name: str, route: str, world: World) -> dict:
         return kwargs
     for key in ("object_id", "id"):
         if f"<{key}>" in route or f"<path:{key}>" in route or f"(?P<{key}>" in route:
-            label, _, rest = name.removeprefix("admin:").partition("_")
+            stem = name.removeprefix("admin:")  # app labels may hold underscores (django_tasks_database)
+            labels = sorted((c.label for c in apps.get_app_configs()), key=len, reverse=True)
+            label = next((lab for lab in labels if stem.startswith(f"{lab}_")), stem.partition("_")[0])
+            rest = stem[len(label) + 1 :]
             model_name = rest.rsplit("_", 1)[0]
             model = next((m for m in apps.get_app_config(label).get_models() if m._meta.model_name == model_name), None)
             instance = model._default_manager.order_by("pk").first() if model else None

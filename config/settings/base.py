@@ -16,6 +16,8 @@ Variables (all optional for trying the app, see README):
   TWO_FACTOR_KEY   key that encrypts two-factor secrets at rest (default: derived from SECRET_KEY).
   SIGN_IN_EVENTS_RETENTION_DAYS  how long sign-in records are kept (default 400 days).
   DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, TIME_ZONE are also read.
+  TASKS_IMMEDIATE  "1" runs background tasks (e-mails, reminders) at once in the web process instead of queueing
+                   them for `manage.py db_worker`. Default: on when DEBUG is on, off otherwise (docs/deploy.md).
   MEDIA_ROOT       where supporting documents are kept when no bucket is set (default ./media).
   DOCUMENT_MAX_MB  the largest supporting document accepted, in megabytes (default 10).
   DOCUMENTS_S3_BUCKET  an S3-compatible bucket for supporting documents instead of MEDIA_ROOT, with
@@ -61,6 +63,19 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Community safety grants <no-reply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Background tasks (django-tasks, docs/decisions.md): e-mails and the reminder job never run in a web request.
+# Queued in the database and run by `manage.py db_worker` (as many workers, on as many machines, as needed); in
+# development they run at once unless TASKS_IMMEDIATE=0 (then `make run` starts a worker beside the server).
+TASKS_IMMEDIATE = env.bool("TASKS_IMMEDIATE", default=DEBUG)
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend" if TASKS_IMMEDIATE else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -82,6 +97,8 @@ INSTALLED_APPS = [
     "partnerships",
     "priorities",
     "grants",
+    "django_tasks",
+    "django_tasks_db",
     "partnerships.accounts",
     "config.operations",
 ]

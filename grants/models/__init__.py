@@ -8,6 +8,15 @@ from .deadlines import SubmissionDeadline
 from .decisions import Decision, DecisionNotice, InterestDeclaration, VariationThreshold
 from .funding import AwardYear, FundingStream, GrantAward
 from .income import FundingReceived, FundingReceivedYear
+from .monitoring import (
+    MeasureResult,
+    PerformanceReturn,
+    ReportingPeriod,
+    ReportingRules,
+    ReturnStep,
+    SentReminder,
+    SpendForecast,
+)
 from .payments import Claim, Payment
 from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
 from .rounds import GrantApplication, GrantRound
@@ -43,4 +52,11 @@ __all__ = [
     "ScrutinyComment",
     "CommentAnswer",
     "SupportingDocument",
+    "ReportingRules",
+    "ReportingPeriod",
+    "PerformanceReturn",
+    "MeasureResult",
+    "SpendForecast",
+    "ReturnStep",
+    "SentReminder",
 ]

@@ -524,6 +524,7 @@ class OutcomeMeasure(PlanContent):
         AT_MOST = "at_most", "no more than"
         BELOW = "below", "below"
         EXACTLY = "exactly", "exactly"
+        BETWEEN = "between", "between"
 
     class Unit(models.TextChoices):
         PERCENT = "percent", "%"
@@ -552,6 +553,13 @@ class OutcomeMeasure(PlanContent):
     target_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     target_comparison = models.CharField(max_length=10, choices=Comparison.choices, blank=True)
     target_unit = models.CharField(max_length=10, choices=Unit.choices, blank=True)
+    target_upper_value = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For a target between two figures: the upper one (the target value is the lower).",
+    )
     frequency = models.CharField(max_length=15, choices=Frequency.choices, blank=True)
 
     class Meta:
@@ -586,6 +594,12 @@ class OutcomeMeasure(PlanContent):
             amount = format_money(self.target_value)
         else:
             amount = number
+        if self.target_comparison == self.Comparison.BETWEEN and self.target_upper_value is not None:
+            upper = f"{self.target_upper_value.normalize():,f}"
+            upper = f"{upper}%" if self.target_unit == self.Unit.PERCENT else upper
+            if self.target_unit == self.Unit.POUNDS:
+                upper = format_money(self.target_upper_value)
+            return f"between {amount} and {upper}"
         return f"{self.get_target_comparison_display()} {amount}"
 
     def clean(self):
@@ -600,6 +614,11 @@ class OutcomeMeasure(PlanContent):
                 errors["target_value"] = "A percentage target is between 0 and 100."
         elif self.target_comparison or self.target_unit:
             errors["target_value"] = "Enter the target value, or clear the comparison and unit."
+        if self.target_comparison == self.Comparison.BETWEEN:
+            if self.target_upper_value is None:
+                errors["target_upper_value"] = "Enter the upper figure of the target."
+            elif self.target_value is not None and self.target_upper_value < self.target_value:
+                errors["target_upper_value"] = "The upper figure is at least the lower one."
         if self.sub_item_id and self.project_id and self.sub_item.project_id != self.project_id:
             errors["sub_item"] = "Choose a sub-item of this project."
         if errors:

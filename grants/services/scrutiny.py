@@ -71,9 +71,9 @@ def comment_add(*, plan: SpendingPlan, by, project: FundedProject, kind: str, te
         role_kind=Role.Kind.OPCC,
         role_scope=str(locked.partnership.force_area),
     )
-    from grants.notifications import notify_comment
+    from grants.tasks import send_comment_email
 
-    transaction.on_commit(lambda: notify_comment(comment.pk))
+    transaction.on_commit(lambda: send_comment_email.enqueue(comment.pk))
     return comment
 
 
@@ -98,7 +98,7 @@ def comment_answer(*, comment: ScrutinyComment, by, text: str) -> CommentAnswer:
         role_kind=Role.Kind.OFFICER,
         role_scope=str(locked.partnership),
     )
-    from grants.notifications import notify_answer
+    from grants.tasks import send_answer_email
 
-    transaction.on_commit(lambda: notify_answer(answer.pk))
+    transaction.on_commit(lambda: send_answer_email.enqueue(answer.pk))
     return answer

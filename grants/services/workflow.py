@@ -181,9 +181,9 @@ def plan_decide(
     if new_status == Status.APPROVED:
         _issue_decision_notice(locked)
 
-    from grants.notifications import notify_decision
+    from grants.tasks import send_decision_emails
 
-    transaction.on_commit(lambda: notify_decision(decision.pk))
+    transaction.on_commit(lambda: send_decision_emails.enqueue(decision.pk))
     plan.status, plan.round = locked.status, locked.round  # the caller's copy follows
     plan.needs_executive_group, plan.needs_board = locked.needs_executive_group, locked.needs_board
     plan.finance_officer_first = locked.finance_officer_first

@@ -8,6 +8,7 @@ from grants import inbox, trail, workflow
 from grants.figures.plans import line_approvals, plan_in_force, plans_in_force
 from grants.models import GrantAward, SpendingPlan
 from grants.services.alignment import plans_alignment
+from grants.services.returns import returns_work
 
 
 class HomeView(TemplateView):
@@ -34,6 +35,7 @@ class HomeView(TemplateView):
             to_answer=inbox.comments_to_answer(user),
             recent=inbox.recent_decisions(user),
             approval_settings=inbox.approval_settings(user),
+            returns_work=returns_work(user),
             **kwargs,
         )
 

@@ -55,6 +55,7 @@ HOLDS_NO_COPIES = {
     "grants.HistoricalGrantRound",
     "grants.GrantApplication",
     "grants.HistoricalGrantApplication",
+    "grants.SentReminder",  # to whom a reminder went: a key only
 }
 
 

@@ -1,0 +1,284 @@
+"""The figures of monitoring after the sign-off: spend against allocation (per project, plan and force area: in the
+period, year to date, forecast outturn, under- or overspend, against payments made) and each measure's figure
+with its RAG rating and trend. The page, the performance pack and the digest all read them from here.
+
+Spend is what the returns report (whatever their status: a submitted figure is the partnership's best word; the
+status beside it says whether it is certified and accepted). Payments are the money ledger's (grants/figures/money.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from grants import rag
+from grants.figures.money import award_ledger
+from grants.models import GrantAward, MeasureResult, PerformanceReturn, ReportingPeriod, ReportingRules
+from grants.money import ZERO
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """`part` as a percentage of `whole`, to one decimal place; None when there is no whole."""
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"))
+
+
+def format_percent(value: Decimal | None) -> str:
+    """`25%`, `37.5%`; a dash for none."""
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}%" if value == value.to_integral() else f"{value:f}%"
+
+
+@dataclass
+class Spend:
+    """Spend against an allocation up to one period. `variance` is positive for an underspend."""
+
+    allocation: Decimal = ZERO
+    in_period: Decimal = ZERO
+    year_to_date: Decimal = ZERO
+    forecast_remaining: Decimal = ZERO
+    reported: bool = False  # any spend reported yet
+
+    @property
+    def forecast_outturn(self) -> Decimal:
+        return self.year_to_date + self.forecast_remaining
+
+    @property
+    def variance(self) -> Decimal:
+        return self.allocation - self.forecast_outturn
+
+    @property
+    def underspend(self) -> Decimal:
+        return max(self.variance, ZERO)
+
+    @property
+    def overspend(self) -> Decimal:
+        return max(-self.variance, ZERO)
+
+    @property
+    def percent_in_period(self) -> Decimal | None:
+        return percent(self.in_period, self.allocation)
+
+    @property
+    def percent_to_date(self) -> Decimal | None:
+        return percent(self.year_to_date, self.allocation)
+
+    @property
+    def percent_in_period_display(self) -> str:
+        return format_percent(self.percent_in_period)
+
+    @property
+    def percent_to_date_display(self) -> str:
+        return format_percent(self.percent_to_date)
+
+    def __add__(self, other: Spend) -> Spend:
+        return Spend(
+            self.allocation + other.allocation,
+            self.in_period + other.in_period,
+            self.year_to_date + other.year_to_date,
+            self.forecast_remaining + other.forecast_remaining,
+            self.reported or other.reported,
+        )
+
+
+def return_spend(performance_return: PerformanceReturn) -> Spend:
+    """One project's spend up to its return's period: the period's spend, the year to date (this and earlier
+    periods' returns of the same line), and the forecast this return gives for the later periods."""
+    period = performance_return.period
+    earlier = PerformanceReturn.objects.filter(
+        period__award_id=period.award_id, line_id=performance_return.line_id, period__number__lte=period.number
+    ).values_list("spend_in_period", flat=True)
+    reported = [amount for amount in earlier if amount is not None]
+    forecasts = performance_return.forecasts.filter(period__number__gt=period.number).values_list("amount", flat=True)
+    return Spend(
+        allocation=performance_return.project.amount_allocated,
+        in_period=performance_return.spend_in_period or ZERO,
+        year_to_date=sum(reported, ZERO),
+        forecast_remaining=sum(forecasts, ZERO),
+        reported=bool(reported),
+    )
+
+
+@dataclass
+class PeriodSpend:
+    """A plan's spend up to one period: each project's, the total, and the payments made on the award."""
+
+    period: ReportingPeriod
+    rows: list[tuple[PerformanceReturn, Spend]] = field(default_factory=list)
+    paid: Decimal = ZERO
+
+    @property
+    def total(self) -> Spend:
+        return sum((spend for _, spend in self.rows), Spend())
+
+    @property
+    def paid_less_spent(self) -> Decimal:
+        """Paid but not yet reported as spent (negative: spent ahead of payment)."""
+        return self.paid - self.total.year_to_date
+
+
+def period_spend(period: ReportingPeriod) -> PeriodSpend:
+    returns = (
+        PerformanceReturn.objects.filter(period=period).select_related("project", "period").order_by("project__number")
+    )
+    return PeriodSpend(
+        period=period, rows=[(r, return_spend(r)) for r in returns], paid=award_ledger(period.award).paid
+    )
+
+
+def area_latest_spend(force_area) -> list[PeriodSpend]:
+    """For each award of the area that reports, its plan's spend to the latest period with spend reported: the
+    OPCC's view across its CSPs."""
+    periods = (
+        ReportingPeriod.objects.filter(
+            award__partnership__force_area=force_area, returns__spend_in_period__isnull=False
+        )
+        .select_related("award__partnership")
+        .order_by("award_id", "-number")
+        .distinct("award_id")
+    )
+    found = sorted(periods, key=lambda p: (p.award.financial_year, p.award.partnership.name), reverse=False)
+    return [period_spend(period) for period in found]
+
+
+def area_spend(*, force_area, financial_year: str, number: int) -> list[tuple[GrantAward, Spend]]:
+    """Each award of the area's year with the spend of its plan up to period `number`."""
+    periods = ReportingPeriod.objects.filter(
+        award__partnership__force_area=force_area, award__financial_year=financial_year, number=number
+    ).select_related("award__partnership")
+    rows = []
+    for period in periods.order_by("award__partnership__name"):
+        rows.append((period.award, period_spend(period).total))
+    return rows
+
+
+# --- measures: figure, rating, trend ------------------------------------------------------------------------------
+
+
+@dataclass
+class MeasureRow:
+    measure: object
+    result: MeasureResult | None
+    rating: rag.Rag
+    trend: rag.Trend
+    history: list[tuple[ReportingPeriod, Decimal | None, rag.Rag]]
+
+    @property
+    def figure_display(self) -> str:
+        if self.result is None:
+            return "Not given"
+        if self.result.value is None:
+            return self.result.narrative or "Not given"
+        value = self.result.value.normalize()
+        text = f"{value:,f}"
+        unit = self.measure.target_unit
+        if unit == "percent":
+            return f"{text}%"
+        if unit == "pounds":
+            from grants.money import format_money
+
+            return format_money(self.result.value)
+        return text
+
+
+def tolerance_for(performance_return: PerformanceReturn) -> Decimal:
+    return ReportingRules.for_area(performance_return.period.award.partnership.force_area_id).amber_tolerance
+
+
+def measure_rows(performance_return: PerformanceReturn) -> list[MeasureRow]:
+    """Each outcome measure of the return's project: the figure, THE rating (grants/rag.py) with the area's amber
+    tolerance, the trend since the previous period, and the history across the year's periods."""
+    tolerance = tolerance_for(performance_return)
+    results = {r.measure_id: r for r in performance_return.results.select_related("measure")}
+    history_results = MeasureResult.objects.filter(
+        performance_return__period__award_id=performance_return.period.award_id,
+        performance_return__line_id=performance_return.line_id,
+        performance_return__period__number__lte=performance_return.period.number,
+    ).select_related("measure", "performance_return__period")
+    by_description: dict[str, dict[int, MeasureResult]] = {}
+    for result in history_results:
+        # A variation renews the measure rows; the same line's measure is known by its words.
+        by_description.setdefault(result.measure.description, {})[result.performance_return.period.number] = result
+    periods = list(
+        performance_return.period.award.reporting_periods.filter(number__lte=performance_return.period.number)
+    )
+    rows = []
+    for measure in performance_return.project.outcome_measures.all():
+        result = results.get(measure.pk)
+        target = rag.Target.of(measure)
+        rating = rag.rate_result(result, tolerance=tolerance) if result else rag.Rag.NONE
+        past = by_description.get(measure.description, {})
+        history = []
+        for period in periods:
+            old = past.get(period.number)
+            history.append(
+                (period, old.value if old else None, rag.rate_result(old, tolerance=tolerance) if old else rag.Rag.NONE)
+            )
+        previous = past.get(performance_return.period.number - 1)
+        trend = rag.trend(previous.value if previous else None, result.value if result else None, target)
+        rows.append(MeasureRow(measure, result, rating, trend, history))
+    return rows
+
+
+# --- the performance pack -----------------------------------------------------------------------------------------
+
+UNDERSPEND_TOLERANCE = Decimal("10")  # per cent of the allocation: a forecast underspend beyond it is an exception
+
+
+@dataclass
+class PackProject:
+    performance_return: PerformanceReturn
+    rows: list[MeasureRow]
+    spend: Spend
+
+
+@dataclass
+class PerformancePack:
+    """A CSP's period in one place: narrative first, then the RAG summary, spend against allocation, and the
+    exceptions (red measures, late returns, forecast underspend beyond UNDERSPEND_TOLERANCE per cent)."""
+
+    period: ReportingPeriod
+    projects: list[PackProject]
+    spend: PeriodSpend
+
+    @property
+    def award(self) -> GrantAward:
+        return self.period.award
+
+    @property
+    def rag_counts(self) -> dict[str, int]:
+        counts = {rating.value: 0 for rating in rag.Rag}
+        for project in self.projects:
+            for row in project.rows:
+                counts[row.rating.value] += 1
+        return counts
+
+    @property
+    def red_measures(self) -> list[tuple[PerformanceReturn, MeasureRow]]:
+        return [(p.performance_return, row) for p in self.projects for row in p.rows if row.rating == rag.Rag.RED]
+
+    @property
+    def late(self) -> list[PerformanceReturn]:
+        return [p.performance_return for p in self.projects if p.performance_return.is_late()]
+
+    @property
+    def underspending(self) -> list[tuple[PerformanceReturn, Spend]]:
+        return [
+            (p.performance_return, p.spend)
+            for p in self.projects
+            if p.spend.reported
+            and p.spend.allocation
+            and p.spend.underspend * 100 / p.spend.allocation > UNDERSPEND_TOLERANCE
+        ]
+
+
+def performance_pack(period: ReportingPeriod) -> PerformancePack:
+    returns = (
+        PerformanceReturn.objects.filter(period=period)
+        .select_related("period__award__partnership", "project")
+        .order_by("project__number")
+    )
+    projects = [PackProject(r, measure_rows(r), return_spend(r)) for r in returns]
+    return PerformancePack(period=period, projects=projects, spend=period_spend(period))

@@ -1,0 +1,518 @@
+"""Performance returns: the reporting periods of an approved plan, the return each funded project makes for each
+period, and the one writer of a return's status.
+
+The path of a return, as a table a reader takes in at a glance (MHCLG's Funding Service: a separate certifier,
+returns the funder can query or reopen):
+
+    action    from                                  to          who                                comments
+    submit    not started, in progress, queried     submitted   the partnership's CSP officer      optional
+    certify   submitted                             certified   its certifier, not the submitter   optional
+    query     submitted, certified                  queried     the OPCC                           required
+    accept    certified                             accepted    the OPCC                           optional
+    reopen    accepted                              in progress the OPCC                           required
+
+Saving the form moves a return from not started to in progress. Every change is a `ReturnStep`, written in the
+same transaction as the change, on the row locked with `select_for_update()`; the e-mails are queued after the
+commit (grants/tasks.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from grants.figures.plans import plan_in_force
+from grants.models import (
+    GrantAward,
+    MeasureResult,
+    PerformanceReturn,
+    ReportingPeriod,
+    ReportingRules,
+    ReturnStep,
+    SpendForecast,
+    SpendingPlan,
+)
+from grants.working_days import add_working_days
+from partnerships.financial_years import FinancialYear
+from partnerships.models import Role
+
+Status = PerformanceReturn.Status
+Action = ReturnStep.Action
+
+
+@dataclass(frozen=True)
+class ReturnTransition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    role: str  # the Role.Kind that may take it
+    button: str  # the words on the button
+    comments_required: bool = False
+
+
+TRANSITIONS = (
+    ReturnTransition(
+        Action.SUBMIT,
+        (Status.NOT_STARTED, Status.IN_PROGRESS, Status.QUERIED),
+        Status.SUBMITTED,
+        Role.Kind.OFFICER,
+        "Submit the return for certification",
+    ),
+    ReturnTransition(Action.CERTIFY, (Status.SUBMITTED,), Status.CERTIFIED, Role.Kind.CERTIFIER, "Certify the return"),
+    ReturnTransition(
+        Action.QUERY,
+        (Status.SUBMITTED, Status.CERTIFIED),
+        Status.QUERIED,
+        Role.Kind.OPCC,
+        "Query the return",
+        comments_required=True,
+    ),
+    ReturnTransition(Action.ACCEPT, (Status.CERTIFIED,), Status.ACCEPTED, Role.Kind.OPCC, "Accept the return"),
+    ReturnTransition(
+        Action.REOPEN,
+        (Status.ACCEPTED,),
+        Status.IN_PROGRESS,
+        Role.Kind.OPCC,
+        "Reopen the return",
+        comments_required=True,
+    ),
+)
+BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+# --- reporting periods ------------------------------------------------------------------------------------------
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]  # fmt: skip
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def periods_of_year(financial_year: str, months: int) -> list[tuple[int, str, datetime.date, datetime.date]]:
+    """(number, name, first day, last day) of each period: `Q1 (April to June 2020)` when quarterly."""
+    start = FinancialYear.parse(financial_year).starts_on
+    periods = []
+    for number in range(1, 12 // months + 1):
+        first = _add_months(start, (number - 1) * months)
+        last = _add_months(first, months) - datetime.timedelta(days=1)
+        prefix = {3: "Q", 1: "M", 6: "H", 12: "Y"}[months]
+        span = _MONTHS[first.month - 1] if months == 1 else f"{_MONTHS[first.month - 1]} to {_MONTHS[last.month - 1]}"
+        periods.append((number, f"{prefix}{number} ({span} {last.year})", first, last))
+    return periods
+
+
+def due_date(ends_on: datetime.date, rules: ReportingRules) -> datetime.date:
+    """THE due date of a period's return: `working_days_to_report` working days after the period ends."""
+    return add_working_days(ends_on, rules.working_days_to_report)
+
+
+@transaction.atomic
+def reporting_set_up(*, award: GrantAward) -> list[ReportingPeriod]:
+    """The award's reporting periods, made the first time they are asked for by the force area's rules in force
+    then (a later change of rules applies to awards set up afterwards, so due dates never move under people)."""
+    periods = list(award.reporting_periods.order_by("number"))
+    if periods:
+        return periods
+    GrantAward.objects.select_for_update(of=("self",)).filter(pk=award.pk).order_by().values_list("pk").first()
+    periods = list(award.reporting_periods.order_by("number"))
+    if periods:
+        return periods
+    rules = ReportingRules.for_area(award.partnership.force_area_id)
+    for number, name, first, last in periods_of_year(award.financial_year, rules.months_per_period):
+        periods.append(
+            ReportingPeriod.objects.create(
+                award=award,
+                number=number,
+                name=name,
+                starts_on=first,
+                ends_on=last,
+                opens_on=last + datetime.timedelta(days=1),
+                due_on=due_date(last, rules),
+            )
+        )
+    return periods
+
+
+@transaction.atomic
+def returns_set_up(*, award: GrantAward) -> list[PerformanceReturn]:
+    """A return for every funded project of the plan in force, for every period of the award: none before the
+    plan is approved. A variation approved later adds returns for its new lines; existing returns keep theirs."""
+    plan = plan_in_force(award).in_force
+    if plan is None:
+        return []
+    periods = reporting_set_up(award=award)
+    projects = list(plan.projects.all())
+    existing = set(PerformanceReturn.objects.filter(period__award=award).values_list("period_id", "line_id"))
+    missing = [
+        PerformanceReturn(period=period, project=project, line_id=project.line_id)
+        for period in periods
+        for project in projects
+        if (period.pk, project.line_id) not in existing
+    ]
+    if missing:
+        PerformanceReturn.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(PerformanceReturn.objects.filter(period__award=award).select_related("period", "project"))
+
+
+def returns_set_up_everywhere(*, force_area=None) -> None:
+    """Returns for every award whose plan is approved (the reminder job asks first, so a return never due goes
+    unnoticed because nobody opened its page)."""
+    plans = SpendingPlan.objects.in_force().select_related("award__partnership")
+    if force_area is not None:
+        plans = plans.filter(award__partnership__force_area=force_area)
+    for plan in plans:
+        returns_set_up(award=plan.award)
+
+
+# --- who may do what ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def _holds(user, kind: str, performance_return: PerformanceReturn) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    partnership = performance_return.period.award.partnership
+    if kind in Role.PARTNERSHIP_KINDS:
+        return Role.objects.filter(user=user, kind=kind, partnership=partnership).exists()
+    return Role.objects.filter(user=user, kind=kind, force_area_id=partnership.force_area_id).exists()
+
+
+def submitter(performance_return: PerformanceReturn):
+    """Who made the latest submission: the one person who may not certify it."""
+    step = performance_return.steps.filter(action=Action.SUBMIT).order_by("-taken_at", "-pk").first()
+    return step.user if step else None
+
+
+def may_edit(user, performance_return: PerformanceReturn) -> Verdict:
+    if not _holds(user, Role.Kind.OFFICER, performance_return):
+        return Verdict(False, f"Only {performance_return.partnership}'s CSP officers enter its returns.")
+    if not performance_return.is_editable:
+        return Verdict(
+            False,
+            f"This return is {performance_return.get_status_display().lower()}: it can be changed only when the OPCC "
+            "queries or reopens it.",
+        )
+    return Verdict(True)
+
+
+def check(performance_return: PerformanceReturn, user, action: str) -> Verdict:
+    """May `user` take `action` on the return as it is now? With the reason when not, in the users' words."""
+    transition = BY_ACTION.get(action)
+    if transition is None:
+        return Verdict(False, "There is no such step.")
+    if not _holds(user, transition.role, performance_return):
+        who = {
+            Role.Kind.OFFICER: f"{performance_return.partnership}'s CSP officers",
+            Role.Kind.CERTIFIER: f"{performance_return.partnership}'s certifiers",
+            Role.Kind.OPCC: "the OPCC",
+        }[transition.role]
+        return Verdict(False, f"Only {who} can {transition.button[0].lower()}{transition.button[1:]}.")
+    if performance_return.status not in transition.sources:
+        if action == Action.ACCEPT and performance_return.status == Status.SUBMITTED:
+            return Verdict(False, "The return has not been certified yet: the OPCC accepts only a certified return.")
+        return Verdict(
+            False, f"The return is {performance_return.get_status_display().lower()}: it cannot be {action}ed now."
+        )
+    if action == Action.CERTIFY:
+        person = submitter(performance_return)
+        if person is not None and person.pk == user.pk:
+            return Verdict(False, "You submitted this return: a second person of the partnership must certify it.")
+    if action == Action.SUBMIT and (problems := submission_problems(performance_return)):
+        return Verdict(False, " ".join(problems))
+    return Verdict(True)
+
+
+def submission_problems(performance_return: PerformanceReturn) -> list[str]:
+    """What stops a return being submitted: spend in the period, and a figure or words for every measure."""
+    problems = []
+    if performance_return.spend_in_period is None:
+        problems.append("Enter the spend in the period.")
+    given = {r.measure_id: r for r in performance_return.results.all()}
+    for measure in performance_return.project.outcome_measures.all():
+        result = given.get(measure.pk)
+        if measure.is_numeric and (result is None or result.value is None):
+            problems.append(f"Enter a figure for “{measure.description}”.")
+        elif not measure.is_numeric and (result is None or not result.narrative.strip()):
+            problems.append(f"Say what happened for “{measure.description}”.")
+    return problems
+
+
+# --- personal data ------------------------------------------------------------------------------------------------
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+PHONE = re.compile(r"(?:\+44\s?|\b0)(?:\d[\s-]?){9,10}\b")
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+DATE = (
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\s+\d{4}"
+)
+_NAME = re.compile(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+\b")
+
+
+def personal_data_warnings(texts: dict[str, str]) -> list[str]:
+    """Conditions of grant forbid identifying service users: aggregate figures only. Text that looks like a name
+    with a date of birth, an e-mail address, a phone number or a postcode is flagged before submission, by the
+    label of the box it is in. A warning, not a refusal: the officer checks and confirms."""
+    warnings = []
+    for label, text in texts.items():
+        if not text:
+            continue
+        found = []
+        if EMAIL.search(text):
+            found.append("an e-mail address")
+        if PHONE.search(text):
+            found.append("a phone number")
+        if POSTCODE.search(text):
+            found.append("a postcode")
+        if _name_with_birth_date(text):
+            found.append("a name with a date of birth")
+        if found:
+            warnings.append(f"{label} seems to contain {_and(found)}: remove anything that could identify a person.")
+    return warnings
+
+
+def _name_with_birth_date(text: str) -> bool:
+    for match in re.finditer(DATE, text, re.IGNORECASE):
+        before = text[max(0, match.start() - 60) : match.start()]
+        if _NAME.search(before) or re.search(r"\b(?:born|DOB|date of birth)\b", before, re.IGNORECASE):
+            return True
+    return False
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def return_texts(performance_return: PerformanceReturn) -> dict[str, str]:
+    """Every free text of a return, by the label the form gives it."""
+    fields = PerformanceReturn._meta
+    texts = {
+        str(fields.get_field(name).verbose_name).capitalize(): getattr(performance_return, name)
+        for name in ("risks", "went_well", "issues", "case_study")
+    }
+    for result in performance_return.results.select_related("measure"):
+        if result.narrative:
+            texts[f"What you wrote for “{result.measure.description}”"] = result.narrative
+    return texts
+
+
+# --- the writers --------------------------------------------------------------------------------------------------
+
+
+def _step(locked: PerformanceReturn, *, by, action: str, to_status: str, comments: str = "") -> ReturnStep:
+    transition = BY_ACTION.get(action)
+    role = transition.role if transition else Role.Kind.OFFICER
+    return ReturnStep.objects.create(
+        performance_return=locked,
+        action=action,
+        from_status=locked.status,
+        to_status=to_status,
+        user=by,
+        user_name=by.display_name,
+        role_kind=role,
+        comments=comments,
+    )
+
+
+def _lock(performance_return: PerformanceReturn) -> PerformanceReturn:
+    return (
+        PerformanceReturn.objects.select_for_update(of=("self",))
+        .select_related("period__award__partnership", "project")
+        .get(pk=performance_return.pk)
+    )
+
+
+@transaction.atomic
+def return_save(
+    *,
+    performance_return: PerformanceReturn,
+    by,
+    spend_in_period: Decimal | None,
+    forecasts: dict[int, Decimal],
+    results: dict[int, tuple[Decimal | None, str]],
+    risks: str = "",
+    went_well: str = "",
+    issues: str = "",
+    case_study: str = "",
+) -> PerformanceReturn:
+    """Saves the officer's form whole (or nothing): the figures, the forecast for each later period, the words.
+    `forecasts` by period id; `results` by measure id: (figure, words)."""
+    locked = _lock(performance_return)
+    if not (verdict := may_edit(by, locked)):
+        raise ValidationError(verdict.reason)
+    later = {p.pk for p in locked.period.award.reporting_periods.filter(number__gt=locked.period.number)}
+    if set(forecasts) - later:
+        raise ValidationError({"forecasts": "A forecast is for a later period of the year."})
+    measures = {m.pk: m for m in locked.project.outcome_measures.all()}
+    if set(results) - set(measures):
+        raise ValidationError("A figure was given for a measure of another project.")
+    errors = {}
+    for measure_id, (value, _words) in results.items():
+        measure = measures[measure_id]
+        if value is not None and measure.target_unit == measure.Unit.PERCENT and not (0 <= value <= 100):
+            errors[f"measure_{measure_id}"] = "A percentage is between 0 and 100."
+    if errors:
+        raise ValidationError(errors)
+    locked.spend_in_period = spend_in_period
+    locked.risks, locked.went_well, locked.issues, locked.case_study = risks, went_well, issues, case_study
+    if locked.status == Status.NOT_STARTED:
+        _step(locked, by=by, action=Action.SAVE, to_status=Status.IN_PROGRESS)
+        locked.status = Status.IN_PROGRESS
+    locked.save()
+    for measure_id, (value, words) in results.items():
+        MeasureResult.objects.update_or_create(
+            performance_return=locked, measure_id=measure_id, defaults={"value": value, "narrative": words}
+        )
+    for period_id, amount in forecasts.items():
+        if amount is None:
+            SpendForecast.objects.filter(performance_return=locked, period_id=period_id).delete()
+        else:
+            SpendForecast.objects.update_or_create(
+                performance_return=locked, period_id=period_id, defaults={"amount": amount}
+            )
+    performance_return.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def return_act(
+    *, performance_return: PerformanceReturn, by, action: str, comments: str = "", judgements: dict | None = None
+) -> ReturnStep:
+    """THE one writer of a return's status: lock, check again on the locked row, change, record, mail after
+    the commit. The OPCC's judgements of qualitative measures (`judgements`, by measure id) go with its step."""
+    locked = _lock(performance_return)
+    transition = BY_ACTION.get(action)
+    if not (verdict := check(locked, by, action)):
+        raise ValidationError(verdict.reason)
+    comments = comments.strip()
+    if transition.comments_required and not comments:
+        raise ValidationError({"comments": "Say what the officer needs to answer or change."})
+    if judgements:
+        if transition.role != Role.Kind.OPCC:
+            raise ValidationError("Only the OPCC judges a qualitative measure.")
+        for result in locked.results.select_related("measure", "performance_return").filter(measure_id__in=judgements):
+            if judgements[result.measure_id]:
+                set_judgement(result=result, by=by, judgement=judgements[result.measure_id])
+    step = _step(locked, by=by, action=action, to_status=transition.target, comments=comments)
+    locked.status = transition.target
+    locked.save(update_fields=["status", "updated_at"])
+    performance_return.status = locked.status
+
+    from grants.tasks import send_return_step_emails
+
+    transaction.on_commit(lambda: send_return_step_emails.enqueue(step.pk))
+    return step
+
+
+def set_judgement(*, result: MeasureResult, by, judgement: str) -> MeasureResult:
+    """The OPCC reviewer's judgement of a qualitative measure (a numeric one is rated by grants/rag.py)."""
+    if result.measure.is_numeric:
+        raise ValidationError("A measure with a numeric target is rated from its figure, not by judgement.")
+    if not _holds(by, Role.Kind.OPCC, result.performance_return):
+        raise ValidationError("Only the OPCC judges a qualitative measure.")
+    result.judgement = judgement
+    result.save(update_fields=["judgement"])
+    return result
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- what the home page shows -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReturnsWork:
+    """The returns a person should see on their home page: late ones, and ones waiting for them."""
+
+    late: list[PerformanceReturn]
+    waiting: list[tuple[PerformanceReturn, ReturnTransition]]
+    awards: list[GrantAward] = field(default_factory=list)  # awards whose approved plan reports
+    contracts_ending: list = field(default_factory=list)  # funded projects whose contract ends within six months
+
+    def __bool__(self) -> bool:
+        return bool(self.late or self.waiting or self.awards or self.contracts_ending)
+
+
+def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
+    """Late returns of the partnerships and force areas the user works for (THE late rule: `is_late`), and the
+    returns waiting for their step: the officer's to enter or answer, the certifier's to certify (not their own),
+    the OPCC's to accept or query."""
+    on = on or today()
+    if not user.is_authenticated:
+        return ReturnsWork([], [])
+    roles = list(Role.objects.filter(user=user))
+    partnerships = {r.partnership_id for r in roles if r.partnership_id}
+    areas = {r.force_area_id for r in roles if r.force_area_id}
+    if not partnerships and not areas:
+        return ReturnsWork([], [])
+    awards = []
+    plans_in_force = []
+    for plan in (
+        SpendingPlan.objects.in_force()
+        .filter(Q(award__partnership_id__in=partnerships) | Q(award__partnership__force_area_id__in=areas))
+        .select_related("award__partnership")
+        .order_by("-award__financial_year", "award__partnership__name")
+    ):
+        returns_set_up(award=plan.award)
+        awards.append(plan.award)
+        plans_in_force.append(plan)
+    mine = PerformanceReturn.objects.filter(
+        Q(period__award__partnership_id__in=partnerships) | Q(period__award__partnership__force_area_id__in=areas),
+        period__opens_on__lte=on,
+    ).select_related("period__award__partnership", "project")
+    late = [r for r in mine.filter(period__due_on__lt=on, status__in=(Status.NOT_STARTED, Status.IN_PROGRESS))]
+    waiting = []
+    kinds = {r.kind for r in roles}
+    late_ids = {r.pk for r in late}
+    for performance_return in mine.exclude(status=Status.ACCEPTED).order_by("period__due_on", "project__number"):
+        if performance_return.pk in late_ids:
+            continue
+        if Role.Kind.OFFICER in kinds and may_edit(user, performance_return):
+            waiting.append((performance_return, BY_ACTION[Action.SUBMIT]))
+            continue
+        for transition in TRANSITIONS:
+            if transition.role in kinds and check(performance_return, user, transition.action):
+                if transition.action in (Action.QUERY, Action.REOPEN):
+                    continue
+                waiting.append((performance_return, transition))
+                break
+    return ReturnsWork(late, waiting, awards, contracts_ending(plans_in_force, on=on))
+
+
+CONTRACT_WARNING_MONTHS = 6
+
+
+def contracts_ending(plans, *, on: datetime.date):
+    """Funded projects of the plans in force whose contract ends within six months of `on` (not yet ended): the
+    officer and the OPCC need the time to extend or re-commission them."""
+    month = on.month - 1 + CONTRACT_WARNING_MONTHS
+    year, month = on.year + month // 12, month % 12 + 1
+    until = datetime.date(year, month, min(on.day, calendar.monthrange(year, month)[1]))  # 31 Aug -> 28/29 Feb
+    from grants.models import FundedProject
+
+    return list(
+        FundedProject.objects.filter(plan__in=plans, contract_end_date__gte=on, contract_end_date__lte=until)
+        .select_related("plan__award__partnership", "provider")
+        .order_by("contract_end_date", "number")
+    )

@@ -1,0 +1,53 @@
+"""The background tasks of grants (django-tasks; docs/decisions.md "Background tasks"): every e-mail, and the
+scheduled reminder job. A web request never sends mail: a service queues a task after its transaction commits
+(`transaction.on_commit(lambda: task.enqueue(...))`), so a decision that is rolled back queues nothing, and a
+slow or failing mail server never holds up the person who pressed the button.
+
+Tasks take ids, not objects (they are stored as JSON in the queue and may run on another machine), and read the
+rows again when they run.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def send_decision_emails(decision_id: int) -> int:
+    """The e-mails for one decision on a spending plan (grants/notifications.py)."""
+    from grants.notifications import notify_decision
+
+    return notify_decision(decision_id)
+
+
+@task()
+def send_comment_email(comment_id: int) -> int:
+    """An OPCC scrutiny comment, to the officer who submitted the plan."""
+    from grants.notifications import notify_comment
+
+    return notify_comment(comment_id)
+
+
+@task()
+def send_answer_email(answer_id: int) -> int:
+    """The partnership's answer, to the OPCC officer who commented."""
+    from grants.notifications import notify_answer
+
+    return notify_answer(answer_id)
+
+
+@task()
+def send_return_step_emails(event_id: int) -> int:
+    """The e-mails for one step of a quarterly return (submitted, certified, queried, accepted, reopened)."""
+    from grants.services.reminders import notify_return_step
+
+    return notify_return_step(event_id)
+
+
+@task()
+def send_reminders() -> int:
+    """THE scheduled job (grants/scheduler.py queues it): reminders before and on the due date, overdue notices,
+    and the OPCC's weekly digest. Idempotent: run twice, it sends each e-mail once (`SentReminder`)."""
+    from grants.services.reminders import reminders_send
+
+    return reminders_send()

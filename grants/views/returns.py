@@ -1,0 +1,270 @@
+"""Pages for performance returns. Thin: find what the user may see (404 otherwise), ask the service who may act
+(403 with the reason otherwise), call the service, redirect with a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from grants.figures.monitoring import area_latest_spend, measure_rows, performance_pack, period_spend, return_spend
+from grants.figures.plans import plan_in_force
+from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm, judgements
+from grants.models import GrantAward, PerformanceReturn, ReportingRules
+from grants.services import returns as service
+from grants.services.reminders import late_returns
+from grants.views.helpers import error_items
+from grants.views.oversight import NOT_MANAGER, ForceAreaMixin
+
+
+def award_for_viewing(user, pk) -> GrantAward:
+    return get_object_or_404(
+        GrantAward.objects.visible_to(user).filter(partnership__isnull=False).select_related("partnership"), pk=pk
+    )
+
+
+def return_for_viewing(user, pk) -> PerformanceReturn:
+    return get_object_or_404(
+        PerformanceReturn.objects.filter(period__award__in=GrantAward.objects.visible_to(user)).select_related(
+            "period__award__partnership__force_area", "project"
+        ),
+        pk=pk,
+    )
+
+
+def refused(request, performance_return, reason: str) -> TemplateResponse:
+    return TemplateResponse(
+        request, "returns/refused.html", {"return": performance_return, "reason": reason}, status=403
+    )
+
+
+class ReturnsView(TemplateView):
+    """An award's reporting: each period with its due date and each funded project's return, and the plan's spend
+    against allocation up to the latest period reported."""
+
+    template_name = "returns/returns.html"
+
+    def get_context_data(self, **kwargs):
+        award = award_for_viewing(self.request.user, self.kwargs["award_pk"])
+        plan = plan_in_force(award).in_force
+        service.returns_set_up(award=award)
+        periods = list(award.reporting_periods.prefetch_related("returns__project"))
+        today = timezone.localdate()
+        reported = [p for p in periods if p.returns.exclude(spend_in_period=None).exists()]
+        return super().get_context_data(
+            award=award,
+            plan=plan,
+            periods=periods,
+            today=today,
+            spend=period_spend(reported[-1]) if reported else None,
+            **kwargs,
+        )
+
+
+class ReturnView(TemplateView):
+    """One return: where it is, the RAG table, spend against allocation, the narrative, its steps, what the
+    person may do next."""
+
+    template_name = "returns/return.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        performance_return = return_for_viewing(user, self.kwargs["pk"])
+        actions = [t for t in service.TRANSITIONS if service.check(performance_return, user, t.action)]
+        # The officer sees why submission is not yet possible.
+        blocked = []
+        if performance_return.is_editable and service.may_edit(user, performance_return):
+            blocked = service.submission_problems(performance_return)
+        return super().get_context_data(
+            return_=performance_return,
+            rows=measure_rows(performance_return),
+            spend=return_spend(performance_return),
+            steps=performance_return.steps.all(),
+            actions=actions,
+            may_edit=bool(service.may_edit(user, performance_return)),
+            blocked=blocked,
+            warnings=service.personal_data_warnings(service.return_texts(performance_return)),
+            late=performance_return.is_late(),
+            **kwargs,
+        )
+
+
+class ReturnEditView(FormView):
+    template_name = "returns/return_edit.html"
+    form_class = ReturnForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.performance_return = return_for_viewing(request.user, kwargs["pk"])
+        if not (verdict := service.may_edit(request.user, self.performance_return)):
+            return refused(request, self.performance_return, verdict.reason)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "performance_return": self.performance_return}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(return_=self.performance_return, aggregate_only=AGGREGATE_ONLY, **kwargs)
+        context["errors"] = error_items(context["form"])
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            service.return_save(
+                performance_return=self.performance_return,
+                by=self.request.user,
+                spend_in_period=data["spend_in_period"],
+                forecasts=form.forecasts(),
+                results=form.results(),
+                risks=data["risks"],
+                went_well=data["went_well"],
+                issues=data["issues"],
+                case_study=data["case_study"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Return saved. Check it, then submit it for certification.")
+        return redirect("grants:return", pk=self.performance_return.pk)
+
+
+class ReturnActView(FormView):
+    """One step on a return (submit, certify, query, accept, reopen): the page is the confirmation."""
+
+    template_name = "returns/return_act.html"
+    form_class = ReturnStepForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.performance_return = return_for_viewing(request.user, kwargs["pk"])
+        self.transition = service.BY_ACTION.get(kwargs["action"])
+        if self.transition is None:
+            raise Http404("No such step")
+        if not (verdict := service.check(self.performance_return, request.user, self.transition.action)):
+            return refused(request, self.performance_return, verdict.reason)
+        self.warnings = (
+            service.personal_data_warnings(service.return_texts(self.performance_return))
+            if self.transition.action == "submit"
+            else []
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        qualitative = []
+        if self.transition.role == "opcc" and self.transition.action in ("accept", "query"):
+            qualitative = [
+                r for r in self.performance_return.results.select_related("measure") if not r.measure.is_numeric
+            ]
+        return {
+            **super().get_form_kwargs(),
+            "transition": self.transition,
+            "warnings": self.warnings,
+            "qualitative": qualitative,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            return_=self.performance_return,
+            transition=self.transition,
+            warnings=self.warnings,
+            rows=measure_rows(self.performance_return),
+            spend=return_spend(self.performance_return),
+            **kwargs,
+        )
+        context["errors"] = error_items(context["form"])
+        return context
+
+    def form_valid(self, form):
+        try:
+            step = service.return_act(
+                performance_return=self.performance_return,
+                by=self.request.user,
+                action=self.transition.action,
+                comments=form.cleaned_data["comments"],
+                judgements=judgements(form),
+            )
+        except ValidationError as error:
+            form.add_error("comments" if "comments" in getattr(error, "error_dict", {}) else None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Return {step.get_action_display().lower()}.")
+        return redirect("grants:return", pk=self.performance_return.pk)
+
+
+class ReportingRulesView(ForceAreaMixin, FormView):
+    """The OPCC's reporting rules for the area, with its late returns and the returns waiting for it."""
+
+    template_name = "returns/reporting_rules.html"
+    form_class = ReportingRulesForm
+    nav_section = "reporting"
+
+    def get(self, request, *args, **kwargs):
+        return FormView.get(self, request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        instance = ReportingRules.for_area(self.force_area.pk)
+        return {**super().get_form_kwargs(), "instance": instance}
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_manage:
+            raise PermissionDenied(NOT_MANAGER)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        in_area = Q(period__award__partnership__force_area=self.force_area)
+        waiting = PerformanceReturn.objects.filter(in_area, status=PerformanceReturn.Status.CERTIFIED).select_related(
+            "period__award__partnership", "project"
+        )
+        counts = PerformanceReturn.objects.filter(in_area).values("status").annotate(n=Count("pk"))
+        context = super().get_context_data(
+            late=late_returns(period__award__partnership__force_area=self.force_area),
+            waiting=waiting,
+            counts={row["status"]: row["n"] for row in counts},
+            area_spend=area_latest_spend(self.force_area),
+            **kwargs,
+        )
+        context["errors"] = error_items(context["form"])
+        return context
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, "Reporting rules saved. They apply to reporting periods set up from now on.")
+        return redirect(reverse("grants:reporting-rules", kwargs={"area": self.force_area.slug}))
+
+
+class PerformancePackView(TemplateView):
+    """A CSP's performance pack for one period: the page, and the same as a PDF (`pdf=True`)."""
+
+    template_name = "returns/pack.html"
+    pdf = False
+    docx = False
+
+    def get(self, request, *args, **kwargs):
+        award = award_for_viewing(request.user, kwargs["award_pk"])
+        service.returns_set_up(award=award)
+        period = get_object_or_404(award.reporting_periods, number=kwargs["number"])
+        pack = performance_pack(period)
+        name = f"performance-pack-{award.partnership.slug}-{award.financial_year.replace('/', '-')}-{period.number}"
+        if self.docx:
+            from grants.documents.performance_pack import performance_pack_docx
+            from grants.documents.word import DOCX_CONTENT_TYPE
+
+            response = HttpResponse(performance_pack_docx(pack), DOCX_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+            return response
+        if self.pdf:
+            from grants.documents.pdf import render_pdf
+            from grants.documents.word import PDF_CONTENT_TYPE
+
+            response = HttpResponse(render_pdf("documents/performance_pack.html", {"pack": pack}), PDF_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+            return response
+        return self.render_to_response(self.get_context_data(pack=pack))
