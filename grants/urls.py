@@ -19,6 +19,7 @@ from .views import (
     reports,
     rounds,
     scrutiny,
+    sections,
     setup,
     starting,
     workflow,
@@ -181,5 +182,12 @@ urlpatterns = [
         "plans/<int:pk>/decision-notice.<str:fmt>",
         workflow.DecisionNoticeView.as_view(),
         name="plan-decision-notice",
+    ),
+    # The board paper's narrative sections (issue 9): the partnership's text, and which sections the OPCC asks for.
+    path("plans/<int:pk>/edit/sections/", sections.PlanSectionsView.as_view(), name="plan-edit-sections"),
+    path(
+        "force-areas/<slug:slug>/paper-sections/",
+        sections.AreaPaperSectionsView.as_view(),
+        name="paper-sections",
     ),
 ]

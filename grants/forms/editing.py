@@ -41,7 +41,8 @@ class PlanDetailsForm(forms.Form):
         rows=8,
         label="Purpose and context",
         required=False,
-        help_text="Shown above the table of funded projects. " + OUTLINE_HINT,
+        help_text="Opens the board paper. The background, context and other sections have their own page, "
+        "“Sections of the board paper”. " + OUTLINE_HINT,
     )
     unallocated_note = TextAreaField(
         rows=4,

@@ -12,6 +12,7 @@ from .payments import Claim, Payment
 from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
 from .rounds import GrantApplication, GrantRound
 from .scrutiny import CommentAnswer, ScrutinyComment
+from .sections import AreaPaperSections, PaperSection, PlanSection
 
 __all__ = [
     "FundingStream",
@@ -43,4 +44,7 @@ __all__ = [
     "ScrutinyComment",
     "CommentAnswer",
     "SupportingDocument",
+    "PlanSection",
+    "PaperSection",
+    "AreaPaperSections",
 ]

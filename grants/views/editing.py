@@ -58,7 +58,9 @@ class EditorPage(PlanEditMixin, TemplateView):
         """Someone saved since the page was opened: say what changed, keep what this officer typed, and let
         them save it again knowingly (the page now carries the new revision)."""
         self.plan = (
-            SpendingPlan.objects.with_figures().select_related("award__partnership__force_area").get(pk=self.plan.pk)
+            SpendingPlan.objects.with_figures()
+            .select_related("award__partnership__force_area__paper_sections")
+            .get(pk=self.plan.pk)
         )
         self.conflict = plan_changes_since(plan=self.plan, revision=error.opened_revision)
         self.conflict.only_you = all(save.who == self.request.user for save in self.conflict.saves)
@@ -70,7 +72,11 @@ class PlanEditView(EditorPage):
     template_name = "grants/edit/plan.html"
 
     def get_context_data(self, **kwargs):
-        plan = SpendingPlan.objects.with_figures().select_related("award__partnership__force_area").get(pk=self.plan.pk)
+        plan = (
+            SpendingPlan.objects.with_figures()
+            .select_related("award__partnership__force_area__paper_sections")
+            .get(pk=self.plan.pk)
+        )
         self.plan = plan
         projects = list(plan.projects.for_plan_page())
         for project in projects:
@@ -82,6 +88,7 @@ class PlanEditView(EditorPage):
             risks=risks,
             checks=checks,
             project_checks=[check for check in checks if check.project is not None],
+            section_checks=[check for check in checks if check.part == "sections"],
             priorities=plan_priority_figures(plan),
             **kwargs,
         )
@@ -298,7 +305,11 @@ class CheckPlanView(EditorPage):
     template_name = "grants/edit/check.html"
 
     def get_context_data(self, **kwargs):
-        plan = SpendingPlan.objects.with_figures().select_related("award__partnership__force_area").get(pk=self.plan.pk)
+        plan = (
+            SpendingPlan.objects.with_figures()
+            .select_related("award__partnership__force_area__paper_sections")
+            .get(pk=self.plan.pk)
+        )
         self.plan = plan
         projects = list(plan.projects.for_plan_page())
         risks = list(plan.risks.all())
