@@ -142,6 +142,26 @@ def section_checks(plan: SpendingPlan, sections) -> list[PlanCheck]:
     return checks
 
 
+def _missing(project: FundedProject) -> list[str]:
+    missing = []
+    if not project.amount_allocated:
+        missing.append("its amount")
+    if not project.outcomes_summary and not project.outcome_measures.all():
+        missing.append("how its outcomes will be measured")
+    return missing
+
+
+def _unfinished_field(project: FundedProject) -> str:
+    return "amount_allocated" if not project.amount_allocated else "outcomes_summary"
+
+
+def unfinished_message(project: FundedProject) -> str:
+    """What an officer is told of a line saved before it was finished (no lost work, issue 9)."""
+    missing = _missing(project)
+    still = f" (still to give: {' and '.join(missing)})" if missing else ""
+    return f"saved as not finished{still}: finish it and save it; the plan cannot be submitted until then."
+
+
 def plan_checks(plan: SpendingPlan, projects, risks=None) -> list[PlanCheck]:
     """`projects` as `FundedProject.objects.for_plan_page()` gives them, so the checks cost no queries."""
     checks = []
@@ -154,6 +174,8 @@ def plan_checks(plan: SpendingPlan, projects, risks=None) -> list[PlanCheck]:
     for project in projects:
         line_ids.add(str(project.line_id))
         where = f"Line {project.number} ({project.title})"
+        if project.unfinished:
+            checks.append(PlanCheck(f"{where}: {unfinished_message(project)}", project, _unfinished_field(project)))
         if message := project.sub_items_problem:
             checks.append(PlanCheck(f"{where}: {message}", project, "amount_allocated"))
         if not project.pcc_priorities.all():

@@ -60,6 +60,7 @@ PROJECT_FIELDS = [
     "contract_notes",
     "thematic_group",
     "outcomes_summary",
+    "unfinished",
 ]
 TEXT_FIELDS = ("outline", "contract_notes", "outcomes_summary")
 
@@ -113,6 +114,9 @@ class ProjectInput:
     match_funding: list[MatchFundingInput] = field(default_factory=list)
     line_id: uuid.UUID | None = None
     number: int | None = None
+    # Saved before it is finished: the amount may be missing (kept as £0.00) and the sub-items need not add up
+    # yet; the plan cannot be submitted until the line is saved finished (`SpendingPlan.submission_problems`).
+    unfinished: bool = False
 
     @classmethod
     def of(cls, project: FundedProject) -> ProjectInput:
@@ -144,6 +148,7 @@ class ProjectInput:
             match_funding=[MatchFundingInput(m.source, m.amount, m.note) for m in project.match_funding.all()],
             line_id=project.line_id,
             number=project.number,
+            unfinished=project.unfinished,
         )
 
 
@@ -238,6 +243,8 @@ class _Writer:
         for name in PROJECT_FIELDS:
             value = getattr(data, name)
             setattr(project, name, "" if value is None and name in TEXT_FIELDS else value)
+        if data.unfinished and data.amount_allocated is None:
+            project.amount_allocated = ZERO  # not given yet: counts for nothing until it is
         provider = self.provider(data, errors)
         project.provider = provider if provider is None or provider.pk else None
         try:
@@ -264,7 +271,9 @@ class _Writer:
             except ValidationError as error:
                 collect_errors(errors, error, prefix)
             sub_items.append(sub_item)
-        if message := sub_items_problem(data.amount_allocated, [item.amount for item in sub_items]):
+        if not data.unfinished and (
+            message := sub_items_problem(data.amount_allocated, [item.amount for item in sub_items])
+        ):
             _add(errors, "sub_items", message)
         measures = []
         for index, item in enumerate(data.measures):

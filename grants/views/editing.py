@@ -147,6 +147,9 @@ class ProjectEditView(EditorPage):
         if adding_row in ("measures", "sub_items", "match_funding"):
             data = with_added_row(data, adding_row)
         form = ProjectForm(data, plan=self.plan)
+        unfinished = "save_unfinished" in data  # "Save and finish later": the amount may wait
+        if unfinished:
+            form.fields["amount_allocated"].required = False
         formsets = project_formsets(data)
         if adding_row in formsets:
             hide_errors(form, *formsets.values())
@@ -158,7 +161,7 @@ class ProjectEditView(EditorPage):
                 saved = project_save(
                     plan=self.plan,
                     project=project,
-                    data=project_input(form, formsets),
+                    data=project_input(form, formsets, unfinished=unfinished),
                     by=request.user,
                     expected_revision=self.posted_revision(),
                 )
@@ -168,6 +171,8 @@ class ProjectEditView(EditorPage):
                 apply_service_errors(error, form, formsets)
             else:
                 verb = "added" if project is None else "saved"
+                if unfinished:
+                    verb += " as not finished: it is listed on “Check the plan” until you finish it"
                 messages.success(request, f"Funded project {saved.number}, {saved.title}, has been {verb}.")
                 return redirect(_projects_url(self.plan, f"project-{saved.number}"))
         return self.render_page(project, form, formsets, errors=error_items(form, *formsets.values()))
