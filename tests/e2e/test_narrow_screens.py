@@ -105,6 +105,13 @@ def test_every_page_fits_a_phone(page, live_server, demo, plymouth_plan, demo_us
             ("officer.plymouth", "plan", plan_page),
             ("officer.plymouth", "editor", reverse("grants:plan-edit", args=[plymouth_plan.pk])),
             ("officer.plymouth", "funded-projects", reverse("grants:plan-edit-projects", args=[plymouth_plan.pk])),
+            ("officer.plymouth", "paper-sections", reverse("grants:plan-edit-sections", args=[plymouth_plan.pk])),
+            ("officer.plymouth", "check", reverse("grants:plan-check", args=[plymouth_plan.pk])),
+            (
+                "officer.plymouth",
+                "project",
+                reverse("grants:project-edit", args=[plymouth_plan.pk, plymouth_plan.projects.get(number=4).pk]),
+            ),
         ],
     )
     drive(plymouth_plan, demo_user, until="approve")  # the plan now waits for the board
@@ -119,6 +126,7 @@ def test_every_page_fits_a_phone(page, live_server, demo, plymouth_plan, demo_us
             ("board.plymouth", "plan-for-board", plan_page),
             ("opcc.devon", "home-opcc", reverse("home")),
             ("opcc.devon", "dashboard", reverse("grants:oversight-dashboard", kwargs={"area": "devon-and-cornwall"})),
+            ("opcc.devon", "area-paper-sections", reverse("grants:paper-sections", args=["devon-and-cornwall"])),
             ("pcc.devon", "home-pcc", reverse("home")),
         ],
     )

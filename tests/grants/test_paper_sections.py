@@ -168,3 +168,18 @@ def test_the_word_paper_has_the_same_sections(client, demo_user, plymouth_plan):
     assert positions == sorted(positions)
     assert "Overall recorded crime in Plymouth increased by 3.6%" in text
     assert "Safer Plymouth executive group to discuss and secure agreement" in text
+
+
+def test_the_sections_go_with_the_plan_into_next_years_plan(demo_user, plymouth_plan):
+    from grants.services.starting import plan_start
+    from tests.factories import GrantAwardFactory
+
+    drive(plymouth_plan, demo_user)
+    award = GrantAwardFactory(
+        partnership=plymouth_plan.partnership,
+        funding_stream=plymouth_plan.award.funding_stream,
+        financial_year="2021/22",
+        amount=plymouth_plan.award.amount,
+    )
+    plan = plan_start(award=award, by=demo_user("officer.plymouth"), roll_forward=True)
+    assert dict(plan.sections.values_list("kind", "text")) == dict(plymouth_plan.sections.values_list("kind", "text"))
