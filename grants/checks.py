@@ -22,7 +22,7 @@ class PlanCheck:
     message: str
     project: FundedProject | None = None
     field: str = ""  # the field to fix it in, for the link: on the project's page, or on `part`'s page
-    part: str = ""  # "details" or "risks": a part of the plan other than a funded project
+    part: str = ""  # "details", "risks" or "sections": a part of the plan other than a funded project
 
 
 def contract_end_message(project: FundedProject, financial_year: str) -> str | None:
@@ -90,7 +90,7 @@ def _shorten(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def quoted_figure_checks(plan: SpendingPlan, figures: PlanFigures, risks) -> list[PlanCheck]:
+def quoted_figure_checks(plan: SpendingPlan, figures: PlanFigures, risks, sections=()) -> list[PlanCheck]:
     """Plan text that quotes the unallocated amount or the award as something other than what the plan now has
     ("£23,000 is left to be available" after the £23,000 has been allocated), so the officer updates the text
     before the board, the OPCC and the PCC read it."""
@@ -104,6 +104,10 @@ def quoted_figure_checks(plan: SpendingPlan, figures: PlanFigures, risks) -> lis
         ("The plan's purpose", plan.purpose, "details", "purpose"),
         ("The note on money not yet allocated", plan.unallocated_note, "details", "unallocated_note"),
     ]
+    for section in sections:
+        texts.append(
+            (f"The board paper's {section.get_kind_display()} section", section.text, "sections", section.kind)
+        )
     for index, risk in enumerate(risks):
         for field in ("initiative", "recommendation", "budget_note"):
             where = f"The risk “{risk.theme}” ({field.replace('_', ' ')})"
@@ -124,6 +128,40 @@ def quoted_figure_checks(plan: SpendingPlan, figures: PlanFigures, risks) -> lis
     return checks
 
 
+def section_checks(plan: SpendingPlan, sections) -> list[PlanCheck]:
+    """A section the force area asks every board paper to have, still empty (grants/models/sections.py)."""
+    from grants.models import AreaPaperSections, PaperSection
+
+    written = {section.kind for section in sections if section.text.strip()}
+    checks = []
+    for kind in AreaPaperSections.asked_for(plan.partnership.force_area):
+        if kind not in written:
+            label = PaperSection(kind).label
+            message = f"The board paper's {label} section is empty: {plan.partnership.force_area} asks for it."
+            checks.append(PlanCheck(message, field=kind, part="sections"))
+    return checks
+
+
+def _missing(project: FundedProject) -> list[str]:
+    missing = []
+    if not project.amount_allocated:
+        missing.append("its amount")
+    if not project.outcomes_summary and not project.outcome_measures.all():
+        missing.append("how its outcomes will be measured")
+    return missing
+
+
+def _unfinished_field(project: FundedProject) -> str:
+    return "amount_allocated" if not project.amount_allocated else "outcomes_summary"
+
+
+def unfinished_message(project: FundedProject) -> str:
+    """What an officer is told of a line saved before it was finished (no lost work, issue 9)."""
+    missing = _missing(project)
+    still = f" (still to give: {' and '.join(missing)})" if missing else ""
+    return f"saved as not finished{still}: finish it and save it; the plan cannot be submitted until then."
+
+
 def plan_checks(plan: SpendingPlan, projects, risks=None) -> list[PlanCheck]:
     """`projects` as `FundedProject.objects.for_plan_page()` gives them, so the checks cost no queries."""
     checks = []
@@ -136,6 +174,8 @@ def plan_checks(plan: SpendingPlan, projects, risks=None) -> list[PlanCheck]:
     for project in projects:
         line_ids.add(str(project.line_id))
         where = f"Line {project.number} ({project.title})"
+        if project.unfinished:
+            checks.append(PlanCheck(f"{where}: {unfinished_message(project)}", project, _unfinished_field(project)))
         if message := project.sub_items_problem:
             checks.append(PlanCheck(f"{where}: {message}", project, "amount_allocated"))
         if not project.pcc_priorities.all():
@@ -146,7 +186,9 @@ def plan_checks(plan: SpendingPlan, projects, risks=None) -> list[PlanCheck]:
             checks.append(PlanCheck(f"{where}: say how its outcomes will be measured.", project, "outcomes_summary"))
         if message := contract_end_message(project, plan.financial_year):
             checks.append(PlanCheck(f"{where}: {message}", project, "contract_end_date"))
-    checks += quoted_figure_checks(plan, figures, list(plan.risks.all()) if risks is None else risks)
+    sections = list(plan.sections.all())
+    checks += section_checks(plan, sections)
+    checks += quoted_figure_checks(plan, figures, list(plan.risks.all()) if risks is None else risks, sections)
     by_id = {str(p.line_id): p for p in projects}
     for note in plan.roll_forward_notes or []:
         if note.get("kind") == "over_award":

@@ -39,6 +39,7 @@ from .services.plan_content import (
     SubItemInput,
     projects_write,
     risks_write,
+    sections_write,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -237,6 +238,7 @@ def _load_partnership(area, stream, data: dict, report: DemoReport, *, reset: bo
             for risk in plan_data.get("risks", [])
         ],
     )
+    sections_write(plan=plan, sections={kind: text.strip() for kind, text in plan_data.get("sections", {}).items()})
     plan.full_clean()
     report.created_plans.append(str(plan))
 

@@ -209,6 +209,7 @@ def approval_settings(user) -> list[Setting]:
                     reverse("grants:variation-threshold", args=[role.force_area.slug]),
                 )
             )
+            settings.append(paper_sections_setting(role.force_area))
         else:
             settings.append(
                 Setting(
@@ -218,3 +219,20 @@ def approval_settings(user) -> list[Setting]:
                 )
             )
     return settings
+
+
+def paper_sections_setting(force_area) -> Setting:
+    """Which narrative sections the area's board papers have (grants/models/sections.py)."""
+    from django.urls import reverse
+
+    from grants.models import AreaPaperSections, PaperSection
+
+    kinds = AreaPaperSections.asked_for(force_area)
+    value = (
+        "All sections"
+        if len(kinds) == len(PaperSection.values)
+        else (", ".join(PaperSection(kind).label for kind in kinds) or "Purpose only")
+    )
+    return Setting(
+        f"Sections of board papers, {force_area}", value, reverse("grants:paper-sections", args=[force_area.slug])
+    )

@@ -175,3 +175,5 @@ rules.add_rule("grants.download_decision_notice", plan_has_decision_notice & can
 
 rules.add_rule("grants.set_variation_threshold", force_area_role(Role.Kind.OPCC))
 rules.add_rule("grants.set_minor_variation_path", partnership_role(Role.Kind.BOARD))
+# The OPCC chooses which narrative sections its partnerships' board papers have (grants/models/sections.py).
+rules.add_rule("grants.set_paper_sections", force_area_role(Role.Kind.OPCC))

@@ -18,7 +18,16 @@ from simple_history.signals import pre_create_historical_record
 
 from priorities.models import LocalPriority, Priority
 
-from .models import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem, SupportingDocument
+from .models import (
+    FundedProject,
+    MatchFunding,
+    OutcomeMeasure,
+    PlanSection,
+    RiskItem,
+    SpendingPlan,
+    SubItem,
+    SupportingDocument,
+)
 from .services.comparison import plan_snapshot
 
 
@@ -42,6 +51,7 @@ def refuse_priority_changes_on_frozen_plans(sender, instance, action, reverse, m
 @receiver(pre_delete, sender=OutcomeMeasure)
 @receiver(pre_delete, sender=MatchFunding)
 @receiver(pre_delete, sender=RiskItem)
+@receiver(pre_delete, sender=PlanSection)
 @receiver(pre_delete, sender=SupportingDocument)
 def refuse_deleting_parts_of_frozen_plans(sender, instance, **kwargs):
     if SpendingPlan.content_being_written() is not None:

@@ -20,6 +20,7 @@ from .views import (
     returns,
     rounds,
     scrutiny,
+    sections,
     setup,
     starting,
     workflow,
@@ -203,5 +204,12 @@ urlpatterns = [
         "grants/<int:award_pk>/returns/<int:number>/pack.docx",
         returns.PerformancePackView.as_view(docx=True),
         name="performance-pack-docx",
+    ),
+    # The board paper's narrative sections (issue 9): the partnership's text, and which sections the OPCC asks for.
+    path("plans/<int:pk>/edit/sections/", sections.PlanSectionsView.as_view(), name="plan-edit-sections"),
+    path(
+        "force-areas/<slug:slug>/paper-sections/",
+        sections.AreaPaperSectionsView.as_view(),
+        name="paper-sections",
     ),
 ]

@@ -241,6 +241,8 @@ ARGUMENTS = {
     "grants:plan-declare-interest": lambda w: {"pk": w.plan.pk},
     "grants:plan-vary": lambda w: {"pk": w.plan.pk},
     "grants:variation-threshold": lambda w: {"slug": w.area.slug},
+    "grants:paper-sections": lambda w: {"slug": w.area.slug},
+    "grants:plan-edit-sections": lambda w: {"pk": w.plan.pk},
     "grants:minor-variation-path": lambda w: {"slug": w.partnership.slug},
     "grants:plan-decision-notice": lambda w: {"pk": w.notice_plan.pk, "fmt": "pdf"},
     "mfa_remove_webauthn": lambda w: {"pk": w.passkey.pk},
@@ -392,6 +394,8 @@ EXPECTED: dict[str, Expect] = {
     # Governance settings
     "grants:minor-variation-path": Expect(get=BOARD, post=BOARD, sees=BOARD),
     "grants:variation-threshold": Expect(get=OPCC, post=OPCC, sees=OPCC, get_statuses=(200,)),
+    "grants:paper-sections": Expect(get=OPCC, post=OPCC, sees=OPCC),
+    "grants:plan-edit-sections": plan_page(get=OFFICER, post=OFFICER),
     # Devon & Cornwall's OPCC pages: the PCC and the Treasurer read, the OPCC and the Treasurer manage money
     "grants:oversight-dashboard": oversight(),
     "grants:awards-home": oversight(get_statuses=(302,)),

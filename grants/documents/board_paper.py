@@ -1,11 +1,15 @@
-"""The board paper: the spending plan laid out like section 6 of the Plymouth paper, as Word and as PDF.
+"""The board paper, as Word and as PDF, laid out like Safer Plymouth's own paper (docs/sources/).
 
-Title, partnership and grant total; the table in its five columns (project and brief outline, amount
-allocated, how the outcomes will be measured, Police and Crime Plan priority, approved) with sub-items as rows
-under their line and their amounts in brackets; totals and the unallocated balance; the risks and watch items;
-and an approvals section. Both formats are built from one `BoardPaper`: its figures, each line's *Approved*
-column and the approval steps come from grants/figures/plans.py, so neither format computes a figure or writes an
-approval state of its own.
+Title and the plan's figures; its purpose; the narrative sections the force area asks for (Background, Context,
+the Crime and Community Safety Assessment, Priorities: grants/models/sections.py), numbered as the seed's are;
+Recommendations, leading into the table of funded projects (project, amount allocated, Police and Crime Plan
+priority, approved, with sub-items under their line and their amounts in brackets) with its totals, then each
+funded project in full (outline, contract facts, how its outcomes will be measured, sub-items); Risks with the risks
+and watch items; Next steps; Approvals. A compact table followed by the projects in full keeps the paper short (the
+demo Plymouth paper is 8 A4 pages) without splitting a table row across pages.
+
+Both formats are built from one `BoardPaper`: its figures, each line's *Approved* column and the approval steps come
+from grants/figures/plans.py, so neither format computes a figure or writes an approval state of its own.
 """
 
 from __future__ import annotations
@@ -16,15 +20,15 @@ from django.utils import timezone
 
 from grants.figures.plans import ApprovalStep, LineApproval, PlanFigures, approval_steps, line_approvals
 from grants.models import FundedProject, RiskItem, SpendingPlan
+from grants.models.sections import PaperSections
 from grants.money import format_money
 
 from .pdf import render_pdf
 from .word import WordDocument
 
 COLUMNS = [
-    "Project, service or pilot title and brief outline",
+    "Project, service or pilot",
     "Amount allocated £",
-    "How the outcomes will be measured",
     "Police and Crime Plan priority",
     "Approved",
 ]
@@ -36,6 +40,8 @@ class BoardPaper:
     figures: PlanFigures
     projects: list[FundedProject]  # each with `.approval`, its LineApproval
     risks: list[RiskItem]
+    sections: PaperSections
+    priorities: list = field(default_factory=list)  # the Police and Crime Plan's, for the key under the table
     approvals: list[ApprovalStep] = field(default_factory=list)
     generated: str = ""
 
@@ -60,6 +66,8 @@ def board_paper(plan: SpendingPlan) -> BoardPaper:
         figures=plan.figures,
         projects=projects,
         risks=list(plan.risks.all()),
+        sections=PaperSections.of(plan),
+        priorities=list(pcp.priorities.all()) if (pcp := plan.police_and_crime_plan) else [],
         approvals=approval_steps(plan),
         generated=timezone.localtime().strftime("%-d %B %Y at %H:%M"),
     )
@@ -101,10 +109,13 @@ def _approval_text(approval: LineApproval) -> str:
 
 
 def board_paper_docx(plan: SpendingPlan) -> bytes:
+    """The same paper as the PDF, in the same order and with the same numbered sections, as an editable Word
+    document (portrait A4): the partnership can carry on with it as its own paper."""
     paper = board_paper(plan)
-    plan, figures = paper.plan, paper.figures
-    document = WordDocument(title=paper.title, landscape=True)
-    document.title(str(plan.partnership))
+    plan, figures, sections = paper.plan, paper.figures, paper.sections
+    document = WordDocument(title=paper.title)
+    number = iter(range(1, 100))
+    document.title(str(plan.partnership).upper())
     document.paragraph(f"{plan.title} {plan.financial_year} ({paper.status})", bold=True, size=13)
     document.summary(
         [
@@ -120,44 +131,60 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
     if plan.purpose:
         document.heading("Purpose", level=1)
         document.outline(plan.purpose)
+    for section in sections.before_table:
+        document.heading(f"{next(number)}. {section.get_kind_display()}", level=1)
+        document.outline(section.text)
 
-    document.heading("Recommendations", level=1)
-    document.paragraph(f"{plan.partnership} Partnership", bold=True)
-    document.paragraph(f"Grant total: {format_money(figures.award)}", bold=True)
+    document.heading(f"{next(number)}. Recommendations", level=1)
+    if sections.recommendations:
+        document.outline(sections.recommendations.text)
+    document.paragraph(f"{plan.partnership} Partnership. Grant total: {format_money(figures.award)}", bold=True)
     rows = []
     for project in paper.projects:
-        priorities = "\n".join(f"- {p}" for p in project.pcc_priorities.all())
+        lines = [f"{project.number}. {project.title}"]
+        if project.provider:
+            lines.append(str(project.provider))
+        lines += [f"{item.label}. {item.title} ({format_money(item.amount)})" for item in project.sub_items.all()]
         rows.append(
             [
-                document.cell_outline(_project_text(project), heading=f"{project.number}. {project.title}"),
+                "\n".join(lines),
                 format_money(project.amount_allocated),
-                document.cell_outline(_measures_text(project.outcomes_summary, project.own_outcome_measures)),
-                document.cell_outline(priorities) if priorities else "None given",
+                ", ".join(str(p.number) for p in project.pcc_priorities.all()) or "None given",
                 _approval_text(project.approval),
             ]
         )
-        for item in project.sub_items.all():
-            rows.append(
-                [
-                    document.cell_outline(item.description, heading=f"{item.label}. {item.title}"),
-                    f"({format_money(item.amount)})",
-                    document.cell_outline(_measures_text("", list(item.outcome_measures.all()))),
-                    "",
-                    "",
-                ]
-            )
-    rows.append(["Total allocated", format_money(figures.allocated), "", "", ""])
-    rows.append([figures.balance_label, format_money(figures.balance), "", "", ""])
-    rows.append(["Grant total", format_money(figures.award), "", "", ""])
-    document.table(COLUMNS, rows, widths=[8.3, 2.6, 7.0, 3.6, 4.2], numeric=[1])
+    rows.append(["Total allocated", format_money(figures.allocated), "", ""])
+    rows.append([figures.balance_label, format_money(figures.balance), "", ""])
+    rows.append(["Grant total", format_money(figures.award), "", ""])
+    document.table(COLUMNS, rows, widths=[8.6, 2.8, 2.2, 3.4], numeric=[1], size=9)
+    if paper.priorities:
+        document.paragraph(
+            "Police and Crime Plan priorities: "
+            + "; ".join(f"{priority.number}. {priority.title}" for priority in paper.priorities)
+            + ".",
+            size=8,
+        )
     if plan.unallocated_note:
         document.outline(plan.unallocated_note)
+    for project in paper.projects:
+        document.heading(f"{project.number}. {project.title}: {format_money(project.amount_allocated)}", level=2)
+        document.outline(_project_text(project))
+        measures = _measures_text(project.outcomes_summary, project.own_outcome_measures)
+        if measures:
+            document.paragraph("How the outcomes will be measured", bold=True)
+            document.outline(measures)
+        for item in project.sub_items.all():
+            document.heading(f"{item.label}. {item.title} ({format_money(item.amount)})", level=3)
+            document.outline(item.description)
+            item_measures = _measures_text("", list(item.outcome_measures.all()))
+            if item_measures:
+                document.paragraph("Measured by:")
+                document.outline(item_measures)
 
-    document.heading("Risks", level=1)
+    document.heading(f"{next(number)}. Risks", level=1)
+    if sections.risks:
+        document.outline(sections.risks.text)
     if paper.risks:
-        document.paragraph(
-            "Areas that may pose a risk or initiatives that have previously been funded via these monies:"
-        )
         document.table(
             ["Theme", "Initiative or concern", "Budget", "Recommendation"],
             [
@@ -170,13 +197,17 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
                 ]
                 for risk in paper.risks
             ],
-            widths=[3.3, 10.2, 2.8, 9.4],
+            widths=[2.4, 6.6, 2.4, 5.6],
             numeric=[2],
         )
     else:
         document.paragraph("No risks or watch items recorded.")
 
-    document.heading("Approvals", level=1)
+    if sections.next_steps:
+        document.heading(f"{next(number)}. Next steps", level=1)
+        document.outline(sections.next_steps.text)
+
+    document.heading(f"{next(number)}. Approvals", level=1)
     document.table(
         ["Stage", "Decision", "Name", "Date", "Signature"],
         [
@@ -189,8 +220,8 @@ def board_paper_docx(plan: SpendingPlan) -> bytes:
             ]
             for step in paper.approvals
         ],
-        widths=[5.8, 5.3, 5.8, 3.4, 5.4],
-        size=10,
+        widths=[3.8, 3.6, 3.6, 2.4, 3.6],
+        size=9,
     )
     document.paragraph(f"Generated on {paper.generated} from Community Safety Grants.", size=8)
     return document.to_bytes()

@@ -41,7 +41,8 @@ class PlanDetailsForm(forms.Form):
         rows=8,
         label="Purpose and context",
         required=False,
-        help_text="Shown above the table of funded projects. " + OUTLINE_HINT,
+        help_text="Opens the board paper. The background, context and other sections have their own page, "
+        "“Sections of the board paper”. " + OUTLINE_HINT,
     )
     unallocated_note = TextAreaField(
         rows=4,
@@ -197,7 +198,10 @@ class ProjectForm(DateErrorsMixin, forms.Form):
         return {
             "title": project.title,
             "outline": project.outline,
-            "amount_allocated": project.amount_allocated,
+            # A line saved unfinished without its amount holds £0.00 until given: the box shows it empty.
+            "amount_allocated": None
+            if project.unfinished and not project.amount_allocated
+            else project.amount_allocated,
             "provider": project.provider_id,
             "contract_value": project.contract_value,
             "contract_end_date": project.contract_end_date,
@@ -360,9 +364,10 @@ def project_formsets(data=None, project=None, *, new: bool = False) -> dict:
     }
 
 
-def project_input(form: ProjectForm, formsets: dict) -> ProjectInput:
+def project_input(form: ProjectForm, formsets: dict, *, unfinished: bool = False) -> ProjectInput:
     data = form.cleaned_data
     return ProjectInput(
+        unfinished=unfinished,
         title=data["title"],
         outline=data["outline"],
         amount_allocated=data["amount_allocated"],

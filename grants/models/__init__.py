@@ -21,6 +21,7 @@ from .payments import Claim, Payment
 from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
 from .rounds import GrantApplication, GrantRound
 from .scrutiny import CommentAnswer, ScrutinyComment
+from .sections import AreaPaperSections, PaperSection, PlanSection
 
 __all__ = [
     "FundingStream",
@@ -59,4 +60,7 @@ __all__ = [
     "SpendForecast",
     "ReturnStep",
     "SentReminder",
+    "PlanSection",
+    "PaperSection",
+    "AreaPaperSections",
 ]

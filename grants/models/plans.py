@@ -349,7 +349,12 @@ class SpendingPlan(models.Model):
         if message := self.allocation_error(sum((p.amount_allocated for p in projects), ZERO)):
             problems.append(message)
         for project in projects:
-            if message := project.sub_items_problem:
+            if project.unfinished:
+                problems.append(
+                    f"Project {project.number}, {project.title}, was saved as not finished: finish it and save it "
+                    "before submitting the plan."
+                )
+            elif message := project.sub_items_problem:
                 problems.append(f"Project {project.number}, {project.title}: {message}")
         return problems
 
@@ -386,6 +391,13 @@ class FundedProject(PlanContent):
         "numbered item.",
     )
     amount_allocated = MoneyField()
+    # No lost work (issue 9): an officer may save a line before it is finished. Its amount may be left out (kept
+    # as £0.00 until given); the line is listed on "check the plan" and the plan cannot be submitted until the
+    # line is saved finished.
+    unfinished = models.BooleanField(
+        default=False,
+        help_text="Saved as not finished yet: its amount or how its outcomes are measured may be missing.",
+    )
     provider = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="funded_projects"
     )

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from grants.checks import contract_end_message
 from grants.models import FundedProject, SpendingPlan
-from grants.services.plan_content import ProjectInput, RiskInput, projects_write, risks_write
+from grants.services.plan_content import ProjectInput, RiskInput, projects_write, risks_write, sections_write
 from priorities.models import LocalPriority, Priority
 
 
@@ -34,11 +34,11 @@ class CopyReport:
 
 @transaction.atomic
 def plan_copy_contents(*, source: SpendingPlan, target: SpendingPlan) -> CopyReport:
-    """Copies every line (with sub-items, outcome measures, match funding, priorities) and every risk or watch
-    item from `source` into the empty plan `target`, through the one writer of plan content, so the copy meets
-    every rule a line typed in the editor meets. Amounts are kept as they were, even above the target's award
-    (rolling forward: the officer is told, and the plan cannot be submitted so)."""
-    if target.projects.exists() or target.risks.exists():
+    """Copies every line (with sub-items, outcome measures, match funding, priorities), every risk or watch
+    item and every section of the board paper from `source` into the empty plan `target`, through the one writer
+    of plan content, so the copy meets every rule a line typed in the editor meets. Amounts are kept as they were,
+    even above the target's award (rolling forward: the officer is told, and the plan cannot be submitted so)."""
+    if target.projects.exists() or target.risks.exists() or target.sections.exists():
         raise ValidationError("Lines can only be copied into an empty plan.")
     same_pcp = source.police_and_crime_plan == target.police_and_crime_plan
     target_pcp = target.police_and_crime_plan
@@ -66,6 +66,7 @@ def plan_copy_contents(*, source: SpendingPlan, target: SpendingPlan) -> CopyRep
         plan=target,
         risks=[RiskInput(r.theme, r.initiative, r.budget, r.budget_note, r.recommendation) for r in source.risks.all()],
     )
+    sections_write(plan=target, sections={section.kind: section.text for section in source.sections.all()})
     return CopyReport(
         unmapped_priorities=[(copies[index], priority) for index, priority in unmapped],
         unmapped_local_priorities=[(copies[index], priority) for index, priority in unmapped_local],

@@ -15,7 +15,7 @@ from django.db.models import F
 from grants.models import FundedProject, SpendingPlan
 from grants.money import format_money
 from grants.services.history import plan_lock, plan_record_change
-from grants.services.plan_content import ProjectInput, RiskInput, projects_write, risks_write
+from grants.services.plan_content import ProjectInput, RiskInput, projects_write, risks_write, sections_write
 
 
 @transaction.atomic
@@ -89,3 +89,11 @@ def risks_save(*, plan: SpendingPlan, risks: list[RiskInput], by, expected_revis
     plan = plan_lock(plan=plan, by=by, expected_revision=expected_revision)
     risks_write(plan=plan, risks=risks)
     plan_record_change(plan=plan, by=by, reason="Changed the risks and watch items")
+
+
+@transaction.atomic
+def sections_save(*, plan: SpendingPlan, sections: dict[str, str], by, expected_revision: int | None) -> None:
+    """Sets the text of the board paper's sections (an empty one is removed)."""
+    plan = plan_lock(plan=plan, by=by, expected_revision=expected_revision)
+    sections_write(plan=plan, sections=sections)
+    plan_record_change(plan=plan, by=by, reason="Changed the sections of the board paper")

@@ -11,7 +11,7 @@ import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from grants.models import VariationThreshold
+from grants.models import AreaPaperSections, PaperSection, VariationThreshold
 from partnerships.models import ForceArea, Partnership
 
 
@@ -41,3 +41,19 @@ def minor_variation_path_set(*, partnership: Partnership, by, path: str) -> Part
     locked.minor_variation_path = path
     locked.save(update_fields=["minor_variation_path"])
     return locked
+
+
+@transaction.atomic
+def paper_sections_set(*, force_area: ForceArea, kinds: list[str], by) -> AreaPaperSections:
+    """Sets which sections the force area's board papers have (Background, Context, …). A partnership's text in a
+    section no longer asked for is kept, and still shown, so nothing written is lost."""
+    if not rules.test_rule("grants.set_paper_sections", by, force_area):
+        raise ValidationError(f"Only an OPCC officer of {force_area} can choose the sections of its board papers.")
+    unknown = set(kinds) - set(PaperSection.values)
+    if unknown:
+        raise ValidationError({"kinds": "Choose sections from the list."})
+    ordered = [kind for kind in PaperSection.values if kind in set(kinds)]
+    row, _ = AreaPaperSections.objects.update_or_create(
+        force_area=force_area, defaults={"kinds": ordered, "updated_by": by}
+    )
+    return row

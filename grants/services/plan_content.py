@@ -1,7 +1,8 @@
 """THE writer of a spending plan's content: its funded projects, each with its outcome measures, sub-items, match
-funding and priorities, and its risks and watch items. The editor (services/editing.py), the spreadsheet import
-(services/importing.py), rolling forward and variations (services/copying.py) and the demo loader (grants/demo.py)
-all save through `projects_write` and `risks_write`, so a rule checked here holds whichever way content arrives:
+funding and priorities, its risks and watch items, and the headed sections of its board paper. The editor
+(services/editing.py), the spreadsheet import (services/importing.py), rolling forward and variations
+(services/copying.py) and the demo loader (grants/demo.py) all save through `projects_write`, `risks_write` and
+`sections_write`, so a rule checked here holds whichever way content arrives:
 
 - every row passes its model's field checks (lengths, pennies, never negative) and its own rules
   (`FundedProject.rule_errors`, `OutcomeMeasure.clean`);
@@ -32,7 +33,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from grants.models import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, SpendingPlan, SubItem
+from grants.models import (
+    FundedProject,
+    MatchFunding,
+    OutcomeMeasure,
+    PaperSection,
+    PlanSection,
+    RiskItem,
+    SpendingPlan,
+    SubItem,
+)
 from grants.models.plans import sub_items_problem
 from grants.money import ZERO
 from partnerships.models import Organisation, ThematicGroup
@@ -50,6 +60,7 @@ PROJECT_FIELDS = [
     "contract_notes",
     "thematic_group",
     "outcomes_summary",
+    "unfinished",
 ]
 TEXT_FIELDS = ("outline", "contract_notes", "outcomes_summary")
 
@@ -103,6 +114,9 @@ class ProjectInput:
     match_funding: list[MatchFundingInput] = field(default_factory=list)
     line_id: uuid.UUID | None = None
     number: int | None = None
+    # Saved before it is finished: the amount may be missing (kept as £0.00) and the sub-items need not add up
+    # yet; the plan cannot be submitted until the line is saved finished (`SpendingPlan.submission_problems`).
+    unfinished: bool = False
 
     @classmethod
     def of(cls, project: FundedProject) -> ProjectInput:
@@ -134,6 +148,7 @@ class ProjectInput:
             match_funding=[MatchFundingInput(m.source, m.amount, m.note) for m in project.match_funding.all()],
             line_id=project.line_id,
             number=project.number,
+            unfinished=project.unfinished,
         )
 
 
@@ -228,6 +243,8 @@ class _Writer:
         for name in PROJECT_FIELDS:
             value = getattr(data, name)
             setattr(project, name, "" if value is None and name in TEXT_FIELDS else value)
+        if data.unfinished and data.amount_allocated is None:
+            project.amount_allocated = ZERO  # not given yet: counts for nothing until it is
         provider = self.provider(data, errors)
         project.provider = provider if provider is None or provider.pk else None
         try:
@@ -254,7 +271,9 @@ class _Writer:
             except ValidationError as error:
                 collect_errors(errors, error, prefix)
             sub_items.append(sub_item)
-        if message := sub_items_problem(data.amount_allocated, [item.amount for item in sub_items]):
+        if not data.unfinished and (
+            message := sub_items_problem(data.amount_allocated, [item.amount for item in sub_items])
+        ):
             _add(errors, "sub_items", message)
         measures = []
         for index, item in enumerate(data.measures):
@@ -421,3 +440,35 @@ def risks_write(*, plan: SpendingPlan, risks: list[RiskInput]) -> list[RiskItem]
             raise ValidationError(errors)
         plan.risks.all().delete()
         return RiskItem.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def sections_write(*, plan: SpendingPlan, sections: dict[str, str]) -> list[PlanSection]:
+    """Sets the text of the board paper's sections given (`{"background": "…"}`); a section given empty is
+    removed, one not given is left as it is. Errors keyed by the section (`background`)."""
+    with SpendingPlan.writing_content(plan.pk):
+        errors: dict[str, list[str]] = {}
+        existing = {section.kind: section for section in plan.sections.all()}
+        keep, remove = [], []
+        for kind, text in sections.items():
+            if kind not in PaperSection.values:
+                _add(errors, "__all__", f"A board paper has no section called “{kind}”.")
+                continue
+            text = (text or "").strip()
+            section = existing.get(kind) or PlanSection(plan=plan, kind=kind)
+            if not text:
+                if section.pk:
+                    remove.append(section.pk)
+                continue
+            section.text = text
+            try:
+                section.clean_fields(exclude=["plan"])
+            except ValidationError as error:
+                collect_errors(errors, error, fields={"text": kind})
+            keep.append(section)
+        if errors:
+            raise ValidationError(errors)
+        PlanSection.objects.filter(pk__in=remove).delete()
+        PlanSection.objects.bulk_update([s for s in keep if s.pk], ["text"])
+        PlanSection.objects.bulk_create([s for s in keep if not s.pk])
+        return list(plan.sections.all())

@@ -58,7 +58,9 @@ class EditorPage(PlanEditMixin, TemplateView):
         """Someone saved since the page was opened: say what changed, keep what this officer typed, and let
         them save it again knowingly (the page now carries the new revision)."""
         self.plan = (
-            SpendingPlan.objects.with_figures().select_related("award__partnership__force_area").get(pk=self.plan.pk)
+            SpendingPlan.objects.with_figures()
+            .select_related("award__partnership__force_area__paper_sections")
+            .get(pk=self.plan.pk)
         )
         self.conflict = plan_changes_since(plan=self.plan, revision=error.opened_revision)
         self.conflict.only_you = all(save.who == self.request.user for save in self.conflict.saves)
@@ -70,7 +72,11 @@ class PlanEditView(EditorPage):
     template_name = "grants/edit/plan.html"
 
     def get_context_data(self, **kwargs):
-        plan = SpendingPlan.objects.with_figures().select_related("award__partnership__force_area").get(pk=self.plan.pk)
+        plan = (
+            SpendingPlan.objects.with_figures()
+            .select_related("award__partnership__force_area__paper_sections")
+            .get(pk=self.plan.pk)
+        )
         self.plan = plan
         projects = list(plan.projects.for_plan_page())
         for project in projects:
@@ -82,6 +88,7 @@ class PlanEditView(EditorPage):
             risks=risks,
             checks=checks,
             project_checks=[check for check in checks if check.project is not None],
+            section_checks=[check for check in checks if check.part == "sections"],
             priorities=plan_priority_figures(plan),
             **kwargs,
         )
@@ -140,6 +147,9 @@ class ProjectEditView(EditorPage):
         if adding_row in ("measures", "sub_items", "match_funding"):
             data = with_added_row(data, adding_row)
         form = ProjectForm(data, plan=self.plan)
+        unfinished = "save_unfinished" in data  # "Save and finish later": the amount may wait
+        if unfinished:
+            form.fields["amount_allocated"].required = False
         formsets = project_formsets(data)
         if adding_row in formsets:
             hide_errors(form, *formsets.values())
@@ -151,7 +161,7 @@ class ProjectEditView(EditorPage):
                 saved = project_save(
                     plan=self.plan,
                     project=project,
-                    data=project_input(form, formsets),
+                    data=project_input(form, formsets, unfinished=unfinished),
                     by=request.user,
                     expected_revision=self.posted_revision(),
                 )
@@ -161,6 +171,8 @@ class ProjectEditView(EditorPage):
                 apply_service_errors(error, form, formsets)
             else:
                 verb = "added" if project is None else "saved"
+                if unfinished:
+                    verb += " as not finished: it is listed on “Check the plan” until you finish it"
                 messages.success(request, f"Funded project {saved.number}, {saved.title}, has been {verb}.")
                 return redirect(_projects_url(self.plan, f"project-{saved.number}"))
         return self.render_page(project, form, formsets, errors=error_items(form, *formsets.values()))
@@ -298,7 +310,11 @@ class CheckPlanView(EditorPage):
     template_name = "grants/edit/check.html"
 
     def get_context_data(self, **kwargs):
-        plan = SpendingPlan.objects.with_figures().select_related("award__partnership__force_area").get(pk=self.plan.pk)
+        plan = (
+            SpendingPlan.objects.with_figures()
+            .select_related("award__partnership__force_area__paper_sections")
+            .get(pk=self.plan.pk)
+        )
         self.plan = plan
         projects = list(plan.projects.for_plan_page())
         risks = list(plan.risks.all())

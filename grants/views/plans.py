@@ -7,6 +7,7 @@ from django.views.generic import DetailView, TemplateView
 from grants import inbox, trail, workflow
 from grants.figures.plans import line_approvals, plan_in_force, plans_in_force
 from grants.models import GrantAward, SpendingPlan
+from grants.models.sections import PaperSections
 from grants.services.alignment import plans_alignment
 from grants.services.returns import returns_work
 
@@ -65,6 +66,7 @@ class PlanDetailView(DetailView):
         return super().get_context_data(
             projects=projects,
             risks=plan.risks.all(),
+            sections=PaperSections.of(plan),
             actions=[transition for transition, verdict in workflow.available(plan, user) if verdict],
             blocked=workflow.blocked_reason(plan, user),
             may_declare=rules.test_rule("grants.declare_interest", user, plan),

@@ -345,7 +345,7 @@ def test_the_board_paper_in_word_has_the_table_totals_risks_and_approvals(client
     for expected in [
         "Safer Plymouth",
         "Grant total: £400,568.00",
-        "Project, service or pilot title and brief outline",
+        "Project, service or pilot",
         "Amount allocated £",
         "How the outcomes will be measured",
         "Police and Crime Plan priority",
@@ -387,7 +387,7 @@ def test_the_board_paper_pdf_looks_right(client, demo_user, plymouth_plan, tmp_p
     from PIL import Image
 
     with Image.open(pages[0]) as first:
-        assert first.width > first.height  # landscape, like the board paper's table
+        assert first.height > first.width  # portrait A4, like the partnership's own paper
 
 
 def test_an_over_allocated_plan_says_so_in_red_in_the_documents(client, demo_user, plymouth_plan):
