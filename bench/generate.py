@@ -7,7 +7,8 @@ sizes), so two runs of `bench/run.py` measure the same thing. `--scale 0.01` is 
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.generate --scale 1
 
-The database is migrated first and must hold no force area (or pass `--flush` to empty it).
+The database is migrated first and must hold no force area: generate into a new database
+(`createdb bench`, or `dropdb bench && createdb bench` to start again).
 
 How rows are written, and why not always through the services:
 
@@ -168,9 +169,16 @@ TRAIL = [
     ("sign_off_treasurer", "treasurer", "treasurer", "opcc_recommended", "opcc_recommended"),
     ("sign_off_pcc", "pcc", "pcc", "opcc_recommended", "approved"),
 ]
-# This year's plans: how many of each status, out of 20 (last year's and earlier are all approved).
-THIS_YEAR = ["draft"] * 6 + ["submitted"] * 2 + ["executive_agreed"] * 2 + ["board_approved"] * 3
-THIS_YEAR += ["opcc_scrutiny"] * 3 + ["opcc_recommended"] * 2 + ["approved"] * 2
+# This year's plans, by their CSP's place in its force area, in turn (earlier years' are all approved): of 20, six
+# drafts, two submitted, two agreed by the executive group, three waiting for the OPCC, three under scrutiny, two
+# waiting for the sign-offs and two approved. The first three places give every area, even one of three CSPs, a
+# plan waiting for its OPCC, one waiting for its PCC and Treasurer, and one in force.
+THIS_YEAR = [
+    "board_approved", "opcc_recommended", "approved", "draft", "opcc_scrutiny",
+    "submitted", "draft", "executive_agreed", "draft", "board_approved",
+    "opcc_scrutiny", "draft", "submitted", "opcc_recommended", "executive_agreed",
+    "draft", "board_approved", "approved", "opcc_scrutiny", "draft",
+]  # fmt: skip
 
 
 @dataclass
@@ -234,10 +242,20 @@ def _batched(model, rows: list) -> list:
 
 
 def generate(
-    *, scale: float = 1.0, seed: int = 13, year_count: int | None = None, today: datetime.date | None = None, log=print
+    *,
+    scale: float = 1.0,
+    seed: int = 13,
+    year_count: int | None = None,
+    csps_per_area: list[int] | None = None,
+    lines: tuple[int, int] | None = None,
+    today: datetime.date | None = None,
+    log=print,
 ) -> Counts:
-    """Writes the data set into the current (empty) database and returns how many rows of each kind. `year_count`
-    (10 by default) and `today` (the last year is the one containing it) make smaller or dated sets for tests."""
+    """Writes the data set into the current (empty) database and returns how many rows of each kind.
+
+    For tests: `year_count` (10 by default), `csps_per_area` (the CSPs of each force area, instead of the scale's),
+    `lines` (the least and most funded projects of a plan other than the longest and the shortest) and `today`
+    (the last year is the one containing it)."""
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
@@ -267,6 +285,8 @@ def generate(
     sizes = Sizes.at(scale)
     if year_count:
         sizes.years = year_count
+    if csps_per_area:
+        sizes.areas, sizes.partnerships = len(csps_per_area), sum(csps_per_area)
     counts = Counts()
     years = financial_years(sizes.years, today)
     started = time.monotonic()
@@ -311,7 +331,7 @@ def generate(
     stream_of = {stream.force_area_id: stream for stream in streams}
     counts.add("force areas", len(areas))
 
-    per_area = area_sizes(sizes)
+    per_area = csps_per_area or area_sizes(sizes)
     councils, partnerships = [], []
     for area, number in zip(areas, per_area, strict=True):
         for index in range(number):
@@ -495,9 +515,8 @@ def generate(
     projects = measures = 0
     for number, plan in enumerate(plans, start=1):
         partnership = plan.award.partnership
-        lines = longest.get((partnership.pk, plan.award.financial_year)) or rng.randint(
-            5, round(2 * sizes.projects_per_plan) - 5
-        )
+        least, most = lines or (5, round(2 * sizes.projects_per_plan) - 5)
+        count = longest.get((partnership.pk, plan.award.financial_year)) or rng.randint(least, most)
         assessment = assessment_of[(partnership.pk, plan.award.financial_year)]
         # What the writer asks of the plan, given rather than queried (they were just written).
         plan.__dict__["police_and_crime_plan"] = pcp_of[partnership.force_area_id]
@@ -505,7 +524,7 @@ def generate(
         inputs = _plan_lines(
             rng,
             plan,
-            lines,
+            count,
             providers=providers,
             groups=groups_of[partnership.pk],
             pcc=priorities_of[partnership.force_area_id],
@@ -535,9 +554,14 @@ def generate(
     note(f"{projects} funded projects, {measures} outcome measures")
 
     # --- where each plan is: statuses and the approval trail ---------------------------------------------------
-    status_of = {}
+    status_of, place, seen = {}, {}, {}
+    for partnership in partnerships:  # its place in its force area: 0, 1, 2, …
+        place[partnership.pk] = seen.get(partnership.force_area_id, 0)
+        seen[partnership.force_area_id] = place[partnership.pk] + 1
     for plan in plans:
-        status = rng.choice(THIS_YEAR) if plan.award.financial_year == years[-1] else "approved"
+        status = "approved"
+        if plan.award.financial_year == years[-1]:
+            status = THIS_YEAR[place[plan.award.partnership_id] % len(THIS_YEAR)]
         if status == "executive_agreed" and not plan.award.partnership.has_executive_group:
             status = "submitted"
         if longest.get((plan.award.partnership_id, plan.award.financial_year)) == LONGEST_PLAN:
@@ -598,7 +622,8 @@ def _plan_lines(rng, plan, lines: int, *, providers, groups, pcc, local, inputs)
     for index, amount in enumerate(amounts, start=1):
         title = rng.choice(SERVICES)
         sub_items = []
-        if rng.random() < 0.2 and amount > 100:
+        # The first line of every plan has sub-items and match funding, so that every plan has each kind of row.
+        if (index == 1 or rng.random() < 0.2) and amount > 100:
             parts = rng.randint(2, 4)
             share = (amount / parts).quantize(Decimal("0.01"))
             for part in range(parts):
@@ -632,7 +657,7 @@ def _plan_lines(rng, plan, lines: int, *, providers, groups, pcc, local, inputs)
                 measures=measures,
                 match_funding=(
                     [MatchFundingInput("NHS England", Decimal(rng.randrange(1, 50) * 1000))]
-                    if rng.random() < 0.25
+                    if index == 1 or rng.random() < 0.25
                     else []
                 ),
             )
@@ -644,7 +669,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 is national size; 0.01 is the CI size")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--flush", action="store_true", help="empty the database first (it must be the bench one)")
     options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
@@ -656,10 +680,8 @@ def main(argv: list[str] | None = None) -> int:
     from partnerships.models import ForceArea
 
     call_command("migrate", verbosity=0)
-    if options.flush:
-        call_command("flush", interactive=False, verbosity=0)
-    elif ForceArea.objects.exists():
-        print("The database already holds force areas: pass --flush to empty it first.", file=sys.stderr)
+    if ForceArea.objects.exists():
+        print("The database already holds force areas: generate into a new, empty database.", file=sys.stderr)
         return 2
     counts = generate(scale=options.scale, seed=options.seed)
     for name, number in counts.rows.items():
