@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from grants import workflow
-from grants.models import Decision, SpendingPlan, SubmissionDeadline
+from grants.models import Decision, InterestDeclaration, SpendingPlan, SubmissionDeadline
 from partnerships.models import Role
 
 Status = SpendingPlan.Status
@@ -95,8 +95,12 @@ def awaiting_decision(user) -> list[InboxItem]:
         return []
     plans = list(_candidates(user))
     deadlines = _deadlines(plans)
+    decisions = list(Decision.objects.filter(plan__in=plans).select_related("user").order_by("decided_at", "pk"))
+    declarations = InterestDeclaration.objects.filter(plan__in=plans, user=user, prejudicial=True)
+    # Who may act on each plan, from these rows: a fixed number of queries however many plans wait (issue 13).
+    workflow.know_in_advance(plans, user, roles=_roles(user), decisions=decisions, declarations=list(declarations))
     last_decisions = {}
-    for decision in Decision.objects.filter(plan__in=plans).select_related("user").order_by("decided_at"):
+    for decision in decisions:
         last_decisions[decision.plan_id] = decision
     items = []
     for plan in plans:

@@ -166,6 +166,7 @@ urlpatterns = [
     path("published/", public.PublishedIndexView.as_view(), name="published-index"),
     path("published/<slug:area>/", public.PublishedGrantsView.as_view(), name="published"),
     path("published/<slug:area>/360giving.<fmt:fmt>", public.published_threesixty, name="published-360"),
+    path("published/360giving.json", public.published_threesixty_everything, name="published-360-all"),
     path("plans/<int:pk>/decide/<slug:action>/", workflow.PlanDecisionView.as_view(), name="plan-decide"),
     path("plans/<int:pk>/declare-interest/", workflow.DeclareInterestView.as_view(), name="plan-declare-interest"),
     path("plans/<int:pk>/vary/", workflow.PlanVaryView.as_view(), name="plan-vary"),

@@ -371,6 +371,7 @@ EXPECTED: dict[str, Expect] = {
     "grants:published-index": PUBLIC,
     "grants:published": PUBLIC,
     "grants:published-360": PUBLIC,
+    "grants:published-360-all": PUBLIC,
     # Safer Plymouth's plan (a draft): readers, and the officer who edits it
     "grants:plan-detail": plan_page(get=SEES_PLYMOUTH),
     "grants:plan-download": plan_page(get=SEES_PLYMOUTH),

@@ -52,6 +52,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiler is off for the app's connections. The app's queries are short and return few rows,
+    # but the planner, misjudging them, JIT-compiles some: the home page's plan query (expected 1,605 rows, got 10)
+    # spent 37 of its 45 ms compiling at national size (issue 13, docs/performance.md). JIT pays off for long
+    # analytical queries, which the app does not run.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="safer-demo-2026")
 DEMO_DATA = env.bool("DEMO_DATA", default=False)

@@ -111,6 +111,7 @@ class SpendingPlan(models.Model):
         "_prejudicial",
         "_funder",
         "_signed_this_round",
+        "_last_review",
         "figures",
         "figure_allocated",
         "figure_match_funding",

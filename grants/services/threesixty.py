@@ -23,8 +23,10 @@ import datetime
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -32,11 +34,11 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import GrantAward, SpendingPlan
+from grants.models import FundedProject, GrantAward, SpendingPlan
 from grants.money import ZERO
 from partnerships.financial_years import FinancialYear
 from partnerships.identifiers import GEO_CODE_TYPES
-from partnerships.models import ForceArea, FunderBody, Organisation
+from partnerships.models import ForceArea, FunderBody, Organisation, Partnership
 from partnerships.spreadsheets import csv_bytes, xlsx_sheet_rows
 
 DEFAULT_PURPOSE = "A crime and disorder reduction grant."
@@ -66,12 +68,14 @@ def _application(award: GrantAward):
 def publishable_awards(*, force_area: ForceArea, today: datetime.date | None = None):
     """Made awards for more than £0 from the streams the area's OPCC awards, decided on or before today, newest
     year first."""
-    today = today or timezone.localdate()
-    in_force = SpendingPlan.objects.in_force()
+    # The plan in force brings its lines' numbers and titles, in one query for every award (issue 13: the
+    # description read each plan's lines twice per grant).
+    in_force = SpendingPlan.objects.in_force().prefetch_related(
+        Prefetch("projects", queryset=FundedProject.objects.only("pk", "plan_id", "number", "title"))
+    )
     return (
-        GrantAward.objects.published_grants()
-        .filter(funding_stream__force_area=force_area, amount__gt=ZERO, awarded_on__lte=today)
-        .filter(Q(application__isnull=True) | Q(application__decided_on__lte=today))
+        _published(today)
+        .filter(funding_stream__force_area=force_area)
         .select_related(
             "funding_stream__force_area",
             "funding_stream__funder",
@@ -85,6 +89,17 @@ def publishable_awards(*, force_area: ForceArea, today: datetime.date | None = N
             "partnership__local_authorities",
         )
         .order_by("-financial_year", "funding_stream__name", "partnership__name", "organisation__name", "pk")
+    )
+
+
+def _published(today: datetime.date | None):
+    """THE rule for what is published, wherever: made grants for more than £0 from an OPCC's own streams, decided
+    (the award, and the round's decision when it came from one) on or before today."""
+    today = today or timezone.localdate()
+    return (
+        GrantAward.objects.published_grants()
+        .filter(amount__gt=ZERO, awarded_on__lte=today, funding_stream__force_area__isnull=False)
+        .filter(Q(application__isnull=True) | Q(application__decided_on__lte=today))
     )
 
 
@@ -106,6 +121,7 @@ class Publication:
     """One published grant in the users' words, for the public page, the reports page and 360Giving."""
 
     award: GrantAward
+    project_titles: list[str] | None = None  # `number. title` of the plan in force's lines, when read in bulk
 
     @property
     def recipient_name(self) -> str:
@@ -128,9 +144,11 @@ class Publication:
         """ "Withdrawn on …: reason" or "Corrected on …: what changed", for a grant changed after it was made."""
         return self.award.publication_note
 
-    @property
+    @cached_property
     def funded_projects(self) -> list[str]:
         """From the approved spending plan only: a draft or declined plan is never published."""
+        if self.project_titles is not None:
+            return [without_emails(title) for title in self.project_titles]
         plan = approved_plan(self.award)
         if plan is None:
             return []
@@ -390,6 +408,74 @@ def threesixty_package(release: Release, *, modified: datetime.datetime | None =
 
 def threesixty_json(package: dict) -> bytes:
     return json.dumps(package, indent=2, ensure_ascii=False).encode()
+
+
+NATIONAL_TITLE = "Community safety grants made by police and crime commissioners and their successors"
+
+
+def threesixty_everything_json(
+    *, today: datetime.date | None = None, modified: datetime.datetime | None = None, chunk_size: int = 1000
+) -> Iterator[bytes]:
+    """Every published grant of every force area as one 360Giving JSON file, written as it is read: for national
+    aggregators and the benchmark (each area's own file, one funder per file, stays the publication).
+
+    Constant memory and a fixed number of queries whatever the number of grants (issue 13): the grants and the
+    titles of their plans' lines are read through two server-side cursors in the same order (award id) and
+    walked in step, and what they refer to that does not grow with the grants (force areas with their funder
+    bodies, partnerships with their councils) is read once. Each grant names the funder body in force on its
+    award date, as in the areas' files."""
+    modified = modified or timezone.now()
+    published = _published(today)
+    areas = {area.pk: area for area in ForceArea.objects.prefetch_related("funder_bodies")}
+    partnerships = {
+        p.pk: p for p in Partnership.objects.select_related("accountable_body").prefetch_related("local_authorities")
+    }
+    councils: dict[int, dict[int, Organisation]] = {}
+    for partnership in partnerships.values():
+        for council in partnership.local_authorities.all():
+            if council.ons_code:
+                councils.setdefault(partnership.force_area_id, {})[council.pk] = council
+    sources = {pk: data_source(area) for pk, area in areas.items()}
+    lines = (
+        FundedProject.objects.filter(plan__in=SpendingPlan.objects.in_force(), plan__award__in=published)
+        .order_by("plan__award_id", "number")
+        .values_list("plan__award_id", "number", "title")
+        .iterator(chunk_size=chunk_size)
+    )
+    grants = (
+        published.select_related("funding_stream__funder", "organisation", "application")
+        .order_by("pk")
+        .iterator(chunk_size=chunk_size)
+    )
+    head = {"version": "1.4", "title": NATIONAL_TITLE, "issued": modified.date().isoformat()}
+    yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "grants": ['
+    line = next(lines, None)
+    buffer, first = [], True
+    for award in grants:
+        area = areas[award.funding_stream.force_area_id]
+        award.funding_stream.force_area = area
+        if award.partnership_id:
+            award.partnership = partnerships[award.partnership_id]
+        titles = []
+        while line is not None and line[0] < award.pk:
+            line = next(lines, None)
+        while line is not None and line[0] == award.pk:
+            titles.append(f"{line[1]}. {line[2]}")
+            line = next(lines, None)
+        publication = Publication(award, titles)
+        record = grant_record(
+            publication,
+            funder=area.funder_on(publication.award_date),
+            modified=modified,
+            source=sources[area.pk],
+            area_councils=lambda area=area: sorted(councils.get(area.pk, {}).values(), key=lambda c: c.name),
+        )
+        buffer.append(("" if first else ",") + json.dumps(record, ensure_ascii=False))
+        first = False
+        if len(buffer) >= 200:
+            yield "".join(buffer).encode()
+            buffer = []
+    yield ("".join(buffer) + "]}").encode()
 
 
 # The 360Giving spreadsheet layout: one row per grant, columns titled as in the standard's template, each with

@@ -5,7 +5,7 @@ Standard: one file per funder body (a PCC's grants, then a mayor's), offered onl
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
@@ -16,6 +16,7 @@ from grants.services.threesixty import (
     release_for,
     releases,
     threesixty_csv,
+    threesixty_everything_json,
     threesixty_json,
     threesixty_package,
     threesixty_xlsx,
@@ -74,3 +75,12 @@ class PublishedGrantsView(TemplateView):
 @login_not_required
 def published_threesixty(request, area, fmt):
     return threesixty_download(request, get_object_or_404(ForceArea, slug=area), fmt)
+
+
+@login_not_required
+def published_threesixty_everything(request):
+    """Every force area's published grants in one 360Giving JSON file, streamed as it is read (constant memory, a
+    fixed number of queries: `threesixty_everything_json`). The same public data as the areas' own files."""
+    response = StreamingHttpResponse(threesixty_everything_json(), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="360giving-all-force-areas.json"'
+    return response

@@ -1,0 +1,543 @@
+"""Times the key pages on the national data set (`bench/generate.py`) and compares each with its floor and with
+the Django admin showing the same rows (issue 13).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.run [--repeat 20]
+
+Each page is requested through Django's test client, in this process, with production-like settings (DEBUG off,
+the same middleware, templates and database options as production; `config.settings.base`), signed in as the
+person who would open it. Server time is the time `Client.get` takes, the response's content read in full
+(streamed responses included): no network, no browser. After one warm-up request, `--repeat` requests give the
+median and the 95th percentile; one more, inside `CaptureQueriesContext`, gives the query count (it is not timed:
+capturing queries costs time of its own).
+
+Beside each page:
+- **the floor**: one hand-written SQL query fetching the same rows and a minimal template printing them, the
+  least any page showing them could cost;
+- **the admin**: the Django admin changelist (or change page) that shows the same rows, the page an
+  administrator would otherwise use.
+
+Prints a table (Markdown, for docs/performance.md) and writes bench/results.json. Timings are noisy on a shared
+machine: compare ratios measured in one run, never figures from different runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    p95_ms: float
+    queries: int
+    bytes: int
+    status: int
+
+
+@dataclass
+class Row:
+    page: str
+    url: str
+    who: str
+    page_timing: Timing | None = None
+    floor: Timing | None = None
+    admin: Timing | None = None
+    admin_url: str = ""
+    peak_mib: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def floor_ratio(self) -> float | None:
+        if self.page_timing and self.floor and self.floor.median_ms:
+            return self.page_timing.median_ms / self.floor.median_ms
+        return None
+
+    @property
+    def admin_ratio(self) -> float | None:
+        if self.page_timing and self.admin and self.admin.median_ms:
+            return self.page_timing.median_ms / self.admin.median_ms
+        return None
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value with `fraction` of the values at or below it."""
+    ordered = sorted(values)
+    rank = max(1, -(-int(len(ordered) * fraction * 1000) // 1000))
+    return ordered[min(len(ordered), rank) - 1]
+
+
+def _read(response) -> int:
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def measure(call, repeat: int) -> Timing:
+    """`call()` returns a response; timed `repeat` times after one warm-up, then once more counting queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = call()
+    size = _read(response)
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        response = call()
+        _read(response)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        _read(call())
+    return Timing(
+        round(statistics.median(times), 1),
+        round(percentile(times, 0.95), 1),
+        len(queries),
+        size,
+        response.status_code,
+    )
+
+
+def peak_memory(call) -> float:
+    """Peak Python memory (MiB) allocated while the response is made and read (tracemalloc: slow, so separate)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        _read(call())
+        return round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+    finally:
+        tracemalloc.stop()
+
+
+class Floor:
+    """One SQL query and a minimal template: the least a page showing these rows can cost."""
+
+    TEMPLATE = (
+        "<!doctype html><title>{{ title }}</title><table><caption>{{ title }}</caption>"
+        "<tr>{% for c in columns %}<th scope=col>{{ c }}</th>{% endfor %}</tr>"
+        "{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</table>"
+    )
+
+    def __init__(self, title: str, sql: str, params: list, *more: tuple[str, list]):
+        """`more`: further (sql, params) for a page that shows two sets of rows (the dashboard and its alignment)."""
+        from django.template import Engine
+
+        self.title, self.queries = title, [(sql, params), *more]
+        self.template = Engine(autoescape=True).from_string(self.TEMPLATE)
+
+    def __call__(self):
+        from django.db import connection
+        from django.http import HttpResponse
+        from django.template import Context
+
+        html = []
+        for sql, params in self.queries:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                columns = [c.name for c in cursor.description]
+                rows = cursor.fetchall()
+            html.append(self.template.render(Context({"title": self.title, "columns": columns, "rows": rows})))
+        return HttpResponse("".join(html))
+
+
+PLAN_LINES_SQL = """
+SELECT p.number, p.title, p.amount_allocated, o.name AS provider, p.contract_value,
+       (SELECT string_agg(m.description || coalesce(' ' || m.target_comparison || ' ' || m.target_value, ''),
+                          '; ' ORDER BY m.position) FROM grants_outcomemeasure m WHERE m.project_id = p.id) AS measures,
+       (SELECT string_agg(s.label || ' ' || s.amount, '; ' ORDER BY s.label)
+          FROM grants_subitem s WHERE s.project_id = p.id) AS sub_items,
+       (SELECT string_agg(pr.number::text, ', ' ORDER BY pr.number) FROM grants_fundedproject_pcc_priorities pp
+          JOIN priorities_priority pr ON pr.id = pp.priority_id WHERE pp.fundedproject_id = p.id) AS priorities
+  FROM grants_fundedproject p LEFT JOIN partnerships_organisation o ON o.id = p.provider_id
+ WHERE p.plan_id = %s ORDER BY p.number
+"""
+AREA_PLANS_SQL = """
+SELECT c.name, a.amount, sp.status, sp.version,
+       coalesce((SELECT sum(p.amount_allocated) FROM grants_fundedproject p WHERE p.plan_id = sp.id), 0) AS allocated,
+       a.amount - coalesce((SELECT sum(p.amount_allocated) FROM grants_fundedproject p WHERE p.plan_id = sp.id), 0)
+  FROM grants_grantaward a JOIN partnerships_partnership c ON c.id = a.partnership_id
+  LEFT JOIN grants_spendingplan sp ON sp.award_id = a.id
+ WHERE c.force_area_id = %s AND a.financial_year = %s ORDER BY c.name, sp.version
+"""
+ALIGNMENT_SQL = """
+SELECT pr.number, pr.title, count(DISTINCT p.id), sum(p.amount_allocated)
+  FROM grants_fundedproject p JOIN grants_spendingplan sp ON sp.id = p.plan_id
+  JOIN grants_grantaward a ON a.id = sp.award_id JOIN partnerships_partnership c ON c.id = a.partnership_id
+  JOIN grants_fundedproject_pcc_priorities pp ON pp.fundedproject_id = p.id
+  JOIN priorities_priority pr ON pr.id = pp.priority_id
+ WHERE c.force_area_id = %s AND a.financial_year = %s AND sp.status = 'approved'
+ GROUP BY pr.number, pr.title ORDER BY pr.number
+"""
+PARTNERSHIP_PLANS_SQL = """
+SELECT a.financial_year, a.amount, sp.status, sp.version,
+       coalesce((SELECT sum(p.amount_allocated) FROM grants_fundedproject p WHERE p.plan_id = sp.id), 0) AS allocated
+  FROM grants_grantaward a JOIN grants_spendingplan sp ON sp.award_id = a.id
+ WHERE a.partnership_id = %s ORDER BY a.financial_year DESC, sp.version
+"""
+INBOX_SQL = """
+SELECT c.name, a.financial_year, sp.status, sp.updated_at
+  FROM grants_spendingplan sp JOIN grants_grantaward a ON a.id = sp.award_id
+  JOIN partnerships_partnership c ON c.id = a.partnership_id
+ WHERE c.force_area_id = %s AND sp.status IN ('board_approved', 'opcc_scrutiny')
+ ORDER BY sp.updated_at
+"""
+PUBLISHED_SQL = """
+SELECT a.id, c.name, a.financial_year, a.amount, a.awarded_on, a.purpose,
+       (SELECT string_agg(p.number || '. ' || p.title, '; ' ORDER BY p.number) FROM grants_spendingplan sp
+          JOIN grants_fundedproject p ON p.plan_id = sp.id
+         WHERE sp.award_id = a.id AND sp.status = 'approved') AS projects
+  FROM grants_grantaward a JOIN grants_fundingstream s ON s.id = a.funding_stream_id
+  LEFT JOIN partnerships_partnership c ON c.id = a.partnership_id
+ WHERE (%s::bigint IS NULL OR s.force_area_id = %s) AND a.status = 'made' AND a.amount > 0
+ ORDER BY a.financial_year DESC, c.name
+"""
+
+
+def signed_in(user):
+    """A test client signed in as `user`, past two-factor sign-in, as `tests/conftest.py` does."""
+    from django.test import Client
+
+    from partnerships.accounts.policy import mark_session_data
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    mark_session_data(session, user, second_factor=True)
+    session.save()
+    return client
+
+
+def scenario():
+    """What to open: the first force area (the largest, 30 CSPs at national scale) and the second (the smallest),
+    the first CSP's longest plan (this year's, a draft: 60 lines) and shortest (last year's, approved: 5)."""
+    from django.db.models import Count
+
+    from grants.models import SpendingPlan
+    from partnerships.models import ForceArea, User
+
+    areas = list(ForceArea.objects.order_by("pk")[:2])
+    big_area, small_area = areas[0], areas[1]
+    plans = (
+        SpendingPlan.objects.filter(award__partnership__force_area=big_area)
+        .annotate(lines=Count("projects"))
+        .select_related("award__partnership")
+        .order_by("award__partnership_id", "-award__financial_year")
+    )
+    first = plans.first().award.partnership
+    longest = max((p for p in plans if p.award.partnership_id == first.pk), key=lambda p: p.lines)
+    shortest = min((p for p in plans if p.award.partnership_id == first.pk), key=lambda p: p.lines)
+    year = longest.award.financial_year
+
+    def user(kind, scope):
+        return User.objects.get(username=f"{kind}.{scope.slug}")
+
+    return {
+        "big_area": big_area,
+        "small_area": small_area,
+        "partnership": first,
+        "longest": longest,
+        "shortest": shortest,
+        "year": year,
+        "officer": user("officer", first),
+        "board": user("board", first),
+        "opcc": user("opcc", big_area),
+        "opcc_small": user("opcc", small_area),
+        "pcc": user("pcc", big_area),
+        "admin": User.objects.get(username="admin"),
+        "plan_count": SpendingPlan.objects.count(),
+    }
+
+
+def pages(s, repeat: int):
+    """(name, url, who, client, repeat, floor, admin url, measure memory)."""
+    from django.urls import reverse
+
+    area, small, year = s["big_area"], s["small_area"], s["year"]
+    longest, shortest = s["longest"], s["shortest"]
+    admin_plans = "/admin/grants/spendingplan/?award__partnership__force_area__id__exact={}&award__financial_year={}"
+    admin_lines = "/admin/grants/fundedproject/?plan__id__exact={}"
+    count_lines = {p.pk: p.lines for p in (longest, shortest)}
+    slow = max(2, repeat // 5)  # PDFs and whole-area exports: seconds each
+    yield (
+        f"Home, CSP officer ({s['partnership']})",
+        "/",
+        "officer",
+        repeat,
+        Floor("Plans", PARTNERSHIP_PLANS_SQL, [s["partnership"].pk]),
+        None,
+        False,
+    )
+    yield ("Home, board member", "/", "board", repeat, None, None, False)
+    yield (
+        f"Home / inbox, OPCC officer ({area}, {area.partnerships.count()} CSPs)",
+        "/",
+        "opcc",
+        repeat,
+        Floor("Waiting", INBOX_SQL, [area.pk]),
+        f"/admin/grants/spendingplan/?award__partnership__force_area__id__exact={area.pk}&status__exact=board_approved",
+        False,
+    )
+    yield ("Home / inbox, PCC", "/", "pcc", repeat, None, None, False)
+    for plan in (shortest, longest):
+        yield (
+            f"Plan page, {count_lines[plan.pk]} lines",
+            reverse("grants:plan-detail", args=[plan.pk]),
+            "opcc",
+            repeat,
+            Floor("Plan", PLAN_LINES_SQL, [plan.pk]),
+            admin_lines.format(plan.pk),
+            False,
+        )
+    yield (
+        f"Editor hub, {count_lines[longest.pk]} lines",
+        reverse("grants:plan-edit", args=[longest.pk]),
+        "officer",
+        repeat,
+        Floor("Plan", PLAN_LINES_SQL, [longest.pk]),
+        admin_lines.format(longest.pk),
+        False,
+    )
+    for which, who in ((area, "opcc"), (small, "opcc_small")):
+        yield (
+            f"Dashboard and alignment, {which.partnerships.count()} CSPs",
+            reverse("grants:oversight-dashboard", args=[which.slug]) + f"?year={year}",
+            who,
+            repeat,
+            Floor("Dashboard", AREA_PLANS_SQL, [which.pk, year], (ALIGNMENT_SQL, [which.pk, year])),
+            admin_plans.format(which.pk, year),
+            False,
+        )
+    panel = reverse("grants:panel-report", args=[area.slug, year])
+    yield (
+        f"Panel report page, {area.partnerships.count()} CSPs",
+        panel,
+        "opcc",
+        repeat,
+        Floor("Panel", AREA_PLANS_SQL, [area.pk, year]),
+        admin_plans.format(area.pk, year),
+        False,
+    )
+    yield (
+        f"Panel report PDF, {area.partnerships.count()} CSPs",
+        panel + "?format=pdf",
+        "opcc",
+        slow,
+        None,
+        None,
+        False,
+    )
+    yield (
+        f"Board paper PDF, {count_lines[longest.pk]} lines",
+        reverse("grants:plan-download", args=[longest.pk, "board-paper", "pdf"]),
+        "officer",
+        slow,
+        None,
+        None,
+        False,
+    )
+    yield (
+        f"360Giving JSON, one area ({area})",
+        reverse("grants:threesixty", args=[area.slug, "json"]),
+        "opcc",
+        slow,
+        Floor("Published", PUBLISHED_SQL, [area.pk, area.pk]),
+        f"/admin/grants/grantaward/?funding_stream__force_area__id__exact={area.pk}&status__exact=made",
+        True,
+    )
+    if "grants:published-360-all" in _url_names():
+        yield (
+            f"360Giving JSON, everything ({s['plan_count']:,} plans)",
+            reverse("grants:published-360-all"),
+            "anonymous",
+            max(2, repeat // 10),
+            Floor("Published", PUBLISHED_SQL, [None, None]),
+            "/admin/grants/grantaward/?status__exact=made",
+            True,
+        )
+    yield (
+        f"Admin plan change page, {count_lines[longest.pk]} lines",
+        f"/admin/grants/spendingplan/{longest.pk}/change/",
+        "admin",
+        max(3, repeat // 4),
+        Floor("Plan", PLAN_LINES_SQL, [longest.pk]),
+        None,
+        False,
+    )
+
+
+def _url_names() -> set[str]:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("grants:published-360-all")
+    except NoReverseMatch:
+        return set()
+    return {"grants:published-360-all"}
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        model = platform.processor() or "unknown CPU"
+    try:
+        memory = next(
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        memory = 0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
+    return f"{cpus} × {model}, {memory:,} MiB, {platform.system()} {platform.release()}, load {load:.1f} at start"
+
+
+def _fmt(value: float | None, suffix: str = "") -> str:
+    return "" if value is None else f"{value:,.1f}{suffix}"
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| page | median ms | p95 ms | queries | floor ms | ÷ floor | admin ms | ÷ admin | admin queries | notes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        t, f, a = row.page_timing, row.floor, row.admin
+        notes = list(row.notes)
+        if row.peak_mib is not None:
+            notes.append(f"peak {row.peak_mib} MiB")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    row.page,
+                    _fmt(t.median_ms if t else None),
+                    _fmt(t.p95_ms if t else None),
+                    str(t.queries) if t else "",
+                    _fmt(f.median_ms if f else None),
+                    _fmt(row.floor_ratio, "×"),
+                    _fmt(a.median_ms if a else None),
+                    _fmt(row.admin_ratio, "×"),
+                    str(a.queries) if a else "",
+                    "; ".join(notes),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (PDFs and exports fewer)")
+    parser.add_argument("--only", default="", help="run only pages whose name contains this text")
+    parser.add_argument("--out", default=str(HERE / "results.json"))
+    options = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    import logging
+    import warnings
+
+    import django
+
+    django.setup()
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its progress messages, one per page laid out
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic for a benchmark
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the client read templates and context; DEBUG stays off
+    settings.DEBUG = False
+    # Mail is not sent by page views; if one did, it would go nowhere.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    s = scenario()
+    clients = {"anonymous": Client()}
+    for who in ("officer", "board", "opcc", "opcc_small", "pcc", "admin"):
+        clients[who] = signed_in(s[who])
+    started = time.monotonic()
+    rows = []
+    for name, url, who, repeat, floor, admin_url, memory in pages(s, options.repeat):
+        if options.only and options.only.lower() not in name.lower():
+            continue
+        row = Row(page=name, url=url, who=who, admin_url=admin_url or "")
+        client = clients[who]
+        if repeat:
+            row.page_timing = measure(lambda client=client, url=url: client.get(url), repeat)
+            if row.page_timing.status != 200:
+                row.notes.append(f"HTTP {row.page_timing.status}")
+        if floor is not None:
+            row.floor = measure(floor, max(options.repeat, 5))
+        if admin_url:
+            row.admin = measure(lambda url=admin_url: clients["admin"].get(url), max(3, min(repeat, options.repeat)))
+            if row.admin.status != 200:
+                row.notes.append(f"admin HTTP {row.admin.status}")
+        if memory:
+            row.peak_mib = peak_memory(lambda client=client, url=url: client.get(url))
+        rows.append(row)
+        print(f"  {time.monotonic() - started:6.1f} s  {name}", file=sys.stderr)
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+    from grants.models import FundedProject, OutcomeMeasure, SpendingPlan
+    from partnerships.models import ForceArea, Partnership
+
+    data = {
+        "ran_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(),
+        "python": platform.python_version(),
+        "postgresql": server,
+        "jit": jit,
+        "repeat": options.repeat,
+        "data_set": {
+            "force areas": ForceArea.objects.count(),
+            "partnerships": Partnership.objects.count(),
+            "plans": SpendingPlan.objects.count(),
+            "funded projects": FundedProject.objects.count(),
+            "outcome measures": OutcomeMeasure.objects.count(),
+        },
+        "rows": [
+            {
+                **{k: v for k, v in asdict(row).items() if k not in ("page_timing",)},
+                "timing": asdict(row.page_timing) if row.page_timing else None,
+                "floor_ratio": row.floor_ratio,
+                "admin_ratio": row.admin_ratio,
+            }
+            for row in rows
+        ],
+    }
+    Path(options.out).write_text(json.dumps(data, indent=2, default=str) + "\n")
+    print(f"Machine: {data['machine']}; Python {data['python']}; PostgreSQL {server} (jit {jit})")
+    print("Data set: " + ", ".join(f"{v:,} {k}" for k, v in data["data_set"].items()))
+    print()
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
