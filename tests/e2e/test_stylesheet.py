@@ -10,6 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from grants.money import parse_money
+from tests.workflow import drive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,8 +27,9 @@ def _painted(png: bytes) -> tuple[float, tuple[int, int, int]]:
 
 
 def test_the_priority_chart_bars_are_as_long_as_their_share_of_the_money(
-    page, live_server, demo, sign_in, axe_check, plymouth_plan
+    page, live_server, demo, sign_in, axe_check, plymouth_plan, demo_user
 ):
+    drive(plymouth_plan, demo_user)  # the dashboard counts committed money: the plan in force, once approved
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "opcc.devon")
     page.get_by_role("link", name="Dashboard").click()
