@@ -29,6 +29,7 @@ from decimal import Decimal
 
 import openpyxl
 from django.core.exceptions import ValidationError
+from openpyxl.utils import get_column_letter
 
 # openpyxl reads a workbook's XML with defusedxml only when it can import it; an .xlsx is a file from outside.
 if not openpyxl.DEFUSEDXML:  # pragma: no cover - guards the installation, not the code
@@ -117,11 +118,43 @@ def read_rows(
     return _within_limit(rows, max_rows)
 
 
+# C0 control characters but tab, line feed and carriage return; DEL; the C1 controls. PostgreSQL cannot store NUL in
+# text at all (the database refuses the whole statement), and the others are never typed: they come from a file
+# saved by another program or made to probe us.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The most text one field or cell may hold: what an Excel cell holds, so whatever is typed into a page can be exported
+# to a spreadsheet and imported again. A million-character text is refused with a message, never stored.
+LONGEST_TEXT = 32_767
+
+
+def column_letter(position: int) -> str:
+    """0 → `A`, 27 → `AB`: the column as a spreadsheet shows it."""
+    return get_column_letter(position + 1)
+
+
+def cell_problem(cells: list[str]) -> tuple[int, str] | None:
+    """The first cell no import may take, whatever its column: (position, what is wrong with it)."""
+    for position, cell in enumerate(cells):
+        if CONTROL_CHARACTERS.search(cell):
+            return position, (
+                "the cell holds a control character (such as NUL) that cannot be saved: retype the cell, then "
+                "upload the file again."
+            )
+        if len(cell) > LONGEST_TEXT:
+            return position, (f"the cell holds {len(cell):,} characters: a cell can hold at most {LONGEST_TEXT:,}.")
+    return None
+
+
 def _within_limit(rows: Iterable[tuple[int, list[str]]], max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    """Stops at the row after `max_rows` non-blank rows, and at the first cell no import may take (so the file is
+    refused as a whole, and nothing of it is saved)."""
     counted = blank = 0
     for number, cells in rows:
         while cells and not cells[-1]:
             cells.pop()
+        if problem := cell_problem(cells):
+            position, message = problem
+            raise UploadError(f"Row {number}, column {column_letter(position)}: {message}")
         if not cells:
             blank += 1
             if blank > max_rows * BLANK_ROWS_PER_ROW:

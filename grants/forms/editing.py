@@ -255,8 +255,12 @@ class MeasureForm(forms.Form):
         required=False,
         max_digits=12,
         decimal_places=2,
+        min_value=0,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"invalid": "Enter the target as a number, for example 75"},
+        error_messages={
+            "invalid": "Enter the target as a number, for example 75",
+            "min_value": "Enter the target as 0 or more",
+        },
     )
     target_unit = forms.ChoiceField(
         label="Unit", required=False, choices=[("", "Choose the unit"), *OutcomeMeasure.Unit.choices]
