@@ -10,6 +10,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from grants.models import OutcomeMeasure, SpendingPlan
+from grants.selectors import providers_for
 from grants.services.plan_content import MatchFundingInput, MeasureInput, ProjectInput, RiskInput, SubItemInput
 from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority, Priority
@@ -168,6 +169,7 @@ class ProjectForm(DateErrorsMixin, forms.Form):
             assessment__partnership=plan.award.partnership, assessment__financial_year=plan.financial_year
         ).order_by("position", "title")
         self.fields["thematic_group"].queryset = ThematicGroup.objects.filter(partnership=plan.award.partnership)
+        self.fields["provider"].queryset = providers_for(plan, current=self.initial.get("provider"))
         self.helper = _helper(
             Layout(
                 Field.text("title"),
