@@ -28,7 +28,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from openpyxl.utils import get_column_letter
 
 # openpyxl reads a workbook's XML with defusedxml only when it can import it; an .xlsx is a file from outside.
@@ -230,6 +233,12 @@ def _xlsx_rows(stream, *, sheet: str | None, max_bytes: int) -> Iterator[tuple[i
     if unpacked > max_bytes * UNPACKED_PER_BYTE:
         raise UploadError("The workbook is too large once unpacked: save it as CSV, or remove what is not needed.")
     stream.seek(0)
+    with zipfile.ZipFile(stream) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
+        for name in sheets:
+            if problem := _sheet_header_problem(archive, name):
+                raise UploadError(problem)
+    stream.seek(0)
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
@@ -238,6 +247,35 @@ def _xlsx_rows(stream, *, sheet: str | None, max_bytes: int) -> Iterator[tuple[i
         workbook.close()
         raise UploadError("The workbook has no worksheet.")
     return _sheet_rows(workbook, sheet)
+
+
+UNDECLARED_SIZE = (
+    "The workbook does not say how large its sheets are, as Excel and LibreOffice write it: open it in one of them "
+    "and save it again as .xlsx, or save it as CSV."
+)
+SHEET_HEADER_BYTES = 64 * 1024
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s>/]")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s")
+
+
+def _sheet_header_problem(archive: zipfile.ZipFile, name: str) -> str | None:
+    """Why a worksheet may not be opened, or None when it gives its `<dimension>` before its rows, as Excel and
+    LibreOffice always write it.
+
+    openpyxl, even in read-only mode, looks for that element when it opens a workbook, and when it is missing
+    parses every row of the sheet to find the end of the data: the probe's 477 KB file of 2,000,000 rows took
+    61 s, before the row limit could stop anything. So a sheet is only opened when the element comes before the
+    rows, within the first 64 KB; comments, a DOCTYPE or entity declarations there (never written by a spreadsheet
+    program, and a way to hide or forge the element) refuse it too. Reads at most those 64 KB."""
+    with archive.open(name) as part:
+        head = part.read(SHEET_HEADER_BYTES)
+    data = _SHEET_DATA.search(head)
+    if data is None:
+        return UNDECLARED_SIZE
+    head = head[: data.start()]
+    if b"<!" in head:
+        return NOT_A_WORKBOOK
+    return None if _DIMENSION.search(head) else UNDECLARED_SIZE
 
 
 def _sheet_rows(workbook, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
@@ -351,3 +389,37 @@ def find_header(
     ]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     raise UploadError(f"The file needs a row of column headings in its first {within} rows, with at least {listed}.")
+
+
+# --- the request: no upload is kept beyond the largest any form takes ----------------------------------------
+
+
+class RefusedUpload(UploadedFile):
+    """What a form receives in place of a file larger than `settings.UPLOAD_MAX_BYTES`: no content, and the size
+    that was sent, so the file field refuses it with a message saying how large it was."""
+
+    def __init__(self, *, name: str, content_type: str, size: int):
+        super().__init__(file=io.BytesIO(), name=name, content_type=content_type, size=size)
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """First of `FILE_UPLOAD_HANDLERS`: passes a file's data on to Django's memory and temporary-file handlers
+    until `settings.UPLOAD_MAX_BYTES`, then throws the rest away as it arrives, so an upload of any size costs at
+    most that much memory or disk; the form then gets a `RefusedUpload` to refuse with a message."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        return raw_data if self.received <= settings.UPLOAD_MAX_BYTES else None
+
+    def file_complete(self, file_size):
+        if self.received <= settings.UPLOAD_MAX_BYTES:
+            return None  # the next handler gives the file
+        return RefusedUpload(name=self.file_name, content_type=self.content_type, size=self.received)
+
+
+def too_large_message(size: int, limit: int) -> str:
+    return f"The selected file is {_megabytes(size)}: it must be smaller than {_megabytes(limit)}"

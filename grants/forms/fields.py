@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from grants.money import LARGEST, FigureError, format_money, parse_money, parse_number
-from grants.uploads import CONTROL_CHARACTERS, LONGEST_TEXT
+from grants.uploads import CONTROL_CHARACTERS, LONGEST_TEXT, MAX_BYTES, too_large_message
 
 
 class AmountField(forms.CharField):
@@ -353,3 +353,19 @@ def clean_every_text_field() -> None:
 
     __init__.cleans_text = True
     forms.CharField.__init__ = __init__
+
+
+class BoundedFileField(forms.FileField):
+    """Every upload's file field: a file larger than `max_bytes` (by default what the spreadsheet reader takes) is
+    refused beside the field with its size and the limit, before anything reads it. Larger than the whole site's
+    `UPLOAD_MAX_BYTES`, it never got past the request (grants.uploads.BoundedUploadHandler)."""
+
+    def __init__(self, *, max_bytes: int = MAX_BYTES, **kwargs):
+        self.max_bytes = max_bytes
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and getattr(upload, "size", 0) > self.max_bytes:
+            raise ValidationError(too_large_message(upload.size, self.max_bytes), code="too_large")
+        return upload

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 def applicants(demo):
     devon = ForceArea.objects.get(slug="devon-and-cornwall")
     avon = ForceArea.objects.exclude(pk=devon.pk).get(partnerships__slug="safer-and-stronger-south-gloucestershire")
-    own = f.GrantApplicationFactory(grant_round__force_area=devon, organisation__name="Devon Youth Trust").organisation
-    other = f.GrantApplicationFactory(grant_round__force_area=avon, organisation__name="Bristol Road Safety").organisation
-    return devon, avon, own, other
+    own = f.GrantApplicationFactory(grant_round__force_area=devon, organisation__name="Devon Youth Trust")
+    other = f.GrantApplicationFactory(grant_round__force_area=avon, organisation__name="Bristol Road Safety")
+    return devon, avon, own.organisation, other.organisation
 
 
 def test_the_provider_list_holds_the_areas_organisations_and_not_another_areas_applicant(
