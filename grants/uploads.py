@@ -9,6 +9,10 @@ What it promises every import:
 - It stops while reading: a file with more than `max_rows` non-blank rows is refused at the row after the
   limit, not after the whole file has been read into memory; so is a file larger than `max_bytes`, before it is
   read, and an .xlsx whose contents unpack to more than `UNPACKED_PER_BYTE` times that.
+- A worksheet is only opened when it declares its size before its rows (as Excel and LibreOffice write it):
+  without that, openpyxl parses every row just to open the workbook.
+- A cell holding a control character (NUL above all: PostgreSQL cannot store it) or more than `LONGEST_TEXT`
+  characters refuses the file, naming its row and column, before any of the file is used.
 - XML entities are never expanded: openpyxl parses with defusedxml when it is installed (a dependency for that
   reason), and this module refuses to load if it is not.
 - Every refusal is an `UploadError`, a `ValidationError` with a message to show beside the file field.
