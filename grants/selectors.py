@@ -74,3 +74,37 @@ def project_page_figures(plan: SpendingPlan, project: FundedProject | None) -> P
         others=plan_figures(plan, leave_out=project),
         priorities=plan_priority_figures(plan, leave_out=project).rows,
     )
+
+
+def organisations_of_force_area(force_area):
+    """The organisations one force area's people may pick as a provider: the councils its partnerships cover and
+    their accountable bodies, the providers of its partnerships' funded projects, the applicants to its grant
+    rounds, the organisations its awards go to, its funding streams' funders and the bodies that pay it money.
+
+    Organisations are shared by every force area (a national charity works in several), but who applied for or
+    holds another area's money is that area's business: an applicant to Avon & Somerset's round must not appear in
+    a Devon & Cornwall officer's list."""
+    from django.db.models import Q
+
+    from partnerships.models import Organisation
+
+    return Organisation.objects.filter(
+        Q(pk__in=Organisation.objects.filter(partnerships_covering__force_area=force_area).values("pk"))
+        | Q(pk__in=Organisation.objects.filter(accountable_for__force_area=force_area).values("pk"))
+        | Q(pk__in=FundedProject.objects.filter(plan__award__partnership__force_area=force_area).values("provider"))
+        | Q(pk__in=Organisation.objects.filter(grant_applications__grant_round__force_area=force_area).values("pk"))
+        | Q(pk__in=Organisation.objects.filter(awards__funding_stream__force_area=force_area).values("pk"))
+        | Q(pk__in=Organisation.objects.filter(funding_streams__force_area=force_area).values("pk"))
+        | Q(pk__in=Organisation.objects.filter(funding_given__force_area=force_area).values("pk"))
+    )
+
+
+def providers_for(plan: SpendingPlan, *, current=None):
+    """The provider list of a plan's project page: its force area's organisations (`organisations_of_force_area`),
+    by name, plus the project's current provider (`current`, a pk) so that saving the page never drops it."""
+    from django.db.models import Q
+
+    from partnerships.models import Organisation
+
+    own = organisations_of_force_area(plan.award.partnership.force_area)
+    return Organisation.objects.filter(Q(pk__in=own.values("pk")) | Q(pk=current or None)).order_by("name")

@@ -9,6 +9,10 @@ What it promises every import:
 - It stops while reading: a file with more than `max_rows` non-blank rows is refused at the row after the
   limit, not after the whole file has been read into memory; so is a file larger than `max_bytes`, before it is
   read, and an .xlsx whose contents unpack to more than `UNPACKED_PER_BYTE` times that.
+- A worksheet is only opened when it declares its size before its rows (as Excel and LibreOffice write it):
+  without that, openpyxl parses every row just to open the workbook.
+- A cell holding a control character (NUL above all: PostgreSQL cannot store it) or more than `LONGEST_TEXT`
+  characters refuses the file, naming its row and column, before any of the file is used.
 - XML entities are never expanded: openpyxl parses with defusedxml when it is installed (a dependency for that
   reason), and this module refuses to load if it is not.
 - Every refusal is an `UploadError`, a `ValidationError` with a message to show beside the file field.
@@ -28,7 +32,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from openpyxl.utils import get_column_letter
 
 # openpyxl reads a workbook's XML with defusedxml only when it can import it; an .xlsx is a file from outside.
 if not openpyxl.DEFUSEDXML:  # pragma: no cover - guards the installation, not the code
@@ -117,11 +125,43 @@ def read_rows(
     return _within_limit(rows, max_rows)
 
 
+# C0 control characters but tab, line feed and carriage return; DEL; the C1 controls. PostgreSQL cannot store NUL in
+# text at all (the database refuses the whole statement), and the others are never typed: they come from a file
+# saved by another program or made to probe us.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The most text one field or cell may hold: what an Excel cell holds, so whatever is typed into a page can be exported
+# to a spreadsheet and imported again. A million-character text is refused with a message, never stored.
+LONGEST_TEXT = 32_767
+
+
+def column_letter(position: int) -> str:
+    """0 → `A`, 27 → `AB`: the column as a spreadsheet shows it."""
+    return get_column_letter(position + 1)
+
+
+def cell_problem(cells: list[str]) -> tuple[int, str] | None:
+    """The first cell no import may take, whatever its column: (position, what is wrong with it)."""
+    for position, cell in enumerate(cells):
+        if CONTROL_CHARACTERS.search(cell):
+            return position, (
+                "the cell holds a control character (such as NUL) that cannot be saved: retype the cell, then "
+                "upload the file again."
+            )
+        if len(cell) > LONGEST_TEXT:
+            return position, (f"the cell holds {len(cell):,} characters: a cell can hold at most {LONGEST_TEXT:,}.")
+    return None
+
+
 def _within_limit(rows: Iterable[tuple[int, list[str]]], max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    """Stops at the row after `max_rows` non-blank rows, and at the first cell no import may take (so the file is
+    refused as a whole, and nothing of it is saved)."""
     counted = blank = 0
     for number, cells in rows:
         while cells and not cells[-1]:
             cells.pop()
+        if problem := cell_problem(cells):
+            position, message = problem
+            raise UploadError(f"Row {number}, column {column_letter(position)}: {message}")
         if not cells:
             blank += 1
             if blank > max_rows * BLANK_ROWS_PER_ROW:
@@ -197,6 +237,12 @@ def _xlsx_rows(stream, *, sheet: str | None, max_bytes: int) -> Iterator[tuple[i
     if unpacked > max_bytes * UNPACKED_PER_BYTE:
         raise UploadError("The workbook is too large once unpacked: save it as CSV, or remove what is not needed.")
     stream.seek(0)
+    with zipfile.ZipFile(stream) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
+        for name in sheets:
+            if problem := _sheet_header_problem(archive, name):
+                raise UploadError(problem)
+    stream.seek(0)
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
@@ -205,6 +251,35 @@ def _xlsx_rows(stream, *, sheet: str | None, max_bytes: int) -> Iterator[tuple[i
         workbook.close()
         raise UploadError("The workbook has no worksheet.")
     return _sheet_rows(workbook, sheet)
+
+
+UNDECLARED_SIZE = (
+    "The workbook does not say how large its sheets are, as Excel and LibreOffice write it: open it in one of them "
+    "and save it again as .xlsx, or save it as CSV."
+)
+SHEET_HEADER_BYTES = 64 * 1024
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s>/]")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s")
+
+
+def _sheet_header_problem(archive: zipfile.ZipFile, name: str) -> str | None:
+    """Why a worksheet may not be opened, or None when it gives its `<dimension>` before its rows, as Excel and
+    LibreOffice always write it.
+
+    openpyxl, even in read-only mode, looks for that element when it opens a workbook, and when it is missing
+    parses every row of the sheet to find the end of the data: the probe's 477 KB file of 2,000,000 rows took
+    61 s, before the row limit could stop anything. So a sheet is only opened when the element comes before the
+    rows, within the first 64 KB; comments, a DOCTYPE or entity declarations there (never written by a spreadsheet
+    program, and a way to hide or forge the element) refuse it too. Reads at most those 64 KB."""
+    with archive.open(name) as part:
+        head = part.read(SHEET_HEADER_BYTES)
+    data = _SHEET_DATA.search(head)
+    if data is None:
+        return UNDECLARED_SIZE
+    head = head[: data.start()]
+    if b"<!" in head:
+        return NOT_A_WORKBOOK
+    return None if _DIMENSION.search(head) else UNDECLARED_SIZE
 
 
 def _sheet_rows(workbook, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
@@ -318,3 +393,37 @@ def find_header(
     ]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     raise UploadError(f"The file needs a row of column headings in its first {within} rows, with at least {listed}.")
+
+
+# --- the request: no upload is kept beyond the largest any form takes ----------------------------------------
+
+
+class RefusedUpload(UploadedFile):
+    """What a form receives in place of a file larger than `settings.UPLOAD_MAX_BYTES`: no content, and the size
+    that was sent, so the file field refuses it with a message saying how large it was."""
+
+    def __init__(self, *, name: str, content_type: str, size: int):
+        super().__init__(file=io.BytesIO(), name=name, content_type=content_type, size=size)
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """First of `FILE_UPLOAD_HANDLERS`: passes a file's data on to Django's memory and temporary-file handlers
+    until `settings.UPLOAD_MAX_BYTES`, then throws the rest away as it arrives, so an upload of any size costs at
+    most that much memory or disk; the form then gets a `RefusedUpload` to refuse with a message."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        return raw_data if self.received <= settings.UPLOAD_MAX_BYTES else None
+
+    def file_complete(self, file_size):
+        if self.received <= settings.UPLOAD_MAX_BYTES:
+            return None  # the next handler gives the file
+        return RefusedUpload(name=self.file_name, content_type=self.content_type, size=self.received)
+
+
+def too_large_message(size: int, limit: int) -> str:
+    return f"The selected file is {_megabytes(size)}: it must be smaller than {_megabytes(limit)}"

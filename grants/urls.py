@@ -43,6 +43,7 @@ urlpatterns = [
         name="plan-download",
     ),
     path("plans/<int:pk>/history/", history.PlanHistoryView.as_view(), name="plan-history"),
+    path("plans/<int:pk>/audit-trail.csv", history.PlanAuditTrailView.as_view(), name="plan-audit-trail"),
     path("plans/<int:pk>/edit/", editing.PlanEditView.as_view(), name="plan-edit"),
     path("plans/<int:pk>/edit/details/", editing.PlanDetailsView.as_view(), name="plan-edit-details"),
     path("plans/<int:pk>/edit/projects/", editing.ProjectsEditView.as_view(), name="plan-edit-projects"),

@@ -468,6 +468,7 @@ class Role(models.Model):
     force_area = models.ForeignKey(ForceArea, on_delete=models.CASCADE, null=True, blank=True, related_name="roles")
 
     objects = RoleQuerySet.as_manager()
+    history = HistoricalRecords()  # who gave or removed a role, and when: roles decide who signs off public money
 
     class Meta:
         ordering = ["user", "kind"]

@@ -20,6 +20,8 @@ Variables (all optional for trying the app, see README):
                    them for `manage.py db_worker`. Default: on when DEBUG is on, off otherwise (docs/deploy.md).
   MEDIA_ROOT       where supporting documents are kept when no bucket is set (default ./media).
   DOCUMENT_MAX_MB  the largest supporting document accepted, in megabytes (default 10).
+  UPLOAD_MAX_MB    the largest file any upload may send, in megabytes (default: DOCUMENT_MAX_MB); the rest of a
+                   larger one is read and thrown away, never kept in memory or on disk.
   DOCUMENTS_S3_BUCKET  an S3-compatible bucket for supporting documents instead of MEDIA_ROOT, with
                    DOCUMENTS_S3_ENDPOINT_URL, DOCUMENTS_S3_REGION, DOCUMENTS_S3_ACCESS_KEY_ID,
                    DOCUMENTS_S3_SECRET_ACCESS_KEY and DOCUMENTS_S3_PREFIX (all optional but the bucket).
@@ -233,6 +235,20 @@ WHITENOISE_USE_FINDERS = DEBUG
 # view checks that the reader may see the plan.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=10) * 1024 * 1024
+
+# Uploads are bounded before any form sees them (ASVS 5.0 V5.2.1): a file larger than UPLOAD_MAX_BYTES stops being
+# kept at that size and reaches the form as a refused upload that says how large it was (grants/uploads.py), and
+# each form's file field has its own, smaller or equal, limit with a message. Form fields (not files) may send at
+# most DATA_UPLOAD_MAX_MEMORY_SIZE; files up to FILE_UPLOAD_MAX_MEMORY_SIZE are kept in memory, larger ones in a
+# temporary file. The web server in front should refuse bodies a little larger than UPLOAD_MAX_BYTES too.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=DOCUMENT_MAX_BYTES // (1024 * 1024)) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields: a million-character text reaches its form's message
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "grants.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 if _bucket := env.str("DOCUMENTS_S3_BUCKET", default=""):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -10,6 +10,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from grants.models import OutcomeMeasure, SpendingPlan
+from grants.selectors import providers_for
 from grants.services.plan_content import MatchFundingInput, MeasureInput, ProjectInput, RiskInput, SubItemInput
 from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority, Priority
@@ -169,6 +170,7 @@ class ProjectForm(DateErrorsMixin, forms.Form):
             assessment__partnership=plan.award.partnership, assessment__financial_year=plan.financial_year
         ).order_by("position", "title")
         self.fields["thematic_group"].queryset = ThematicGroup.objects.filter(partnership=plan.award.partnership)
+        self.fields["provider"].queryset = providers_for(plan, current=self.initial.get("provider"))
         self.helper = _helper(
             Layout(
                 Field.text("title"),
@@ -259,8 +261,12 @@ class MeasureForm(forms.Form):
         required=False,
         max_digits=12,
         decimal_places=2,
+        min_value=0,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"invalid": "Enter the target as a number, for example 75"},
+        error_messages={
+            "invalid": "Enter the target as a number, for example 75",
+            "min_value": "Enter the target as 0 or more",
+        },
     )
     target_unit = forms.ChoiceField(
         label="Unit", required=False, choices=[("", "Choose the unit"), *OutcomeMeasure.Unit.choices]

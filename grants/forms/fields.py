@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 
 from grants.money import LARGEST, FigureError, format_money, parse_money, parse_number
+from grants.uploads import CONTROL_CHARACTERS, LONGEST_TEXT, MAX_BYTES, too_large_message
 
 
 class AmountField(forms.CharField):
@@ -310,3 +311,61 @@ def refuse_rather_than_cut() -> None:
 
     widget_attrs.refuses_rather_than_cuts = True
     forms.CharField.widget_attrs = widget_attrs
+
+
+CONTROL_CHARACTER_MESSAGE = (
+    "Remove the hidden control character (such as NUL) from this text: it cannot be saved. It is usually pasted in "
+    "by mistake from another program; retyping the text removes it."
+)
+
+
+def refuse_control_characters(value) -> None:
+    """PostgreSQL cannot store NUL in text (the whole statement fails), and no other control character but tab and
+    line breaks is ever typed: text holding one is refused with a message, never stored or half-stored."""
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(CONTROL_CHARACTER_MESSAGE, code="control_character")
+
+
+def refuse_overlong_text(value) -> None:
+    """A text with no limit of its own (a TextField: outlines, notes, reasons) may still not be a million
+    characters: at most `LONGEST_TEXT`, what a spreadsheet cell holds, so every text can be exported and imported
+    again."""
+    if isinstance(value, str) and len(value) > LONGEST_TEXT:
+        raise ValidationError(
+            f"The text can be at most {LONGEST_TEXT:,} characters long (it is {len(value):,})", code="max_length"
+        )
+
+
+def clean_every_text_field() -> None:
+    """Every text field of every form (the project's, the admin's, the sign-in pages') refuses control characters
+    and, when it has no `max_length` of its own, text longer than `LONGEST_TEXT`, before the database sees it.
+    Called once, from `GrantsConfig.ready()`, like `refuse_rather_than_cut`, so a form written tomorrow is covered
+    without remembering to be; tests/security/ posts hostile text to every form to keep it true."""
+    if getattr(forms.CharField.__init__, "cleans_text", False):
+        return
+    original = forms.CharField.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.validators.append(refuse_control_characters)
+        if self.max_length is None:
+            self.validators.append(refuse_overlong_text)
+
+    __init__.cleans_text = True
+    forms.CharField.__init__ = __init__
+
+
+class BoundedFileField(forms.FileField):
+    """Every upload's file field: a file larger than `max_bytes` (by default what the spreadsheet reader takes) is
+    refused beside the field with its size and the limit, before anything reads it. Larger than the whole site's
+    `UPLOAD_MAX_BYTES`, it never got past the request (grants.uploads.BoundedUploadHandler)."""
+
+    def __init__(self, *, max_bytes: int = MAX_BYTES, **kwargs):
+        self.max_bytes = max_bytes
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and getattr(upload, "size", 0) > self.max_bytes:
+            raise ValidationError(too_large_message(upload.size, self.max_bytes), code="too_large")
+        return upload

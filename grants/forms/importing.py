@@ -9,9 +9,11 @@ from django import forms
 
 from grants.services.importing import ADD, REPLACE
 
+from .fields import BoundedFileField
+
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
         label="Spreadsheet file",
         help_text="An Excel workbook (.xlsx) or a CSV file (.csv), with a row of column headings.",
         error_messages={"required": "Choose the spreadsheet to import"},

@@ -15,7 +15,7 @@ from django import forms
 from grants.models import FundingStream, GrantApplication, GrantRound
 from partnerships.models import Organisation, Partnership
 
-from .fields import DATE_EXAMPLE, AmountField, DateErrorsMixin, DateField, NumberField
+from .fields import DATE_EXAMPLE, AmountField, BoundedFileField, DateErrorsMixin, DateField, NumberField
 
 
 class AwardsForm(DateErrorsMixin, forms.Form):
@@ -45,7 +45,7 @@ class AwardsForm(DateErrorsMixin, forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
         label="Upload a file",
         help_text="A CSV file or an Excel workbook (.xlsx).",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),

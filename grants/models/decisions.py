@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from grants.money import MoneyField, non_negative
 from grants.states import Stage
@@ -21,6 +22,7 @@ from partnerships.models import ForceArea, Role
 from partnerships.personal_data import CLEARED, NAME
 
 from .plans import FundedProject, SpendingPlan
+from .records import history_options
 
 
 def recorded_title(title: str, kind: str) -> str:
@@ -237,6 +239,9 @@ class VariationThreshold(models.Model):
         "amounts, counted once each) is less than this.",
     )
     note = models.CharField(max_length=300, blank=True)
+
+    # Who set or removed the threshold, when, and what it was before: it decides which variations skip the board.
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         constraints = non_negative("minor_below", model="variation_threshold")

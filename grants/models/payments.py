@@ -15,12 +15,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from grants.claims import ClaimStatus
 from grants.money import MoneyField, format_money, non_negative
 
 from .funding import GrantAward
-from .records import AppendOnlyMoney
+from .records import AppendOnlyMoney, history_options
 
 
 def evidence_path(claim: Claim, filename: str) -> str:
@@ -50,6 +51,8 @@ class Claim(AppendOnlyMoney):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decision_note = models.TextField(blank=True, help_text="Why it was rejected or reversed; any note on approval.")
+
+    history = HistoricalRecords(**history_options())  # who entered or decided it, when, before and after
 
     class Meta:
         ordering = ["award", "claimed_on", "pk"]
@@ -103,6 +106,8 @@ class Payment(AppendOnlyMoney):
     reason = models.TextField(blank=True, help_text="Why a payment was reversed.")
     entered_at = models.DateTimeField(default=timezone.now)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords(**history_options())  # who entered or decided it, when, before and after
 
     class Meta:
         ordering = ["award", "paid_on", "pk"]

@@ -26,7 +26,7 @@ from grants.models import (
 )
 from grants.money import FigureError, format_money, parse_number
 from grants.services.formula import FormulaSettings, formula_split
-from grants.uploads import CellProblem, ParsedImport, find_header, read_rows
+from grants.uploads import CellProblem, ParsedImport, column_letter, find_header, read_rows
 from partnerships.financial_years import FinancialYear
 from partnerships.models import ForceArea, Partnership
 
@@ -149,8 +149,15 @@ def indicators_import_parse(*, force_area: ForceArea, upload) -> IndicatorImport
     12 digits and 4 decimal places (what an indicator's figure holds)."""
     result = IndicatorImport()
     rows = read_rows(upload, max_rows=INDICATOR_ROWS)
-    _header, columns = find_header(rows, {"partnership"}, PARTNERSHIP_HEADINGS)
+    header, columns = find_header(rows, {"partnership"}, PARTNERSHIP_HEADINGS)
     indicators = [(position, heading) for position, heading in columns.unused if position > columns["partnership"]]
+    longest = Indicator._meta.get_field("name").max_length
+    for position, heading in indicators:
+        if len(heading) > longest:
+            raise ValidationError(
+                f"Row {header}, column {column_letter(position)}: an indicator's heading can be at most {longest} "
+                f"characters long (it is {len(heading)})."
+            )
     result.indicators = [heading for _position, heading in indicators]
     if not result.indicators:
         raise ValidationError("Add at least one indicator column after the Partnership column.")

@@ -243,3 +243,64 @@ def plan_changes_since(*, plan: SpendingPlan, revision: int) -> ChangesSince:
         lines=plan_diff(old, current),
         risks=risk_changes(old.get("risks", []), current.get("risks", [])),
     )
+
+
+AUDIT_TRAIL_HEADINGS = ["When (UTC)", "Who", "Username", "Revision", "What", "Change", "Before", "After", "Reason"]
+
+
+def plan_audit_trail_rows(plan: SpendingPlan) -> list[list[str]]:
+    """The audit trail of a plan as rows for a spreadsheet, oldest first: every save recorded by the editor (each
+    detail, funded project and risk that changed, with before and after), and every decision on the plan (who, in
+    which role, from which status to which). For the OPCC's records and for audit: the same history the plan's
+    history page shows, whole, in one file."""
+    from datetime import UTC
+
+    records = list(plan_history_records(plan))
+    rows: list[tuple] = []
+
+    def person(user) -> tuple[str, str]:
+        if user is None:
+            return "(not recorded)", ""
+        return (user.get_full_name() or user.get_username()), user.get_username()
+
+    for entry in plan_history_entries(records, shown=len(records)):
+        who, username = person(entry.who)
+        base = [entry.when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), who, username, str(entry.revision)]
+        changes = []
+        for change in entry.details:
+            changes.append(["Plan details", change.label, change.old, change.new])
+        for line in entry.lines.lines:
+            what = f"Funded project {line.number}: {line.title}"
+            if line.kind != "changed" or not line.changes:
+                changes.append([what, line.kind.capitalize(), "", ""])
+            for change in line.changes:
+                changes.append([what, change.label, change.old, change.new])
+        for risk in entry.risks:
+            if risk.kind != "changed" or not risk.changes:
+                changes.append([f"Risk: {risk.theme}", risk.kind.capitalize(), "", ""])
+            for change in risk.changes:
+                changes.append([f"Risk: {risk.theme}", change.label, change.old, change.new])
+        if entry.created:
+            changes.insert(0, ["Plan", "Started", "", ""])
+        for change in changes or [["Plan", "Saved", "", ""]]:
+            rows.append((entry.when, [*base, *change, entry.reason]))
+    for decision in plan.decisions.select_related("user").order_by("decided_at", "pk"):
+        _who, username = person(decision.user)
+        rows.append(
+            (
+                decision.decided_at,
+                [
+                    decision.decided_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                    decision.user_name,
+                    username,
+                    str(decision.version),
+                    f"Decision as {decision.get_role_kind_display()} ({decision.role_scope})",
+                    decision.get_action_display(),
+                    _status_label(decision.from_status),
+                    _status_label(decision.to_status),
+                    decision.comments,
+                ],
+            )
+        )
+    rows.sort(key=lambda pair: pair[0])
+    return [row for _when, row in rows]

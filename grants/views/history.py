@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from django.views.generic import TemplateView
+import csv
+import io
 
-from grants.services.history import plan_history_entries, plan_history_records, plan_unrecorded_changes
+from django.http import HttpResponse
+from django.views.generic import TemplateView, View
+
+from grants.services.history import (
+    AUDIT_TRAIL_HEADINGS,
+    plan_audit_trail_rows,
+    plan_history_entries,
+    plan_history_records,
+    plan_unrecorded_changes,
+)
+from partnerships.spreadsheets import safe_cell
 
 from .helpers import plan_for_viewing
 
@@ -36,3 +47,20 @@ class PlanHistoryView(TemplateView):
             total=total,
             **kwargs,
         )
+
+
+class PlanAuditTrailView(View):
+    """The plan's audit trail as a CSV file (every recorded save, change by change, and every decision), for whoever
+    may read the plan's history: the OPCC keeps it with its records."""
+
+    def get(self, request, *args, **kwargs):
+        plan = plan_for_viewing(request.user, kwargs["pk"])
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(AUDIT_TRAIL_HEADINGS)
+        for row in plan_audit_trail_rows(plan):
+            writer.writerow([safe_cell(cell) for cell in row])
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+        name = f"{plan.award.partnership.slug}-{plan.financial_year.replace('/', '-')}-v{plan.version}-audit-trail.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
