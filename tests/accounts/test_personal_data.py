@@ -56,6 +56,12 @@ HOLDS_NO_COPIES = {
     "grants.GrantApplication",
     "grants.HistoricalGrantApplication",
     "grants.SentReminder",  # to whom a reminder went: a key only
+    # Histories (issue 12's audit): who changed the record, a key only; a role's history keeps whose role it was
+    "partnerships.HistoricalRole",
+    "grants.HistoricalClaim",
+    "grants.HistoricalPayment",
+    "grants.HistoricalVariationThreshold",
+    "grants.AreaPaperSections",  # who last set the sections asked for: a key only
 }
 
 
