@@ -24,6 +24,7 @@ from .views import (
     setup,
     starting,
     workflow,
+    year_end,
 )
 
 register_converter(FinancialYearConverter, "fy")
@@ -214,4 +215,8 @@ urlpatterns = [
         sections.AreaPaperSectionsView.as_view(),
         name="paper-sections",
     ),
+    # Year end (issue 11): outturn, underspend returned or carried forward into next year's award.
+    path(f"{area}/year-end/<fy:year>/", year_end.YearEndListView.as_view(), name="year-end"),
+    path(f"{area}/year-end/grants/<int:pk>/propose/", year_end.YearEndProposeView.as_view(), name="year-end-propose"),
+    path(f"{area}/year-end/grants/<int:pk>/approve/", year_end.YearEndApproveView.as_view(), name="year-end-approve"),
 ]

@@ -105,6 +105,7 @@ class World:
     objects_by_model: dict = field(default_factory=dict)
     performance_return: object = None  # not started: the officer's to enter
     submitted_return: object = None  # submitted: the OPCC may query it
+    year_end_award: object = None  # its year end proposed by the OPCC: the PCC and the Treasurer may approve it
 
 
 def build_world(password: str) -> World:
@@ -162,7 +163,12 @@ def build_world(password: str) -> World:
     submitted_return = PerformanceReturn.objects.create(
         period=periods[1], project=project, line_id=project.line_id, status=PerformanceReturn.Status.SUBMITTED
     )
+    from grants.services.year_end import year_end_propose
+    from partnerships.models import User
+
+    year_end_propose(award=award_without_plan, by=User.objects.get(username="opcc.devon"), treatment="return")
     return World(
+        year_end_award=award_without_plan,
         performance_return=performance_return,
         submitted_return=submitted_return,
         plan=plan,
@@ -310,6 +316,10 @@ ARGUMENTS = {
     "grants:performance-pack": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
     "grants:performance-pack-pdf": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
     "grants:performance-pack-docx": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
+    # Year end (issue 11)
+    "grants:year-end": lambda w: {"area": w.area.slug, "year": YEAR},
+    "grants:year-end-propose": lambda w: {"area": w.area.slug, "pk": w.award.pk},
+    "grants:year-end-approve": lambda w: {"area": w.area.slug, "pk": w.year_end_award.pk},
 }
 NO_ARGUMENTS = lambda w: {}  # noqa: E731
 
@@ -475,6 +485,12 @@ EXPECTED: dict[str, Expect] = {
     "grants:performance-pack": plan_page(get=SEES_PLYMOUTH),
     "grants:performance-pack-pdf": plan_page(get=SEES_PLYMOUTH),
     "grants:performance-pack-docx": plan_page(get=SEES_PLYMOUTH),
+    # Year end (issue 11): the OPCC proposes; the decision-maker and the finance officer approve
+    "grants:year-end": oversight(),
+    "grants:year-end-propose": oversight(get=OPCC, post=OPCC),
+    "grants:year-end-approve": oversight(
+        get=frozenset({"pcc.devon", "treasurer.devon"}), post=frozenset({"pcc.devon", "treasurer.devon"})
+    ),
 }
 
 # Unnamed patterns cannot be reversed; the admin's catch-all (which answers 404 or the sign-in) is the only one.

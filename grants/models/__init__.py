@@ -22,6 +22,7 @@ from .plans import FundedProject, MatchFunding, OutcomeMeasure, RiskItem, Spendi
 from .rounds import GrantApplication, GrantRound
 from .scrutiny import CommentAnswer, ScrutinyComment
 from .sections import AreaPaperSections, PaperSection, PlanSection
+from .year_end import YearEnd, YearEndApproval
 
 __all__ = [
     "FundingStream",
@@ -63,4 +64,6 @@ __all__ = [
     "PlanSection",
     "PaperSection",
     "AreaPaperSections",
+    "YearEnd",
+    "YearEndApproval",
 ]

@@ -25,6 +25,7 @@ from grants.models import (
     ScenarioWeight,
 )
 from grants.money import FigureError, format_money, parse_number
+from grants.services.corrections import save_with_reason
 from grants.services.formula import FormulaSettings, formula_split
 from grants.uploads import CellProblem, ParsedImport, column_letter, find_header, read_rows
 from partnerships.financial_years import FinancialYear
@@ -67,9 +68,11 @@ def awards_set(
     amounts: dict[Partnership, Decimal | None],
     awarded_on: date | None,
     by=None,
+    reason: str = "",
 ) -> list[GrantAward]:
     """Creates or updates each partnership's award for the year. With `awarded_on` the awards are made on that
-    date; without it they are saved as proposed. A partnership given None keeps what it has."""
+    date; without it they are saved as proposed. A partnership given None keeps what it has. `reason`, when given,
+    is kept in each award's history with `by`."""
     FinancialYear.parse(financial_year)
     previous = previous_amounts(funding_stream=funding_stream, financial_year=financial_year)
     existing = {
@@ -105,7 +108,10 @@ def awards_set(
             messages = [m for ms in error.message_dict.values() for m in ms]
             errors.setdefault(f"amount-{partnership.pk}", []).extend(f"{partnership}: {m}" for m in messages)
             continue
-        award.save()
+        if reason:
+            save_with_reason(award, reason=reason, by=by)
+        else:
+            award.save()
         saved.append(award)
     if errors:
         raise ValidationError(errors)

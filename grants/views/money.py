@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from grants import claims as claim_table
 from grants.figures.money import award_ledger, award_years, claims_with_figures, served_priorities
+from grants.figures.year_end import carried_forward_into
 from grants.forms.money import (
     AwardForm,
     ClaimDecisionForm,
@@ -244,6 +245,7 @@ class AwardView(AwardMixin, TemplateView):
             award=award,
             ledger=award_ledger(award),
             years=award_years(award),
+            carried_forward=carried_forward_into(award),
             priorities=served_priorities(award),
             application=application,
             expected=payments.expected_payments(award),

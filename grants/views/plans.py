@@ -7,6 +7,7 @@ from django.views.generic import DetailView, TemplateView
 
 from grants import inbox, trail, workflow
 from grants.figures.plans import line_approvals, plan_in_force, plans_in_force
+from grants.figures.year_end import carried_forward_into
 from grants.models import GrantAward, SpendingPlan
 from grants.models.sections import PaperSections
 from grants.services.alignment import plans_alignment
@@ -91,6 +92,7 @@ class PlanDetailView(DetailView):
             may_answer=rules.test_rule("grants.answer_comment", user, plan),
             documents=trail.supporting_documents(plan, projects),
             in_force=plan_in_force(plan.award),
+            carried_forward=carried_forward_into(plan.award),
             **kwargs,
         )
 
