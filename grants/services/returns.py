@@ -474,8 +474,7 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
         .select_related("award__partnership")
         .order_by("-award__financial_year", "award__partnership__name")
     ):
-        returns_set_up(award=plan.award)
-        awards.append(plan.award)
+        awards.append(plan.award)  # its returns were made on approval (and by the reminder job): a page only reads
         plans_in_force.append(plan)
     mine = PerformanceReturn.objects.filter(
         Q(period__award__partnership_id__in=partnerships) | Q(period__award__partnership__force_area_id__in=areas),

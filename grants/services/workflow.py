@@ -180,6 +180,9 @@ def plan_decide(
     InterestDeclaration.objects.filter(plan=locked, user=by, decision__isnull=True).update(decision=decision)
     if new_status == Status.APPROVED:
         _issue_decision_notice(locked)
+        from grants.services.returns import returns_set_up
+
+        returns_set_up(award=locked.award)  # the returns it will owe (the reminder job also checks every night)
 
     from grants.tasks import send_decision_emails
 

@@ -18,6 +18,19 @@ from .money import (
     FundingReceivedYearFactory,
     PaymentFactory,
 )
+from .monitoring import (
+    AreaPaperSectionsFactory,
+    MeasureResultFactory,
+    PerformanceReturnFactory,
+    PlanSectionFactory,
+    ReportingPeriodFactory,
+    ReportingRulesFactory,
+    ReturnStepFactory,
+    SentReminderFactory,
+    SpendForecastFactory,
+    YearEndApprovalFactory,
+    YearEndFactory,
+)
 from .partnerships import (
     ForceAreaFactory,
     FunderBodyFactory,
@@ -57,6 +70,17 @@ from .workflow import (
 )
 
 __all__ = [
+    "AreaPaperSectionsFactory",
+    "MeasureResultFactory",
+    "PerformanceReturnFactory",
+    "PlanSectionFactory",
+    "ReportingPeriodFactory",
+    "ReportingRulesFactory",
+    "ReturnStepFactory",
+    "SentReminderFactory",
+    "SpendForecastFactory",
+    "YearEndApprovalFactory",
+    "YearEndFactory",
     "ForceAreaFactory",
     "FunderBodyFactory",
     "InvitationFactory",

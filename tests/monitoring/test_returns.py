@@ -44,9 +44,12 @@ def test_quarterly_periods_due_twenty_working_days_after_each_quarter(q1_return)
     assert periods[2].due_on == dt.date(2021, 1, 29)  # over Christmas, Boxing Day (observed) and New Year's Day
 
 
-def test_the_opcc_can_set_other_periods(approved_plan):
-    ReportingRules.objects.create(force_area=approved_plan.partnership.force_area, months_per_period=6)
-    periods = service.reporting_set_up(award=approved_plan.award)
+def test_the_opcc_can_set_other_periods(plymouth_plan, demo_user):
+    from tests.workflow import drive
+
+    ReportingRules.objects.create(force_area=plymouth_plan.partnership.force_area, months_per_period=6)
+    drive(plymouth_plan, demo_user)  # the periods are set when the plan is approved, by the rules then in force
+    periods = list(plymouth_plan.award.reporting_periods.order_by("number"))
     assert [p.name for p in periods] == ["H1 (April to September 2020)", "H2 (October to March 2021)"]
 
 
