@@ -32,6 +32,10 @@ def rendered_download(request, *, kind: str, fmt: str, subject: str, filename: s
     query.pop("retry", None)
     download_url = request.path + (f"?{query.urlencode()}" if query else "")
     retry_url = request.path + "?" + urlencode({**query.dict(), "retry": "1"})
+    # WCAG 2.2.1: a page that reloads by itself must let the person turn that off (screen readers start again at
+    # the top on every reload). `?refresh=off` gives the same page without the refresh, and a link to check.
+    refreshing = request.GET.get("refresh") != "off"
+    stop_url = request.path + "?" + urlencode({**query.dict(), "refresh": "off"})
     response = render(
         request,
         "grants/document_preparing.html",
@@ -42,6 +46,8 @@ def rendered_download(request, *, kind: str, fmt: str, subject: str, filename: s
             "download_url": download_url,
             "retry_url": retry_url,
             "refresh_seconds": REFRESH_SECONDS,
+            "refreshing": refreshing,
+            "stop_url": stop_url,
         },
     )
     response["Cache-Control"] = "private, no-store"

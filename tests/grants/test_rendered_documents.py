@@ -64,6 +64,9 @@ def test_waiting_page_until_the_task_has_run(client, demo_user, plymouth_plan, s
     assert waiting["Cache-Control"] == "private, no-store"
     queued = RenderedDocument.objects.get()
     assert queued.status == Status.QUEUED and not queued.file
+    stopped = client.get(url + "?refresh=off").content.decode()  # WCAG 2.2.1: the refresh can be turned off
+    assert "http-equiv" not in stopped and f'href="{url}?refresh=off"' in stopped
+    assert f'href="{url}?refresh=off"' in page  # the "stop" link on the refreshing page
     # Refreshing before the worker has run: still waiting, and not queued twice.
     assert "Your document is being prepared" in client.get(url).content.decode()
     assert RenderedDocument.objects.count() == 1
