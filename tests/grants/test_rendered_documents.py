@@ -134,3 +134,20 @@ def test_panel_report_waits_then_downloads(client, demo_user, plymouth_plan, set
     word = client.get(url + "?format=docx")
     assert word["Content-Disposition"].endswith('.docx"') and "Safer Plymouth" in docx_text(word.content)
     assert "Commissioning" in client.get(url).content.decode()  # the page itself is still made in the request
+
+
+def test_a_document_queued_too_long_is_queued_again(client, demo_user, plymouth_plan, settings):
+    """A worker that stopped mid-way leaves the row queued; after ten minutes the next request queues it again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.TASKS = DUMMY
+    client.force_login(demo_user("officer.plymouth"))
+    client.get(paper_url(plymouth_plan))
+    stuck = RenderedDocument.objects.get()
+    RenderedDocument.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    client.get(paper_url(plymouth_plan))
+    stuck.refresh_from_db()
+    assert stuck.status == Status.QUEUED and stuck.created_at > timezone.now() - timedelta(minutes=1)
+    assert len(render_document.get_backend().results) == 2  # queued twice in all
