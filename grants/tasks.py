@@ -51,3 +51,12 @@ def send_reminders() -> int:
     from grants.services.reminders import reminders_send
 
     return reminders_send()
+
+
+@task()
+def render_document(document_id: int) -> str:
+    """A big document (board paper, Panel report, performance pack) as PDF or Word, kept until its data changes
+    (grants/documents/rendering.py). The web request only queues it and shows a page that waits for it."""
+    from grants.documents.rendering import render
+
+    return render(document_id)

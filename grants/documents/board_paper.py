@@ -111,7 +111,11 @@ def _approval_text(approval: LineApproval) -> str:
 def board_paper_docx(plan: SpendingPlan) -> bytes:
     """The same paper as the PDF, in the same order and with the same numbered sections, as an editable Word
     document (portrait A4): the partnership can carry on with it as its own paper."""
-    paper = board_paper(plan)
+    return board_paper_document(board_paper(plan))
+
+
+def board_paper_document(paper: BoardPaper) -> bytes:
+    """The Word paper from an already-read `BoardPaper` (the task queue reads it once; documents/rendering.py)."""
     plan, figures, sections = paper.plan, paper.figures, paper.sections
     document = WordDocument(title=paper.title)
     number = iter(range(1, 100))

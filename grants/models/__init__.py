@@ -6,6 +6,7 @@ from .attachments import SupportingDocument
 from .awards import FormulaScenario, Indicator, IndicatorValue, ScenarioLine, ScenarioWeight
 from .deadlines import SubmissionDeadline
 from .decisions import Decision, DecisionNotice, InterestDeclaration, VariationThreshold
+from .documents import RenderedDocument
 from .funding import AwardYear, FundingStream, GrantAward
 from .income import FundingReceived, FundingReceivedYear
 from .monitoring import (
@@ -66,4 +67,5 @@ __all__ = [
     "AreaPaperSections",
     "YearEnd",
     "YearEndApproval",
+    "RenderedDocument",
 ]

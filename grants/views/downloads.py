@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.views import View
 
-from grants.documents.board_paper import board_paper_docx, board_paper_pdf
+from grants.documents.rendering import plan_subject
 from grants.documents.spreadsheet import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -15,10 +15,10 @@ from grants.documents.spreadsheet import (
     lines_xlsx,
     template_xlsx,
 )
-from grants.documents.word import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
-from grants.models import SpendingPlan
+from grants.models import RenderedDocument, SpendingPlan
 
 from .helpers import plan_for_viewing
+from .rendered import rendered_download
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -34,13 +34,22 @@ class PlanDownloadView(View):
     FORMATS = {
         ("lines", "xlsx"): (lambda plan: lines_xlsx(plan), XLSX_CONTENT_TYPE, "funded-projects"),
         ("lines", "csv"): (lambda plan: lines_csv(plan), CSV_CONTENT_TYPE, "funded-projects"),
-        ("board-paper", "docx"): (board_paper_docx, DOCX_CONTENT_TYPE, "board-paper"),
-        ("board-paper", "pdf"): (board_paper_pdf, PDF_CONTENT_TYPE, "board-paper"),
         ("import-template", "xlsx"): (template_xlsx, XLSX_CONTENT_TYPE, "import-template"),
         ("import-template", "csv"): (lambda plan: lines_csv(None), CSV_CONTENT_TYPE, "import-template"),
     }
 
     def get(self, request, pk, what, extension):
+        if what == "board-paper" and extension in RenderedDocument.Format.values:
+            # The board paper is made in the task queue and kept until the plan changes (grants/documents/rendering.py).
+            plan = plan_for_viewing(request.user, pk)
+            return rendered_download(
+                request,
+                kind=RenderedDocument.Kind.BOARD_PAPER,
+                fmt=extension,
+                subject=plan_subject(plan),
+                filename=download_name(plan, "board-paper", extension),
+                title=f"the board paper for {plan.partnership} {plan.financial_year}",
+            )
         if (what, extension) not in self.FORMATS:
             raise Http404("No such download.")
         plan = plan_for_viewing(request.user, pk)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.views.generic import TemplateView
 
-from grants.documents.panel_report import panel_report_docx, panel_report_pdf
-from grants.documents.word import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
+from grants.documents.rendering import panel_report_subject
+from grants.models import RenderedDocument
 from grants.services.reports import panel_report
 from grants.services.threesixty import releases, threesixty_package
 from grants.services.threesixty_quality import check_package
@@ -14,6 +13,7 @@ from grants.years import force_area_years
 
 from .oversight import ForceAreaMixin
 from .public import threesixty_download
+from .rendered import rendered_download
 
 
 class ReportsView(ForceAreaMixin, TemplateView):
@@ -38,17 +38,19 @@ class PanelReportView(ForceAreaMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         year = kwargs["year"]
-        report = panel_report(force_area=self.force_area, financial_year=year, user=request.user)
         fmt = request.GET.get("format")
-        filename = f"police-and-crime-panel-report-{self.force_area.slug}-{year.replace('/', '-')}"
-        if fmt == "pdf":
-            response = HttpResponse(panel_report_pdf(report), content_type=PDF_CONTENT_TYPE)
-            response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-            return response
-        if fmt == "docx":
-            response = HttpResponse(panel_report_docx(report), content_type=DOCX_CONTENT_TYPE)
-            response["Content-Disposition"] = f'attachment; filename="{filename}.docx"'
-            return response
+        if fmt in RenderedDocument.Format.values:
+            # Made in the task queue and kept until its figures change (grants/documents/rendering.py).
+            filename = f"police-and-crime-panel-report-{self.force_area.slug}-{year.replace('/', '-')}.{fmt}"
+            return rendered_download(
+                request,
+                kind=RenderedDocument.Kind.PANEL_REPORT,
+                fmt=fmt,
+                subject=panel_report_subject(self.force_area, year),
+                filename=filename,
+                title=f"the Police and Crime Panel report for {self.force_area} {year}",
+            )
+        report = panel_report(force_area=self.force_area, financial_year=year, user=request.user)
         return self.render_to_response(self.get_context_data(report=report, year=year))
 
 

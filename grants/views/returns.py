@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -251,20 +251,22 @@ class PerformancePackView(TemplateView):
         award = award_for_viewing(request.user, kwargs["award_pk"])
         service.returns_set_up(award=award)
         period = get_object_or_404(award.reporting_periods, number=kwargs["number"])
-        pack = performance_pack(period)
         name = f"performance-pack-{award.partnership.slug}-{award.financial_year.replace('/', '-')}-{period.number}"
-        if self.docx:
-            from grants.documents.performance_pack import performance_pack_docx
-            from grants.documents.word import DOCX_CONTENT_TYPE
+        if self.docx or self.pdf:
+            # Made in the task queue and kept until the returns change (grants/documents/rendering.py).
+            from grants.documents.rendering import period_subject
+            from grants.models import RenderedDocument
 
-            response = HttpResponse(performance_pack_docx(pack), DOCX_CONTENT_TYPE)
-            response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-            return response
-        if self.pdf:
-            from grants.documents.pdf import render_pdf
-            from grants.documents.word import PDF_CONTENT_TYPE
+            from .rendered import rendered_download
 
-            response = HttpResponse(render_pdf("documents/performance_pack.html", {"pack": pack}), PDF_CONTENT_TYPE)
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-            return response
+            fmt = RenderedDocument.Format.DOCX if self.docx else RenderedDocument.Format.PDF
+            return rendered_download(
+                request,
+                kind=RenderedDocument.Kind.PERFORMANCE_PACK,
+                fmt=fmt,
+                subject=period_subject(period),
+                filename=f"{name}.{fmt}",
+                title=f"the performance pack for {award.partnership} {award.financial_year} {period.name}",
+            )
+        pack = performance_pack(period)
         return self.render_to_response(self.get_context_data(pack=pack))

@@ -1,0 +1,198 @@
+"""Big documents (board paper, Panel report, performance pack; PDF and Word) are made in the task queue and kept
+until their data changes (issue 13; docs/decisions.md "Big documents are made in the task queue").
+
+`document_request` is what a download view calls once it has checked the person may see the subject. It reads
+the document's data (the same queries the HTML page makes, milliseconds) and takes its fingerprint: a SHA-256 of
+the print HTML the PDF is made from, with the "generated on" time left out. Same HTML, same document, so a kept
+file is answered only while nothing it shows has changed: a line's amount, a return's narrative, a partnership
+the person may not see. If no kept file matches, it queues `grants.tasks.render_document`, which does the slow
+part (WeasyPrint or python-docx) away from the web request.
+
+Rejected: a fingerprint from "updated" times. Awards, claims, payments and a plan's lines have no such time, so
+an edit would have gone unnoticed and an out-of-date paper handed out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from grants.models import RenderedDocument
+
+logger = logging.getLogger(__name__)
+
+Kind = RenderedDocument.Kind
+Format = RenderedDocument.Format
+Status = RenderedDocument.Status
+
+# A document still queued after this long is queued again: its worker may have stopped mid-way.
+STALE_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """How to read one kind of document's data from its subject key, and how to print it."""
+
+    load: Callable[[str, Any], Any]  # (subject key, user) -> the document's data
+    template: str  # the print template the PDF is made from
+    context: Callable[[Any], dict]  # data -> the print template's context
+    docx: Callable[[Any], bytes]
+
+    def html(self, data) -> str:
+        return render_to_string(self.template, self.context(data))
+
+
+def _board_paper(subject: str, user):
+    from grants.documents.board_paper import board_paper
+    from grants.models import SpendingPlan
+
+    return board_paper(SpendingPlan.objects.get(pk=_key(subject, "plan")[0]))
+
+
+def _board_paper_context(paper) -> dict:
+    return {"paper": paper}
+
+
+def _board_paper_docx(paper) -> bytes:
+    from grants.documents.board_paper import board_paper_document
+
+    return board_paper_document(paper)
+
+
+def _panel_report(subject: str, user):
+    from grants.services.reports import panel_report
+    from partnerships.models import ForceArea
+
+    area_pk, year = _key(subject, "area")
+    return panel_report(force_area=ForceArea.objects.get(pk=area_pk), financial_year=year, user=user)
+
+
+def _panel_report_docx(report) -> bytes:
+    from grants.documents.panel_report import panel_report_docx
+
+    return panel_report_docx(report)
+
+
+def _performance_pack(subject: str, user):
+    from grants.figures.monitoring import performance_pack
+    from grants.models import ReportingPeriod
+
+    return performance_pack(ReportingPeriod.objects.get(pk=_key(subject, "period")[0]))
+
+
+def _performance_pack_docx(pack) -> bytes:
+    from grants.documents.performance_pack import performance_pack_docx
+
+    return performance_pack_docx(pack)
+
+
+KINDS: dict[str, DocumentKind] = {
+    Kind.BOARD_PAPER: DocumentKind(_board_paper, "documents/board_paper.html", _board_paper_context, _board_paper_docx),
+    Kind.PANEL_REPORT: DocumentKind(
+        _panel_report,
+        "documents/panel_report.html",
+        lambda report: {"report": report, "year": report.financial_year},
+        _panel_report_docx,
+    ),
+    Kind.PERFORMANCE_PACK: DocumentKind(
+        _performance_pack, "documents/performance_pack.html", lambda pack: {"pack": pack}, _performance_pack_docx
+    ),
+}
+
+
+def _key(subject: str, prefix: str) -> list[str]:
+    name, *parts = subject.split(":")
+    if name != prefix:
+        raise ValueError(f"{subject!r} is not a {prefix} key")
+    return parts
+
+
+def plan_subject(plan) -> str:
+    return f"plan:{plan.pk}"
+
+
+def panel_report_subject(force_area, financial_year: str) -> str:
+    return f"area:{force_area.pk}:{financial_year}"
+
+
+def period_subject(period) -> str:
+    return f"period:{period.pk}"
+
+
+def fingerprint(kind: str, data) -> str:
+    """SHA-256 of the print HTML, without the time it was generated (the only thing that changes every time)."""
+    if dataclasses.is_dataclass(data) and any(f.name == "generated" for f in dataclasses.fields(data)):
+        data = dataclasses.replace(data, generated="")
+    return hashlib.sha256(KINDS[kind].html(data).encode()).hexdigest()
+
+
+def document_request(kind: str, fmt: str, subject: str, user, *, retry: bool = False) -> RenderedDocument:
+    """The kept document for this subject's data as it is now, or one queued to be made. Call only after checking
+    that `user` may see the subject. `retry` queues a failed document again."""
+    from grants.tasks import render_document
+
+    data = KINDS[kind].load(subject, user)
+    found, created = RenderedDocument.objects.get_or_create(
+        kind=kind,
+        format=fmt,
+        subject=subject,
+        fingerprint=fingerprint(kind, data),
+        defaults={"requested_by": user if getattr(user, "pk", None) else None},
+    )
+    stale = found.status == Status.QUEUED and found.created_at < timezone.now() - STALE_AFTER
+    if created or stale or (retry and found.status == Status.FAILED):
+        if not created:
+            found.status, found.error, found.created_at = Status.QUEUED, "", timezone.now()
+            found.requested_by = user if getattr(user, "pk", None) else found.requested_by
+            found.save(update_fields=["status", "error", "created_at", "requested_by"])
+        render_document.enqueue(found.pk)
+        found.refresh_from_db()  # the immediate backend (tests, DEBUG) has made it already
+    return found
+
+
+def render(document_id: int) -> str:
+    """Makes one queued document (the task's body): reads the data again, prints it, keeps the file, and removes
+    this subject's older files of the same kind and format. A failure is kept on the row, for the waiting page."""
+    document = RenderedDocument.objects.select_related("requested_by").get(pk=document_id)
+    if document.status == Status.READY:
+        return document.status
+    try:
+        kind = KINDS[document.kind]
+        data = kind.load(document.subject, document.requested_by)
+        if document.format == Format.PDF:
+            from grants.documents.pdf import render_pdf
+
+            content = render_pdf(kind.template, kind.context(data))
+        else:
+            content = kind.docx(data)
+    except Exception:
+        logger.exception("Could not make %s", document)
+        document.status, document.finished_at = Status.FAILED, timezone.now()
+        document.error = (
+            "Something went wrong while making the document. Try again, or tell the OPCC if it happens again."
+        )
+        document.save(update_fields=["status", "error", "finished_at"])
+        return document.status
+    document.file.save("", ContentFile(content), save=False)
+    document.status, document.finished_at, document.error = Status.READY, timezone.now(), ""
+    document.save(update_fields=["file", "status", "finished_at", "error"])
+    older = (
+        RenderedDocument.objects.filter(kind=document.kind, format=document.format, subject=document.subject)
+        .exclude(pk=document.pk)
+        .exclude(status=Status.QUEUED)
+    )
+    for old in older:
+        if old.file:
+            transaction.on_commit(lambda name=old.file.name, storage=old.file.storage: storage.delete(name))
+        old.delete()
+    return document.status
