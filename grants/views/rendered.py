@@ -1,7 +1,9 @@
 """Answering a big document (board paper, Panel report, performance pack) from the task queue: the kept file when
-it is ready, otherwise a page that says it is being prepared and looks again by itself (a meta refresh, so it works
-without JavaScript). The calling view has already checked that the person may see the subject; the rules of
-making and keeping are in grants/documents/rendering.py."""
+it is ready, otherwise a page that says it is being prepared, with a link to look again. With JavaScript the page
+asks quietly every few seconds and says so in a live region when the file is ready; it never reloads itself (a
+meta refresh fails WCAG 2.2.1 and sends screen-reader users back to the top each time). The calling view has
+already checked that the person may see the subject; the rules of making and keeping are in
+grants/documents/rendering.py."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from grants.documents.word import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from grants.models import RenderedDocument
 
 CONTENT_TYPES = {RenderedDocument.Format.PDF: PDF_CONTENT_TYPE, RenderedDocument.Format.DOCX: DOCX_CONTENT_TYPE}
-# How often the waiting page looks again, in seconds.
-REFRESH_SECONDS = 3
+# How often the waiting page's script asks again, in seconds.
+POLL_SECONDS = 3
 
 
 def rendered_download(request, *, kind: str, fmt: str, subject: str, filename: str, title: str) -> HttpResponse:
@@ -32,10 +34,6 @@ def rendered_download(request, *, kind: str, fmt: str, subject: str, filename: s
     query.pop("retry", None)
     download_url = request.path + (f"?{query.urlencode()}" if query else "")
     retry_url = request.path + "?" + urlencode({**query.dict(), "retry": "1"})
-    # WCAG 2.2.1: a page that reloads by itself must let the person turn that off (screen readers start again at
-    # the top on every reload). `?refresh=off` gives the same page without the refresh, and a link to check.
-    refreshing = request.GET.get("refresh") != "off"
-    stop_url = request.path + "?" + urlencode({**query.dict(), "refresh": "off"})
     response = render(
         request,
         "grants/document_preparing.html",
@@ -45,9 +43,7 @@ def rendered_download(request, *, kind: str, fmt: str, subject: str, filename: s
             "format_name": document.get_format_display(),
             "download_url": download_url,
             "retry_url": retry_url,
-            "refresh_seconds": REFRESH_SECONDS,
-            "refreshing": refreshing,
-            "stop_url": stop_url,
+            "poll_seconds": POLL_SECONDS,
         },
     )
     response["Cache-Control"] = "private, no-store"

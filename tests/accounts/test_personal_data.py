@@ -62,6 +62,9 @@ HOLDS_NO_COPIES = {
     "grants.HistoricalPayment",
     "grants.HistoricalVariationThreshold",
     "grants.AreaPaperSections",  # who last set the sections asked for: a key only
+    # who asked for a document: a key only. Its kept file is a cache of other records: once a name there is
+    # replaced, the fingerprint no longer matches and the file is made again and the old one deleted.
+    "grants.RenderedDocument",
 }
 
 

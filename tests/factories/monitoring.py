@@ -13,6 +13,7 @@ from grants.models import (
     MeasureResult,
     PerformanceReturn,
     PlanSection,
+    RenderedDocument,
     ReportingPeriod,
     ReportingRules,
     ReturnStep,
@@ -148,3 +149,15 @@ class YearEndApprovalFactory(DjangoModelFactory):
     role_title = "Treasurer"
     user = factory.SubFactory(UserFactory)
     user_name = factory.LazyAttribute(lambda approval: str(approval.user))
+
+
+class RenderedDocumentFactory(DjangoModelFactory):
+    """A board paper PDF waiting in the task queue (grants/documents/rendering.py makes the real ones)."""
+
+    class Meta:
+        model = RenderedDocument
+
+    kind = RenderedDocument.Kind.BOARD_PAPER
+    format = RenderedDocument.Format.PDF
+    subject = factory.Sequence(lambda n: f"plan:{n + 1}")
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
