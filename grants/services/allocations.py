@@ -25,6 +25,7 @@ from django.utils import timezone
 from grants.figures.money import award_ledger
 from grants.models import AllocationTable, FundingStream, GrantAward
 from grants.money import ZERO, format_money, parse_money
+from grants.uploads import CellProblem
 from partnerships.models import ForceArea, Organisation, Partnership
 
 from .corrections import (
@@ -129,23 +130,11 @@ class AllocationRow:
 
 
 @dataclass
-class RowProblem:
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        return f"Row {self.row}, {self.column}: {self.message}" if self.column else f"Row {self.row}: {self.message}"
-
-
-@dataclass
 class ParsedAllocation:
     """Rows read from the page or a sheet, with every problem found; saved only with none."""
 
     rows: list[AllocationRow] = field(default_factory=list)
-    errors: list[RowProblem] = field(default_factory=list)
+    errors: list[CellProblem] = field(default_factory=list)
     total_row: tuple[int, Decimal] | None = None  # the sheet's own "Total" row: checked, never imported
     skipped: list[str] = field(default_factory=list)  # title rows above the headings, as the sheet wrote them
 
@@ -172,7 +161,7 @@ def _read_amount(text: str) -> Decimal:
 def _add_row(result: ParsedAllocation, seen: dict, number: int, recipient, text: str, amount_text: str, name_column):
     if recipient is None:
         result.errors.append(
-            RowProblem(
+            CellProblem(
                 number,
                 name_column,
                 f"'{text}' is not a council or CSP recorded with its official code. Use its name as recorded, its "
@@ -183,12 +172,12 @@ def _add_row(result: ParsedAllocation, seen: dict, number: int, recipient, text:
         return
     key = recipient_key(recipient)
     if key in seen:
-        result.errors.append(RowProblem(number, name_column, f"{recipient} is also in row {seen[key]}."))
+        result.errors.append(CellProblem(number, name_column, f"{recipient} is also in row {seen[key]}."))
         return
     try:
         amount = _read_amount(amount_text)
     except ValueError as error:
-        result.errors.append(RowProblem(number, "Amount", f"{error}: enter pounds and pence, like £12,500.00."))
+        result.errors.append(CellProblem(number, "Amount", f"{error}: enter pounds and pence, like £12,500.00."))
         return
     seen[key] = number
     result.rows.append(AllocationRow(number, recipient, amount, text))
@@ -201,7 +190,7 @@ def allocation_rows_parse(*, force_area: ForceArea, rows: list[tuple[str, str]])
         if not key and not (amount_text or "").strip():
             continue
         if not key:
-            result.errors.append(RowProblem(number, "Council or CSP", "choose the council or CSP."))
+            result.errors.append(CellProblem(number, "Council or CSP", "choose the council or CSP."))
             continue
         recipient = recipient_from_key(force_area, key)
         _add_row(result, seen, number, recipient, key, amount_text, "Council or CSP")
@@ -255,12 +244,12 @@ def allocation_import_parse(*, force_area: ForceArea, upload) -> ParsedAllocatio
             try:
                 result.total_row = (number, _read_amount(amount_text))
             except ValueError as error:
-                result.errors.append(RowProblem(number, amount_column, f"the total {error}."))
+                result.errors.append(CellProblem(number, amount_column, f"the total {error}."))
             break
         if not text and not amount_text:
             continue
         if not text:
-            result.errors.append(RowProblem(number, name_column, "is empty: name the council or CSP."))
+            result.errors.append(CellProblem(number, name_column, "is empty: name the council or CSP."))
             continue
         _add_row(result, seen, number, lookup.find(text), text, amount_text, name_column)
     if result.total_row is not None and not result.errors and result.total_row[1] != result.total:
@@ -268,7 +257,7 @@ def allocation_import_parse(*, force_area: ForceArea, upload) -> ParsedAllocatio
         difference = stated - result.total
         side = "more" if difference > 0 else "less"
         result.errors.append(
-            RowProblem(
+            CellProblem(
                 number,
                 amount_column,
                 f"the sheet's total is {format_money(stated)} but its rows add up to {format_money(result.total)}: "
@@ -277,7 +266,7 @@ def allocation_import_parse(*, force_area: ForceArea, upload) -> ParsedAllocatio
             )
         )
     if not result.rows and not result.errors:
-        result.errors.append(RowProblem(None, "", "The sheet has no rows of councils or CSPs under its headings."))
+        result.errors.append(CellProblem(None, "", "The sheet has no rows of councils or CSPs under its headings."))
     return result
 
 
