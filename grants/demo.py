@@ -28,6 +28,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     InterestDeclaration,
+    PerformanceReturn,
     ScrutinyComment,
     SpendingPlan,
 )
@@ -208,6 +209,7 @@ def _load_partnership(area, stream, data: dict, report: DemoReport, *, reset: bo
         CommentAnswer.objects.filter(comment__plan__in=plans).delete()
         ScrutinyComment.objects.filter(plan__in=plans).delete()
         Decision.objects.filter(plan__in=plans).delete()
+        PerformanceReturn.objects.filter(project__plan__in=plans).delete()  # returns made when it was approved
         plans.update(status=SpendingPlan.Status.DRAFT)
         plans.delete()
     plan = SpendingPlan.objects.create(

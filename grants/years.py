@@ -28,6 +28,7 @@ def _sources():
         GrantRound,
         IndicatorValue,
         SubmissionDeadline,
+        YearEnd,
     )
     from priorities.models import StrategicAssessment
 
@@ -37,6 +38,7 @@ def _sources():
         (AwardYear, "financial_year", ("award__partnership__force_area", "award__funding_stream__force_area")),
         (FundingReceivedYear, "financial_year", ("income__force_area",)),
         (SubmissionDeadline, "financial_year", ("force_area",)),
+        (YearEnd, "financial_year", ("award__partnership__force_area", "award__funding_stream__force_area")),
         (GrantRound, "financial_year", ("force_area",)),
         (AllocationTable, "financial_year", ("force_area",)),
         (FormulaScenario, "financial_year", ("force_area",)),

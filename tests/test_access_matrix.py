@@ -147,9 +147,15 @@ def build_world(password: str) -> World:
     document = f.SupportingDocumentFactory(plan=plan)
     invitation = f.InvitationFactory(force_area=area)
     role = Role.objects.filter(partnership=plymouth, kind=Role.Kind.EXECUTIVE).first()
-    notice = f.DecisionNoticeFactory(
-        plan__award=f.GrantAwardFactory(partnership=plymouth, funding_stream=stream, financial_year="2019/20"),
+    # 2019/20's plan, approved with a decision notice, and a line its returns report on (returns exist only for
+    # the lines of an approved plan, which nobody can remove).
+    notice_plan = f.SpendingPlanFactory(
+        award=f.GrantAwardFactory(partnership=plymouth, funding_stream=stream, financial_year="2019/20")
     )
+    notice_project = f.FundedProjectFactory(plan=notice_plan, number=1)
+    SpendingPlan.objects.filter(pk=notice_plan.pk).update(status=SpendingPlan.Status.APPROVED)  # frozen from now
+    notice_plan.refresh_from_db()
+    notice = f.DecisionNoticeFactory(plan=notice_plan)
     passkey = Authenticator.objects.create(  # someone else's key: every person in the matrix must get 404 for it
         user=f.UserFactory(username="keyholder"),
         type=Authenticator.Type.WEBAUTHN,
@@ -159,9 +165,14 @@ def build_world(password: str) -> World:
     from grants.services.returns import reporting_set_up
 
     periods = reporting_set_up(award=notice.plan.award)
-    performance_return = PerformanceReturn.objects.create(period=periods[0], project=project, line_id=project.line_id)
+    performance_return = PerformanceReturn.objects.create(
+        period=periods[0], project=notice_project, line_id=notice_project.line_id
+    )
     submitted_return = PerformanceReturn.objects.create(
-        period=periods[1], project=project, line_id=project.line_id, status=PerformanceReturn.Status.SUBMITTED
+        period=periods[1],
+        project=notice_project,
+        line_id=notice_project.line_id,
+        status=PerformanceReturn.Status.SUBMITTED,
     )
     from grants.services.year_end import year_end_propose
     from partnerships.models import User

@@ -476,7 +476,8 @@ class FiguresEverywhere(TestCase):
         projects = list(plan.projects.for_plan_page())
         approvals = line_approvals(plan, projects)
         table = document.tables[1]
-        column = [row.cells[4].text for row in table.rows[1:] if row.cells[0].text.split(".")[0].isdigit()]
+        approved_at = [cell.text for cell in table.rows[0].cells].index("Approved")
+        column = [row.cells[approved_at].text for row in table.rows[1:] if row.cells[0].text.split(".")[0].isdigit()]
         assert len(column) == len(projects)
         for project, cell in zip(projects, column, strict=True):
             approval = approvals[project.line_id]

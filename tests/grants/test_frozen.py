@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -27,9 +28,12 @@ def frozen_plan(request, plymouth_plan, demo_user):
 
 
 def _refused(action):
-    with pytest.raises(ValidationError) as refused, transaction.atomic():
+    """Refused by the frozen rule; a delete of part of an approved plan may be refused first by the returns that
+    report on its lines (made on approval), which protect them: either way nothing is changed."""
+    with pytest.raises((ValidationError, ProtectedError)) as refused, transaction.atomic():
         action()
-    assert any(e.code == "frozen" for e in refused.value.error_list), refused.value
+    if isinstance(refused.value, ValidationError):
+        assert any(e.code == "frozen" for e in refused.value.error_list), refused.value
 
 
 def test_no_part_of_a_frozen_plan_can_be_saved_or_deleted(frozen_plan):
