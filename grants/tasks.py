@@ -54,6 +54,16 @@ def send_reminders() -> int:
 
 
 @task()
+def apply_retention() -> int:
+    """THE retention job (config/operations/retention.py, docs/retention.md), queued by the scheduler beside the
+    reminders: deletes sign-in records, refused requests, sign-in pause counters and sessions kept long enough.
+    Idempotent: run twice, the second run deletes nothing. Returns how many rows it deleted."""
+    from config.operations.retention import retention_apply
+
+    return sum(removed.count for removed in retention_apply())
+
+
+@task()
 def render_document(document_id: int) -> str:
     """A big document (board paper, Panel report, performance pack) as PDF or Word, kept until its data changes
     (grants/documents/rendering.py). The web request only queues it and shows a page that waits for it."""

@@ -78,6 +78,8 @@ class ForceArea(models.Model):
 
     objects = ForceAreaQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -311,6 +313,8 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -391,6 +395,8 @@ class Partnership(models.Model):
 
     objects = PartnershipQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -430,6 +436,8 @@ class ThematicGroup(models.Model):
     name = models.CharField(max_length=200)
     reports_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="sub_groups")
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "name"]

@@ -101,7 +101,9 @@ def sign_off_order_set(*, force_area: ForceArea, order: str) -> ForceArea:
     table allows (grants/workflow.py). Plans already submitted keep the order they were submitted under."""
     if order not in ForceArea.SignOffOrder.values:
         raise ValidationError({"sign_off_order": "Choose how the final sign-off is given."})
-    ForceArea.objects.filter(pk=force_area.pk).update(sign_off_order=order)
+    locked = ForceArea.objects.select_for_update().get(pk=force_area.pk)
+    locked.sign_off_order = order
+    locked.save(update_fields=["sign_off_order"])  # saved, not updated, so its history records who and when
     force_area.sign_off_order = order
     return force_area
 

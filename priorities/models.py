@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from partnerships.financial_years import FinancialYear, FinancialYearField, financial_year_check
 from partnerships.models import ForceArea, Partnership, ThematicGroup
@@ -26,6 +27,8 @@ class PoliceAndCrimePlan(models.Model):
     notes = models.TextField(blank=True)
 
     objects = PoliceAndCrimePlanQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["force_area", "-starts_on"]
@@ -63,6 +66,8 @@ class Priority(models.Model):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "number"]
         verbose_name = "Police and Crime Plan priority"
@@ -90,6 +95,8 @@ class StrategicAssessment(models.Model):
         max_length=200, blank=True, help_text="For example MoRiLE (Management of Risk in Law Enforcement)."
     )
     summary = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["partnership", "-financial_year"]
@@ -120,6 +127,8 @@ class LocalPriority(models.Model):
         ThematicGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="local_priorities"
     )
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["assessment", "position", "title"]

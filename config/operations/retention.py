@@ -1,6 +1,7 @@
 """The retention schedule's automatic part (docs/retention.md): what is deleted when its time is up.
 
-Each step names what it removes; `manage.py apply_retention` runs them all (daily, from the scheduler or cron).
+Each step names what it removes; `manage.py apply_retention` runs them all, and so does the `apply_retention` task
+that the scheduler (grants/scheduler.py) queues every hour.
 """
 
 from __future__ import annotations
@@ -45,7 +46,13 @@ def sign_in_records_prune() -> Removed:
     return Removed(f"sign-in records older than {settings.SIGN_IN_EVENTS_RETENTION_DAYS} days", sign_in_events_prune())
 
 
-STEPS = [sign_in_records_prune, expired_sign_in_pauses_clear, expired_sessions_clear]
+def refused_requests_prune() -> Removed:
+    from partnerships.accounts.services import refused_requests_prune as prune
+
+    return Removed(f"refused requests older than {settings.REFUSED_REQUESTS_RETENTION_DAYS} days", prune())
+
+
+STEPS = [sign_in_records_prune, refused_requests_prune, expired_sign_in_pauses_clear, expired_sessions_clear]
 
 
 def retention_apply() -> list[Removed]:

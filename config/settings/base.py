@@ -15,6 +15,7 @@ Variables (all optional for trying the app, see README):
   STATIC_ROOT      where `collectstatic` writes (default: staticfiles/ in the checkout).
   TWO_FACTOR_KEY   key that encrypts two-factor secrets at rest (default: derived from SECRET_KEY).
   SIGN_IN_EVENTS_RETENTION_DAYS  how long sign-in records are kept (default 400 days).
+  REFUSED_REQUESTS_RETENTION_DAYS  how long the record of refused requests (403, 404) is kept (default 90 days).
   DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, TIME_ZONE are also read.
   TASKS_IMMEDIATE  "1" runs background tasks (e-mails, reminders) at once in the web process instead of queueing
                    them for `manage.py db_worker`. Default: on when DEBUG is on, off otherwise (docs/deploy.md).
@@ -120,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partnerships.accounts.middleware.RefusedRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnerships.accounts.middleware.TwoFactorMiddleware",
@@ -207,6 +209,7 @@ MFA_RECOVERY_CODE_COUNT = 10
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # e-mail addresses are entered by administrators, not by self sign-up
 TWO_FACTOR_KEY = env.str("TWO_FACTOR_KEY", default="")
 SIGN_IN_EVENTS_RETENTION_DAYS = env.int("SIGN_IN_EVENTS_RETENTION_DAYS", default=400)
+REFUSED_REQUESTS_RETENTION_DAYS = env.int("REFUSED_REQUESTS_RETENTION_DAYS", default=90)
 
 # Five failed sign-ins lock the username from that address for an hour (WCAG-friendly message on the form).
 AXES_FAILURE_LIMIT = 5

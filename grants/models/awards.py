@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from simple_history.models import HistoricalRecords
 
 from grants.money import ZERO, MoneyField, non_negative
 from partnerships.financial_years import FinancialYearField, financial_year_check
 from partnerships.models import ForceArea, Partnership
 
 from .funding import FundingStream
+from .records import history_options
 
 
 class Indicator(models.Model):
@@ -29,6 +31,8 @@ class Indicator(models.Model):
     name = models.CharField(max_length=100)
     unit = models.CharField(max_length=50, blank=True, help_text="For example people, per 1,000 people, incidents.")
     description = models.TextField(blank=True, help_text="Where the figures come from.")
+
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["force_area", "name"]
@@ -45,6 +49,8 @@ class IndicatorValue(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="indicator_values")
     financial_year = FinancialYearField()
     value = models.DecimalField(max_digits=16, decimal_places=4, validators=[MinValueValidator(Decimal(0))])
+
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["indicator", "partnership__name"]
@@ -96,6 +102,8 @@ class FormulaScenario(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords(**history_options())
+
     class Meta:
         ordering = ["force_area", "-financial_year", "name"]
         constraints = [
@@ -134,6 +142,8 @@ class ScenarioWeight(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     weight = models.DecimalField(max_digits=7, decimal_places=3, validators=[MinValueValidator(Decimal(0))])
 
+    history = HistoricalRecords(**history_options())
+
     class Meta:
         ordering = ["scenario", "-weight", "indicator__name"]
         constraints = [
@@ -154,6 +164,8 @@ class ScenarioLine(models.Model):
     previous_amount = MoneyField(null=True, blank=True)
     formula_amount = MoneyField(help_text="Before damping and phasing, to the penny.")
     amount = MoneyField()
+
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["scenario", "partnership__name"]

@@ -7,9 +7,12 @@ import datetime
 
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from partnerships.financial_years import FinancialYearField, financial_year_check
 from partnerships.models import ForceArea
+
+from .records import history_options
 
 
 class SubmissionDeadline(models.Model):
@@ -20,6 +23,8 @@ class SubmissionDeadline(models.Model):
     financial_year = FinancialYearField()
     submit_by = models.DateField(help_text="The date by which partnerships submit their spending plans.")
     note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["force_area", "-financial_year"]

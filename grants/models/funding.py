@@ -277,6 +277,8 @@ class AwardYear(models.Model):
     financial_year = FinancialYearField()
     amount = MoneyField()
 
+    history = HistoricalRecords(**history_options())
+
     class Meta:
         ordering = ["award", "financial_year"]
         verbose_name = "award's amount for a year"

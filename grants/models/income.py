@@ -98,6 +98,8 @@ class FundingReceivedYear(models.Model):
     financial_year = FinancialYearField()
     amount = MoneyField()
 
+    history = HistoricalRecords(**history_options())
+
     class Meta:
         ordering = ["income", "financial_year"]
         verbose_name = "funding received in a year"

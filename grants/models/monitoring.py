@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from grants.money import MoneyField, non_negative
 from partnerships.models import ForceArea, Role
@@ -28,6 +29,7 @@ from partnerships.personal_data import NAME
 from .decisions import AppendOnly
 from .funding import GrantAward
 from .plans import FundedProject, OutcomeMeasure
+from .records import history_options
 
 
 class ReportingRules(models.Model):
@@ -61,6 +63,8 @@ class ReportingRules(models.Model):
         help_text="How far a figure may miss its target and still be amber rather than red, in the measure's own "
         "unit (percentage points for a percentage). 0: no amber band.",
     )
+
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         verbose_name = "reporting rules"
@@ -140,6 +144,8 @@ class PerformanceReturn(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(**history_options())
+
     class Meta:
         ordering = ["period", "project__number"]
         constraints = [
@@ -192,6 +198,8 @@ class MeasureResult(models.Model):
         "Reviewer's judgement", max_length=10, choices=Judgement.choices, blank=True, help_text="Qualitative only."
     )
 
+    history = HistoricalRecords(**history_options())
+
     class Meta:
         ordering = ["performance_return", "measure__position", "measure__pk"]
         constraints = [
@@ -208,6 +216,8 @@ class SpendForecast(models.Model):
     performance_return = models.ForeignKey(PerformanceReturn, on_delete=models.CASCADE, related_name="forecasts")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
     amount = MoneyField()
+
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["performance_return", "period__number"]

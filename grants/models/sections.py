@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from partnerships.models import ForceArea
 
 from .plans import PlanContent, SpendingPlan
+from .records import history_options
 
 
 class PaperSection(models.TextChoices):
@@ -74,6 +76,8 @@ class AreaPaperSections(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         verbose_name = "board paper sections asked for"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from grants.money import ZERO, MoneyField, non_negative
 from partnerships.financial_years import FinancialYearField, financial_year_check
@@ -20,6 +21,7 @@ from partnerships.personal_data import NAME
 
 from .decisions import AppendOnly, recorded_title
 from .funding import GrantAward
+from .records import history_options
 
 
 class YearEnd(models.Model):
@@ -57,6 +59,8 @@ class YearEnd(models.Model):
     )
 
     PERSONAL_DATA = {"proposed_by": {"proposed_by_name": NAME}}
+
+    history = HistoricalRecords(**history_options())
 
     class Meta:
         ordering = ["financial_year", "award"]

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from grants.models import (
     FormulaScenario,
@@ -296,19 +297,29 @@ def scenario_create(
         created_by=by,
     )
     scenario.full_clean()
+    scenario._history_user = by
     scenario.save()
-    ScenarioWeight.objects.bulk_create(
-        ScenarioWeight(scenario=scenario, indicator=indicator, weight=weight) for indicator, weight in weights.items()
+    bulk_create_with_history(
+        [
+            ScenarioWeight(scenario=scenario, indicator=indicator, weight=weight)
+            for indicator, weight in weights.items()
+        ],
+        ScenarioWeight,
+        default_user=by,
     )
-    ScenarioLine.objects.bulk_create(
-        ScenarioLine(
-            scenario=scenario,
-            partnership=line.key,
-            previous_amount=line.previous,
-            formula_amount=line.formula_amount,
-            amount=line.amount,
-        )
-        for line in result.lines
+    bulk_create_with_history(
+        [
+            ScenarioLine(
+                scenario=scenario,
+                partnership=line.key,
+                previous_amount=line.previous,
+                formula_amount=line.formula_amount,
+                amount=line.amount,
+            )
+            for line in result.lines
+        ],
+        ScenarioLine,
+        default_user=by,
     )
     return scenario
 
@@ -330,10 +341,12 @@ def scenario_confirm(*, scenario: FormulaScenario, awarded_on: date | None, by=N
         awarded_on=awarded_on,
         by=by,
     )
-    FormulaScenario.objects.filter(
+    for earlier in FormulaScenario.objects.filter(
         force_area=scenario.force_area, financial_year=scenario.financial_year, confirmed_at__isnull=False
-    ).update(confirmed_at=None, confirmed_by=None)
+    ):  # saved one by one, so each scenario's history says it stopped being the confirmed one
+        earlier.confirmed_at, earlier.confirmed_by, earlier._history_user = None, None, by
+        earlier.save(update_fields=["confirmed_at", "confirmed_by"])
     scenario.confirmed_at = timezone.now()
-    scenario.confirmed_by = by
+    scenario.confirmed_by = scenario._history_user = by
     scenario.save(update_fields=["confirmed_at", "confirmed_by"])
     return awards

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from grants.claims import ClaimStatus
 from grants.figures.money import award_ledger
@@ -99,7 +100,11 @@ def award_years_save(award: GrantAward) -> None:
         return
     award.years.all().delete()
     if len(years) > 1:
-        AwardYear.objects.bulk_create(AwardYear(award=award, financial_year=fy, amount=amount) for fy, amount in years)
+        bulk_create_with_history(
+            [AwardYear(award=award, financial_year=fy, amount=amount) for fy, amount in years],
+            AwardYear,
+            default_user=getattr(award, "_history_user", None),
+        )
 
 
 def _amount_floor_error(award: GrantAward, amount: Decimal) -> str:

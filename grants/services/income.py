@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from grants.models import FundingReceived, FundingReceivedYear, FundingStream
 from grants.money import ZERO, format_money
@@ -85,8 +86,10 @@ def _apply(income: FundingReceived, data: IncomeInput) -> None:
 
 def _years_write(income: FundingReceived, years: list[tuple[str, Decimal]]) -> None:
     income.years.all().delete()
-    FundingReceivedYear.objects.bulk_create(
-        FundingReceivedYear(income=income, financial_year=label, amount=amount) for label, amount in sorted(years)
+    bulk_create_with_history(
+        [FundingReceivedYear(income=income, financial_year=label, amount=amount) for label, amount in sorted(years)],
+        FundingReceivedYear,
+        default_user=getattr(income, "_history_user", None),
     )
 
 

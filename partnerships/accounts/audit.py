@@ -3,20 +3,27 @@
 Django's signals cover sign-in, sign-out and wrong passwords wherever they happen (the sign-in page, an
 invitation that signs the person in, the admin); allauth's cover wrong two-factor codes, new and removed
 two-factor methods and password changes and resets; django-axes marks an attempt refused because sign-in is paused.
+
+It also writes the record of refused requests (`RefusedRequest`), for `RefusedRequestMiddleware`.
 """
 
 from __future__ import annotations
+
+import logging
 
 from allauth.account import signals as account_signals
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import signals as auth_signals
+from django.db import connection, transaction
 from django.dispatch import receiver
 
 from .addresses import client_address
-from .models import SignInEvent
+from .models import RefusedRequest, SignInEvent
 from .policy import SECOND_FACTORS, session_record_second_factor
+
+log = logging.getLogger(__name__)
 
 FACTOR_WORDS = {
     Authenticator.Type.TOTP: "authenticator app",
@@ -118,3 +125,34 @@ def _password_changed(sender, request, user, **kwargs):
 @receiver(account_signals.password_reset, dispatch_uid="sign_in_record_password_reset")
 def _password_reset(sender, request, user, **kwargs):
     sign_in_event_record(kind=SignInEvent.Kind.PASSWORD_RESET, request=request, user=user)
+
+
+# --- refused requests ----------------------------------------------------------------------------------------
+
+REFUSED = (403, 404)
+
+
+def refused_request_record(request, status: int) -> None:
+    """Records a refused request (403 to anyone, 404 to someone signed in) with one INSERT. Never raises: a
+    failure to record is logged and the person still gets their 403 or 404, not a server error. Inside a
+    transaction (tests, a view that answers from within one) the INSERT runs in a savepoint, so a failure cannot
+    spoil the rest of the transaction."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    if status not in REFUSED or (status == 404 and not signed_in):
+        return
+    try:
+        record = RefusedRequest(
+            user_id=user.pk if signed_in else None,
+            method=request.method[:10],
+            path=request.path[:500],
+            status=status,
+            ip_address=client_address(request),
+        )
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                record.save(force_insert=True)
+        else:
+            record.save(force_insert=True)
+    except Exception:  # noqa: BLE001 - recording must never turn a refusal into a server error
+        log.exception("Could not record a refused request (%s %s %s)", status, request.method, request.path[:200])

@@ -1,4 +1,4 @@
-"""Two-factor sign-in enforced on every page, not only at the sign-in form."""
+"""Two-factor sign-in enforced on every page, not only at the sign-in form; every refused request recorded."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from .audit import REFUSED, refused_request_record
 from .policy import has_second_factor, session_passed_second_factor, two_factor_required
 
 # Pages a signed-in person who still owes a second factor may use: setting one up (allauth asks for the password
@@ -76,3 +77,18 @@ class TwoFactorMiddleware:
             return redirect("mfa_index")
         request.session[CHECKED_KEY] = time.time()
         return None
+
+
+class RefusedRequestMiddleware:
+    """Records every request the service refuses: each 403, and each 404 answered to someone signed in (how the
+    service refuses another partnership's or area's records), whichever view, middleware or handler refused it.
+    One place for the whole service, so no view needs to remember; the writer never raises (audit.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in REFUSED:
+            refused_request_record(request, response.status_code)
+        return response

@@ -1,4 +1,5 @@
-"""The record of sign-ins: every sign-in, sign-out and refused attempt, for the site administrator."""
+"""The security records, for the site administrator: every sign-in, sign-out and refused attempt, and every
+request the service refused (403, and 404 to someone signed in)."""
 
 from django.conf import settings
 from django.db import models
@@ -63,3 +64,43 @@ class SignInEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.username}, {timezone.localtime(self.at):%d %B %Y %H:%M}"
+
+
+class RefusedRequestQuerySet(models.QuerySet):
+    def older_than(self, cutoff):
+        return self.filter(at__lt=cutoff)
+
+
+class RefusedRequest(models.Model):
+    """A request the service refused: every 403, and every 404 answered to someone signed in (a 404 is how the
+    service refuses another partnership's or area's records, so a run of them is someone probing).
+
+    Written by one middleware (`partnerships.accounts.middleware.RefusedRequestMiddleware`) with one INSERT, never
+    changed; readable by site administrators in the admin and in the per-person audit export. Kept for
+    REFUSED_REQUESTS_RETENTION_DAYS (docs/retention.md), then deleted by the retention job.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="refused_requests",
+        help_text="Empty when nobody was signed in.",
+    )
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500, help_text="The address asked for, without its query.")
+    status = models.PositiveSmallIntegerField(help_text="403 refused, 404 not found (or not theirs).")
+    ip_address = models.GenericIPAddressField("address", null=True, blank=True)
+
+    objects = RefusedRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "refused request"
+        verbose_name_plural = "refused requests"
+        indexes = [models.Index(fields=["user", "-at"], name="refused_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.method} {self.path}, {timezone.localtime(self.at):%d %B %Y %H:%M}"

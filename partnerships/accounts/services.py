@@ -1,4 +1,4 @@
-"""Writes about people's accounts that span rows: the sign-in record's retention, anonymising someone who left."""
+"""Writes about people's accounts that span rows: the security records' retention, anonymising someone who left."""
 
 from __future__ import annotations
 
@@ -9,13 +9,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import SignInEvent
+from .models import RefusedRequest, SignInEvent
 
 
 def sign_in_events_prune(*, now=None) -> int:
     """Deletes sign-in records older than SIGN_IN_EVENTS_RETENTION_DAYS (docs/retention.md). Returns how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.SIGN_IN_EVENTS_RETENTION_DAYS)
     deleted, _ = SignInEvent.objects.older_than(cutoff).delete()
+    return deleted
+
+
+def refused_requests_prune(*, now=None) -> int:
+    """Deletes records of refused requests older than REFUSED_REQUESTS_RETENTION_DAYS (docs/retention.md): the
+    record is bounded whatever a prober sends. Returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.REFUSED_REQUESTS_RETENTION_DAYS)
+    deleted, _ = RefusedRequest.objects.older_than(cutoff).delete()
     return deleted
 
 

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 HOLDS_NO_COPIES = {
     "partnerships.Role",
     "accounts.SignInEvent",  # the username is rewritten by user_anonymise itself
+    # a key only; its address is kept, like a sign-in record's, until REFUSED_REQUESTS_RETENTION_DAYS delete it
+    "accounts.RefusedRequest",
     "grants.HistoricalSpendingPlan",
     "partnerships.HistoricalFunderBody",  # who changed it: a key only
     "admin.LogEntry",
@@ -62,6 +64,29 @@ HOLDS_NO_COPIES = {
     "grants.HistoricalPayment",
     "grants.HistoricalVariationThreshold",
     "grants.AreaPaperSections",  # who last set the sections asked for: a key only
+    # Histories of every setting and money record (issue 12 item 6): who changed it, a key only
+    "grants.HistoricalAreaPaperSections",
+    "grants.HistoricalAwardYear",
+    "grants.HistoricalFormulaScenario",
+    "grants.HistoricalFundingReceivedYear",
+    "grants.HistoricalIndicator",
+    "grants.HistoricalIndicatorValue",
+    "grants.HistoricalMeasureResult",
+    "grants.HistoricalPerformanceReturn",
+    "grants.HistoricalReportingRules",
+    "grants.HistoricalScenarioLine",
+    "grants.HistoricalScenarioWeight",
+    "grants.HistoricalSpendForecast",
+    "grants.HistoricalSubmissionDeadline",
+    "grants.HistoricalYearEnd",
+    "partnerships.HistoricalForceArea",
+    "partnerships.HistoricalOrganisation",
+    "partnerships.HistoricalPartnership",
+    "partnerships.HistoricalThematicGroup",
+    "priorities.HistoricalLocalPriority",
+    "priorities.HistoricalPoliceAndCrimePlan",
+    "priorities.HistoricalPriority",
+    "priorities.HistoricalStrategicAssessment",
     # who asked for a document: a key only. Its kept file is a cache of other records: once a name there is
     # replaced, the fingerprint no longer matches and the file is made again and the old one deleted.
     "grants.RenderedDocument",

@@ -1,5 +1,5 @@
 """The task queue: e-mails queued in the database after the commit and sent by the worker, never in the request;
-the scheduler queues the reminder job; `make run` starts the server with the scheduler."""
+the scheduler queues the reminder and retention jobs; `make run` starts the server with the scheduler."""
 
 import pytest
 from django.core import mail
@@ -26,12 +26,13 @@ def test_a_decision_queues_its_emails_for_the_worker(settings, plymouth_plan, de
     assert any("exec.plymouth@example.org" in m.to for m in mail.outbox)
 
 
-def test_the_scheduler_queues_the_reminder_job(settings, demo):
+def test_the_scheduler_queues_the_reminder_and_retention_jobs(settings, demo):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = DATABASE_TASKS
     call_command("run_scheduler", once=True)
-    assert DBTaskResult.objects.get().task_path == "grants.tasks.send_reminders"
+    queued = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert queued == ["grants.tasks.apply_retention", "grants.tasks.send_reminders"]
 
 
 def test_make_run_starts_the_server_and_the_scheduler(settings):
