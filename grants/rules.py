@@ -175,5 +175,8 @@ rules.add_rule("grants.download_decision_notice", plan_has_decision_notice & can
 
 rules.add_rule("grants.set_variation_threshold", force_area_role(Role.Kind.OPCC))
 rules.add_rule("grants.set_minor_variation_path", partnership_role(Role.Kind.BOARD))
+# The OPCC exports the audit trail of a person holding a role in its area (grants/audit.py): its officers and
+# administrators; the site administrator exports anyone's from a page of their own.
+rules.add_rule("grants.export_audit_trail", force_area_role(Role.Kind.OPCC, Role.Kind.ADMINISTRATOR))
 # The OPCC chooses which narrative sections its partnerships' board papers have (grants/models/sections.py).
 rules.add_rule("grants.set_paper_sections", force_area_role(Role.Kind.OPCC))

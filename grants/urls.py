@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from .converters import DownloadFormatConverter, FinancialYearConverter
 from .views import (
     allocations,
+    audit,
     awards,
     corrections,
     documents,
@@ -136,6 +137,8 @@ urlpatterns = [
     path(f"{area}/<slug:kind>/<int:pk>/history/", corrections.HistoryView.as_view(), name="record-history"),
     path(f"{area}/<slug:kind>/<int:pk>/withdraw/", corrections.WithdrawView.as_view(), name="record-withdraw"),
     path(f"{area}/reports/", reports.ReportsView.as_view(), name="reports"),
+    path(f"{area}/audit/", audit.AreaAuditExportView.as_view(), name="audit-export"),
+    path("audit/", audit.AuditExportView.as_view(), name="audit-export-all"),
     path(f"{area}/reports/panel/<fy:year>/", reports.PanelReportView.as_view(), name="panel-report"),
     path(f"{area}/reports/360giving.<fmt:fmt>", reports.ThreeSixtyDownloadView.as_view(), name="threesixty"),
     # Setting up the force area: its OPCC administrators only (partnerships.set_up_force_area)

@@ -324,6 +324,7 @@ ARGUMENTS = {
     "grants:return-edit": lambda w: {"pk": w.performance_return.pk},
     "grants:return-act": lambda w: {"pk": w.submitted_return.pk, "action": "query"},
     "grants:reporting-rules": lambda w: {"area": w.area.slug},
+    "grants:audit-export": lambda w: {"area": w.area.slug},
     "grants:performance-pack": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
     "grants:performance-pack-pdf": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
     "grants:performance-pack-docx": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
@@ -493,6 +494,9 @@ EXPECTED: dict[str, Expect] = {
     "grants:return-edit": plan_page(get=OFFICER, post=OFFICER),
     "grants:return-act": plan_page(get=OPCC, post=OPCC),
     "grants:reporting-rules": oversight(post=MANAGERS),
+    # The audit trail of a person (issue 12): the area's OPCC officers and administrators; anyone's, site admins
+    "grants:audit-export": oversight(get=OPCC | AREA_ADMIN),
+    "grants:audit-export-all": Expect(get=ADMIN, sees=SIGNED_IN),
     "grants:performance-pack": plan_page(get=SEES_PLYMOUTH),
     "grants:performance-pack-pdf": plan_page(get=SEES_PLYMOUTH),
     "grants:performance-pack-docx": plan_page(get=SEES_PLYMOUTH),

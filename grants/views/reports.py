@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rules
 from django.views.generic import TemplateView
 
 from grants.documents.rendering import panel_report_subject
@@ -26,6 +27,7 @@ class ReportsView(ForceAreaMixin, TemplateView):
             years=force_area_years(self.force_area),
             releases=[(release, check_package(threesixty_package(release))) for release in found],
             published=sum(len(release.items) for release in found),
+            can_export_audit=rules.test_rule("grants.export_audit_trail", self.request.user, self.force_area),
             **kwargs,
         )
 
