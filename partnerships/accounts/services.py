@@ -40,8 +40,8 @@ def user_anonymise(*, user, by=None) -> None:
     no two-factor methods; their sessions end. Every copy of their name in other records (models declaring
     PERSONAL_DATA: decisions, declarations of interest) is replaced the same way, while each record's role, scope,
     date, comments and amounts are kept, so the decision trail stays whole. Sign-in records keep the address until
-    their own retention period deletes them, under the new username. The change is itself recorded in the sign-in
-    record, with who made it.
+    their own retention period deletes them, under the new username; so do the records of refused requests. The
+    change is itself recorded in the sign-in record, with who made it.
     """
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator

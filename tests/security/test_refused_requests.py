@@ -108,3 +108,16 @@ def test_people_who_are_not_site_administrators_cannot_read_the_record(client, d
     client.force_login(demo_user("admin.devon"))
     response = client.get(reverse("admin:accounts_refusedrequest_changelist"))
     assert response.status_code in (302, 403, 404)
+
+
+def test_anonymising_a_person_keeps_their_refused_requests_under_the_anonymised_account(client):
+    """As for sign-in records: the key only (no copy of the name), the address kept until the retention deletes it."""
+    from partnerships.accounts.services import user_anonymise
+
+    officer = officer_of(PartnershipFactory(), first_name="Jo", last_name="Bloggs")
+    client.force_login(officer)
+    client.get("/plans/999999/", REMOTE_ADDR="198.51.100.7")
+    user_anonymise(user=officer)
+    event = RefusedRequest.objects.get()
+    assert event.user_id == officer.pk and str(event.user) == f"Former user {officer.pk}"
+    assert event.ip_address == "198.51.100.7" and "Bloggs" not in str(RefusedRequest.objects.values_list())
