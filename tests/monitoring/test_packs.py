@@ -295,3 +295,24 @@ def test_the_csp_pack_pdf_draws_its_charts(client, tmp_path):
     assert any(all(abs(a - b) < 12 for a, b in zip(c, (0, 112, 60), strict=True)) for c in colours)
     word = docx_text(client.get(reverse("grants:performance-pack-docx", args=[award.pk, 2])).content)
     assert "Outcome measures by rating in each period" in word
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warms per-process caches (content types, the site's settings)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_area_pack_costs_the_same_for_2_and_6_partnerships(client):
+    """Query budget (docs/performance.md): the OPCC's pack reads every return once, whatever the area's size."""
+    small, _ = area_with_returns(csps=2, projects=1, name="Small")
+    big, _ = area_with_returns(csps=6, projects=3, name="Big")
+    client.force_login(opcc_of(small))
+    few = _queries(client, _url(small))
+    client.force_login(opcc_of(big))
+    many = _queries(client, _url(big))
+    assert few == many, (few, many)
