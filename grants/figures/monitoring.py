@@ -603,3 +603,17 @@ def area_pack(*, force_area, financial_year: str, number: int) -> AreaPack:
         streams=sorted(by_stream.values(), key=lambda s: s.stream.name),
         spend_chart=spend_bars([(str(p.award.partnership), p.spend) for p in partnerships]),
     )
+
+
+def latest_area_pack(*, force_area, financial_year: str) -> AreaPack | None:
+    """The OPCC's pack for the year's latest period with spend reported, or None before any: the money page shows
+    its spend by funding stream, so the money page and the pack never disagree."""
+    from django.db.models import Max
+
+    number = ReportingPeriod.objects.filter(
+        award__partnership__force_area=force_area,
+        award__financial_year=financial_year,
+        award__withdrawn_at__isnull=True,
+        returns__spend_in_period__isnull=False,
+    ).aggregate(latest=Max("number"))["latest"]
+    return area_pack(force_area=force_area, financial_year=financial_year, number=number) if number else None

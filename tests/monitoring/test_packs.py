@@ -316,3 +316,21 @@ def test_the_area_pack_costs_the_same_for_2_and_6_partnerships(client):
     client.force_login(opcc_of(big))
     many = _queries(client, _url(big))
     assert few == many, (few, many)
+
+
+def test_the_money_page_shows_spend_by_funding_stream_to_the_latest_period(client):
+    area, _ = area_with_returns(csps=3)
+    client.force_login(opcc_of(area))
+    page = client.get(reverse("grants:funding", kwargs={"area": area.slug}) + "?year=2020/21")
+    html = page.content.decode()
+    section = html[html.index('id="stream-spend-heading"') :]
+    assert "to the end of Q2 (July to September 2020)" in section
+    assert "PCC community safety grant" in section and "£14,002.00" in section and "-£4,002.00" in section
+    assert _url(area) in section
+
+
+def test_the_money_page_before_any_spend_says_so(client):
+    area = ForceAreaFactory()
+    client.force_login(opcc_of(area))
+    html = client.get(reverse("grants:funding", kwargs={"area": area.slug}) + "?year=2020/21").content.decode()
+    assert "No partnership has reported spend for 2020/21 yet." in html
