@@ -474,11 +474,15 @@ def is_underspending(spend: Spend) -> bool:
 
 
 def area_pack_periods(force_area) -> list[tuple[str, int, str]]:
-    """(year, number, name) of every reporting period the area's CSP awards have, newest first: the OPCC packs."""
+    """(year, number, name) of every reporting period with returns of the area's CSP awards, newest first: the
+    OPCC's packs."""
     rows = (
-        ReportingPeriod.objects.filter(award__partnership__force_area=force_area, award__withdrawn_at__isnull=True)
-        .order_by("-award__financial_year", "-number", "award_id")
+        ReportingPeriod.objects.filter(
+            award__partnership__force_area=force_area, award__withdrawn_at__isnull=True, returns__isnull=False
+        )
+        .order_by("-award__financial_year", "-number", "name")
         .values_list("award__financial_year", "number", "name")
+        .distinct()
     )
     found: dict[tuple[str, int], str] = {}
     for year, number, name in rows:
