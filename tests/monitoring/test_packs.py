@@ -288,6 +288,8 @@ def test_the_csp_pack_pdf_draws_its_charts(client, tmp_path):
     page = client.get(reverse("grants:performance-pack", args=[award.pk, 2])).content.decode()
     assert 'id="rag-chart"' in page and 'id="spend-chart"' in page
     pdf = client.get(reverse("grants:performance-pack-pdf", args=[award.pk, 2])).content
+    if os.environ.get("KEEP_PACK"):
+        Path(os.environ["KEEP_PACK"]).with_suffix(".csp.pdf").write_bytes(pdf)
     assert "Allocated £10,000.00, spent to date £3,500.50, forecast outturn £5,000.75" in pdf_text(pdf)
     pages = pdf_to_pngs(pdf, tmp_path, resolution=50)
     with Image.open(pages[0]) as image:
