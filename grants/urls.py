@@ -15,6 +15,7 @@ from .views import (
     importing,
     money,
     oversight,
+    packs,
     plans,
     public,
     reports,
@@ -196,6 +197,17 @@ urlpatterns = [
     path("returns/<int:pk>/edit/", returns.ReturnEditView.as_view(), name="return-edit"),
     path("returns/<int:pk>/<slug:action>/", returns.ReturnActView.as_view(), name="return-act"),
     path(f"{area}/reporting/", returns.ReportingRulesView.as_view(), name="reporting-rules"),
+    path(f"{area}/reporting/<fy:year>/<int:number>/pack/", packs.AreaPerformancePackView.as_view(), name="area-pack"),
+    path(
+        f"{area}/reporting/<fy:year>/<int:number>/pack.pdf",
+        packs.AreaPerformancePackView.as_view(fmt="pdf"),
+        name="area-pack-pdf",
+    ),
+    path(
+        f"{area}/reporting/<fy:year>/<int:number>/pack.docx",
+        packs.AreaPerformancePackView.as_view(fmt="docx"),
+        name="area-pack-docx",
+    ),
     path(
         "grants/<int:award_pk>/returns/<int:number>/pack/",
         returns.PerformancePackView.as_view(),

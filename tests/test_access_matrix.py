@@ -328,6 +328,9 @@ ARGUMENTS = {
     "grants:performance-pack": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
     "grants:performance-pack-pdf": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
     "grants:performance-pack-docx": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
+    "grants:area-pack": lambda w: {"area": w.area.slug, "year": "2019/20", "number": 1},
+    "grants:area-pack-pdf": lambda w: {"area": w.area.slug, "year": "2019/20", "number": 1},
+    "grants:area-pack-docx": lambda w: {"area": w.area.slug, "year": "2019/20", "number": 1},
     # Year end (issue 11)
     "grants:year-end": lambda w: {"area": w.area.slug, "year": YEAR},
     "grants:year-end-propose": lambda w: {"area": w.area.slug, "pk": w.award.pk},
@@ -500,6 +503,9 @@ EXPECTED: dict[str, Expect] = {
     "grants:performance-pack": plan_page(get=SEES_PLYMOUTH),
     "grants:performance-pack-pdf": plan_page(get=SEES_PLYMOUTH),
     "grants:performance-pack-docx": plan_page(get=SEES_PLYMOUTH),
+    "grants:area-pack": oversight(),
+    "grants:area-pack-pdf": oversight(),
+    "grants:area-pack-docx": oversight(),
     # Year end (issue 11): the OPCC proposes; the decision-maker and the finance officer approve
     "grants:year-end": oversight(),
     "grants:year-end-propose": oversight(get=OPCC, post=OPCC),

@@ -1,10 +1,14 @@
 """The performance pack as a Word file, from the same `PerformancePack` (grants/figures/monitoring.py) as the page
 and the PDF, so the three say the same: narrative first, then the RAG summary, spend against allocation and the
-exceptions. Every figure is read from the pack; none is worked out here."""
+exceptions. Every figure is read from the pack; none is worked out here.
+
+The page's and the PDF's charts are SVG drawn by the browser or WeasyPrint; a Word file gets their data tables
+only (a chart as a picture would need a plotting library to draw it, and says nothing a screen reader could read
+that the table does not)."""
 
 from __future__ import annotations
 
-from grants.figures.monitoring import PerformancePack
+from grants.figures.monitoring import AreaPack, PerformancePack, RagCounts, Spend
 from grants.money import format_money
 
 from .word import WordDocument
@@ -29,6 +33,7 @@ def performance_pack_docx(pack: PerformancePack) -> bytes:
     doc.heading("RAG summary")
     counts = pack.rag_counts
     doc.paragraph(f"Green {counts['green']}, amber {counts['amber']}, red {counts['red']}, not rated {counts['none']}.")
+    _rag_trend(doc, pack.rag_trend)
     for project in pack.projects:
         r = project.performance_return
         doc.heading(f"{r.project.number}. {r.project.title}: outcome measures", level=2)
@@ -87,4 +92,108 @@ def performance_pack_docx(pack: PerformancePack) -> bytes:
     ]
     for line in lines or ["None."]:
         doc.paragraph(f"• {line}")
+    return doc.to_bytes()
+
+
+RAG_HEADERS = ["Green", "Amber", "Red", "Not rated"]
+
+
+def _rag_cells(counts: RagCounts) -> list:
+    return [counts.green, counts.amber, counts.red, counts.none]
+
+
+def _rag_trend(doc: WordDocument, trend: list[tuple[str, RagCounts]]) -> None:
+    """The RAG chart's data table: the measures by rating in each period."""
+    doc.paragraph("Outcome measures by rating in each period", bold=True)
+    doc.table(["Period", *RAG_HEADERS], [[name, *_rag_cells(c)] for name, c in trend], numeric=(1, 2, 3, 4))
+
+
+def _spend_cells(spend: Spend) -> list[str]:
+    return [
+        format_money(spend.allocation),
+        format_money(spend.in_period),
+        format_money(spend.year_to_date),
+        format_money(spend.forecast_outturn),
+        format_money(spend.variance),
+    ]
+
+
+SPEND_HEADERS = ["Allocated", "In the period", "Year to date", "Forecast outturn", "Under (over) spend"]
+
+
+def area_performance_pack_docx(pack: AreaPack) -> bytes:
+    """The OPCC's pack across its CSPs, from the same `AreaPack` as its page and PDF."""
+    where = f"{pack.force_area}, {pack.financial_year} {pack.period_name}"
+    doc = WordDocument(title=f"Performance pack across the area: {where}", landscape=True)
+    doc.title(f"Performance pack across the area: {where}")
+    doc.heading("Each partnership's returns")
+    doc.table(
+        ["Partnership", "Returns", "Late", *RAG_HEADERS],
+        [
+            [
+                str(p.award.partnership),
+                "; ".join(f"{label}: {n}" for label, n in p.statuses),
+                p.late,
+                *_rag_cells(p.rag),
+            ]
+            for p in pack.partnerships
+        ]
+        + [["The area", "", len(pack.late), *_rag_cells(pack.rag)]],
+        numeric=(2, 3, 4, 5, 6),
+    )
+    doc.heading("RAG summary across the area")
+    _rag_trend(doc, pack.rag_trend)
+    for heading, first, groups in (
+        ("By Police and Crime Plan priority", "Police and Crime Plan priority", pack.by_priority),
+        ("By theme", "Theme (thematic group)", pack.by_theme),
+    ):
+        doc.heading(heading)
+        doc.table(
+            [first, "Funded projects", *RAG_HEADERS, "Allocated", "Year to date", "Forecast outturn"],
+            [
+                [
+                    g.label,
+                    g.projects,
+                    *_rag_cells(g.rag),
+                    format_money(g.spend.allocation),
+                    format_money(g.spend.year_to_date),
+                    format_money(g.spend.forecast_outturn),
+                ]
+                for g in groups
+            ],
+            numeric=(1, 2, 3, 4, 5, 6, 7, 8),
+        )
+    doc.heading("Exceptions across the area")
+    lines = [
+        f"Red: {r.partnership}, {r.project.number}. {r.project.title}, “{row.measure.description}”: "
+        f"{row.figure_display} against {row.measure.target_display}."
+        for r, row in pack.red_measures
+    ]
+    lines += [
+        f"Late: {r.partnership}, {r.project.number}. {r.project.title}, due by {r.period.due_on:%-d %B %Y}."
+        for r in pack.late
+    ]
+    lines += [
+        f"Forecast underspend: {r.partnership}, {r.project.number}. {r.project.title}, "
+        f"{format_money(s.underspend)} of {format_money(s.allocation)}."
+        for r, s in pack.underspending
+    ]
+    for line in lines or ["None."]:
+        doc.paragraph(f"• {line}")
+    doc.heading("Spend against allocation for each partnership")
+    doc.table(
+        ["Partnership", *SPEND_HEADERS, "Paid"],
+        [[str(p.award.partnership), *_spend_cells(p.spend), format_money(p.paid)] for p in pack.partnerships]
+        + [["The area", *_spend_cells(pack.total), format_money(pack.paid)]],
+        numeric=(1, 2, 3, 4, 5, 6),
+    )
+    doc.heading("Spend by funding stream")
+    doc.table(
+        ["Funding stream", *SPEND_HEADERS, "Paid", "Paid, not yet spent"],
+        [
+            [s.stream.name, *_spend_cells(s.spend), format_money(s.paid), format_money(s.paid_less_spent)]
+            for s in pack.streams
+        ],
+        numeric=(1, 2, 3, 4, 5, 6, 7),
+    )
     return doc.to_bytes()

@@ -96,6 +96,20 @@ def _performance_pack_docx(pack) -> bytes:
     return performance_pack_docx(pack)
 
 
+def _area_performance_pack(subject: str, user):
+    from grants.figures.monitoring import area_pack
+    from partnerships.models import ForceArea
+
+    area_pk, year, number = _key(subject, "area-period")
+    return area_pack(force_area=ForceArea.objects.get(pk=area_pk), financial_year=year, number=int(number))
+
+
+def _area_performance_pack_docx(pack) -> bytes:
+    from grants.documents.performance_pack import area_performance_pack_docx
+
+    return area_performance_pack_docx(pack)
+
+
 KINDS: dict[str, DocumentKind] = {
     Kind.BOARD_PAPER: DocumentKind(_board_paper, "documents/board_paper.html", _board_paper_context, _board_paper_docx),
     Kind.PANEL_REPORT: DocumentKind(
@@ -106,6 +120,12 @@ KINDS: dict[str, DocumentKind] = {
     ),
     Kind.PERFORMANCE_PACK: DocumentKind(
         _performance_pack, "documents/performance_pack.html", lambda pack: {"pack": pack}, _performance_pack_docx
+    ),
+    Kind.AREA_PERFORMANCE_PACK: DocumentKind(
+        _area_performance_pack,
+        "documents/area_performance_pack.html",
+        lambda pack: {"pack": pack},
+        _area_performance_pack_docx,
     ),
 }
 
@@ -127,6 +147,10 @@ def panel_report_subject(force_area, financial_year: str) -> str:
 
 def period_subject(period) -> str:
     return f"period:{period.pk}"
+
+
+def area_period_subject(force_area, financial_year: str, number: int) -> str:
+    return f"area-period:{force_area.pk}:{financial_year}:{number}"
 
 
 def fingerprint(kind: str, data) -> str:

@@ -29,6 +29,7 @@ class RenderedDocument(models.Model):
         BOARD_PAPER = "board-paper", "board paper"
         PANEL_REPORT = "panel-report", "Police and Crime Panel report"
         PERFORMANCE_PACK = "performance-pack", "performance pack"
+        AREA_PERFORMANCE_PACK = "area-performance-pack", "performance pack across the area"
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

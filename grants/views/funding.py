@@ -14,6 +14,7 @@ from grants.figures.money import (
     awards_in_year,
     awards_with_ledger,
 )
+from grants.figures.monitoring import latest_area_pack
 from grants.forms.oversight import FundingStreamForm
 from grants.models import AllocationTable, FundingReceived, FundingStream, GrantAward
 from grants.services import funding as service
@@ -40,6 +41,7 @@ class FundingView(ForceAreaMixin, TemplateView):
             year=year,
             years=years.including(year),
             money=area_money(force_area=self.force_area, financial_year=year),
+            reported=latest_area_pack(force_area=self.force_area, financial_year=year),
             income=income.select_related("funder", "funding_stream").prefetch_related("years").distinct(),
             tables=allocations_with_figures(tables.select_related("funding_stream")),
             withdrawn_streams=streams if show_withdrawn else [],

@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from grants.figures.monitoring import area_latest_spend, measure_rows, performance_pack, period_spend, return_spend
+from grants.figures.monitoring import (
+    area_latest_spend,
+    area_pack_periods,
+    measure_rows,
+    performance_pack,
+    period_spend,
+    return_spend,
+)
 from grants.figures.plans import plan_in_force
 from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm, judgements
 from grants.models import GrantAward, PerformanceReturn, ReportingRules
@@ -229,6 +236,7 @@ class ReportingRulesView(ForceAreaMixin, FormView):
             waiting=waiting,
             counts={row["status"]: row["n"] for row in counts},
             area_spend=area_latest_spend(self.force_area),
+            pack_periods=area_pack_periods(self.force_area),
             **kwargs,
         )
         context["errors"] = error_items(context["form"])
