@@ -368,12 +368,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int, threads: int, *, settings: str = "config.settings.base", timeout: float = 60):
-    """gunicorn on a free loopback port, over this process's DATABASE_URL and SECRET_KEY, DEBUG off; yields its
-    address and stops it afterwards."""
+def gunicorn(
+    workers: int, threads: int, *, settings: str = "config.settings.base", database_url: str = "", timeout: float = 60
+):
+    """gunicorn on a free loopback port, over this process's DATABASE_URL (or `database_url`) and SECRET_KEY,
+    DEBUG off; yields its address and stops it afterwards."""
     port = _free_port()
     env = {
         **os.environ,
+        **({"DATABASE_URL": database_url} if database_url else {}),
         "DJANGO_SETTINGS_MODULE": settings,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
