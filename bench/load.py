@@ -1,30 +1,61 @@
-"""A bounded load on an app server over the national data set (issue 13): N signed-in people, each opening the
-pages their role uses with a pause between requests, for a fixed time; reports throughput, p50, p95 and errors.
+"""A bounded load on an app server over the national data set (issue 13): N signed-in people, each doing what their
+role does (reads, edits, approvals and returns) with a pause between requests, for a fixed time; reports
+throughput, p50, p95 and errors, and each kind of request apart.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench SECRET_KEY=… \\
-        .venv/bin/python -m bench.load --url http://127.0.0.1:8000 --users 50 --seconds 60 --pause 5 10
+    # start gunicorn on a free loopback port over the database, then load it (what docs/performance.md reports):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.load --serve \\
+        --workers 4 --threads 4 --users 200 --seconds 60 --pause 5 10
+    # saturation: no pause between requests
+    DATABASE_URL=… .venv/bin/python -m bench.load --serve --users 50 --seconds 60 --pause 0 0
+    # or a server you started, with the same DATABASE_URL and SECRET_KEY:
+    DATABASE_URL=… SECRET_KEY=… .venv/bin/python -m bench.load --url http://127.0.0.1:8000 --users 50
 
-The server must be started with the same DATABASE_URL and SECRET_KEY (the sessions are made here, in the
-database, as a sign-in would leave them, past two-factor sign-in). Bounded on purpose: loopback addresses only, at
-most 300 people and 120 seconds, `--pause 0 0` for saturation. Only reads for now (home and inbox, plan pages,
-the dashboard, the Panel report page); edits, approvals and returns are not yet in the mix.
+Signing in: OPCC roles need two factors, so the people are not signed in through the forms (which would also
+measure the password hash, on purpose slow). Each person's session is made here, in the database, as a finished
+two-factor sign-in leaves it (`mark_session_data(..., second_factor=True)`); the server reads it like any other.
+With `--serve` the server gets this process's SECRET_KEY (a random one unless set), which the sessions depend on.
+
+What each person does, chosen at random each time (weights in MIX), always through the pages and forms a person
+uses: a read opens one of their role's pages; an edit saves a draft plan's details as the edit page shows them
+(its revision included, so a stale page is refused as a person's would be); an approval opens their home page,
+follows a decision link of its inbox (what waits for them; not "return" or "decline") and sends the form; a
+return saves an open quarterly return as its page shows it (returns are set up for approved grants first, through
+`returns_set_up_everywhere`, as approval does). A person with nothing of a kind to do reads instead. A form that
+comes back with an error summary (someone else moved the plan on first) counts as refused, not as an error; an
+error is an answer of 400 or more, a sign-in page, or no answer.
+
+Bounded on purpose: loopback addresses only, at most 300 people and 120 seconds, `--pause 0 0` for saturation.
+The load changes the database (plans move along, returns are saved): run it on a benchmark database.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.cookiejar
 import ipaddress
+import math
 import os
 import random
+import re
+import secrets
+import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
 
 MAX_USERS, MAX_SECONDS = 300, 120
+ROOT = Path(__file__).resolve().parent.parent
+MIX = {"read": 0.70, "edit": 0.12, "approve": 0.08, "return": 0.10}
+SKIPPED_ACTIONS = {"return", "decline", "withdraw"}  # decisions a load never takes: they need reasons
 
 
 def _loopback(url: str) -> bool:
@@ -37,13 +68,23 @@ def _loopback(url: str) -> bool:
         return False
 
 
-def people(count: int, seed: int):
-    """(session key, the addresses this person opens): officers and board members of CSPs, OPCC officers."""
+@dataclass
+class Person:
+    session_key: str
+    reads: list[str]
+    edits: list[str] = field(default_factory=list)  # draft plans' details pages
+    returns: list[str] = field(default_factory=list)  # open returns' edit pages
+
+
+def people(count: int, seed: int) -> list[Person]:
+    """Officers and board members of CSPs, and OPCC officers, each with the addresses their work takes them to."""
+    import rules
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.urls import reverse
 
-    from grants.models import SpendingPlan
+    from grants.models import PerformanceReturn, SpendingPlan
+    from grants.services import returns as return_service
     from partnerships.accounts.policy import mark_session_data
     from partnerships.models import Role
 
@@ -53,7 +94,8 @@ def people(count: int, seed: int):
         .select_related("user", "partnership", "force_area")
         .order_by("pk")
     )
-    chosen = rng.sample(roles, min(count, len(roles)))
+    # More people than roles (a small data set): some are signed in twice, as on a second device.
+    chosen = [role for _ in range(-(-count // len(roles))) for role in rng.sample(roles, len(roles))][:count]
     result = []
     for role in chosen:
         user = role.user
@@ -64,88 +106,351 @@ def people(count: int, seed: int):
         mark_session_data(session, user, second_factor=True)
         session.save()
         if role.partnership_id:
-            plans = SpendingPlan.objects.filter(award__partnership=role.partnership).values_list("pk", flat=True)
-            pages = ["/", *(reverse("grants:plan-detail", args=[pk]) for pk in list(plans)[:3])]
+            plans = list(SpendingPlan.objects.filter(award__partnership=role.partnership).order_by("-pk"))
+            person = Person(
+                session.session_key, ["/", *(reverse("grants:plan-detail", args=[p.pk]) for p in plans[:3])]
+            )
+            if role.kind == "officer":
+                person.edits = [
+                    reverse("grants:plan-edit-details", args=[p.pk])
+                    for p in plans
+                    if rules.test_rule("grants.edit_plan", user, p)
+                ]
+                open_returns = PerformanceReturn.objects.filter(period__award__partnership=role.partnership).order_by(
+                    "-pk"
+                )[:10]
+                person.returns = [
+                    reverse("grants:return-edit", args=[r.pk]) for r in open_returns if return_service.may_edit(user, r)
+                ]
+                person.reads += [reverse("grants:returns", args=[p.award_id]) for p in plans[:1]]
         else:
             area = role.force_area
             plan = SpendingPlan.objects.filter(award__partnership__force_area=area).order_by("-pk").first()
             year = plan.award.financial_year
-            pages = [
-                "/",
-                reverse("grants:oversight-dashboard", args=[area.slug]) + f"?year={year}",
-                reverse("grants:panel-report", args=[area.slug, year]),
-                reverse("grants:plan-detail", args=[plan.pk]),
-            ]
-        result.append((session.session_key, pages))
+            person = Person(
+                session.session_key,
+                [
+                    "/",
+                    reverse("grants:oversight-dashboard", args=[area.slug]) + f"?year={year}",
+                    reverse("grants:panel-report", args=[area.slug, year]),
+                    reverse("grants:plan-detail", args=[plan.pk]),
+                ],
+            )
+        result.append(person)
     return result
 
 
-def run(url: str, crowd, seconds: float, pause: tuple[float, float], seed: int) -> dict:
-    stop = time.monotonic() + seconds
-    times: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
+def returns_set_up() -> None:
+    """Quarterly returns for every approved grant, as approval sets them up (the generator writes none)."""
+    from grants.services.returns import returns_set_up_everywhere
 
-    def person(index: int, session_key: str, pages: list[str]) -> None:
+    returns_set_up_everywhere()
+
+
+class FormReader(HTMLParser):
+    """The fields of a page's POST forms as a browser would send them unchanged: inputs with their values
+    (checkboxes and radios only when checked), text areas, the selected option of each list."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+        self._fields: list[tuple[str, str]] | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._selected: str | None = None
+        self._first_option: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._fields = []
+            self.forms.append((a.get("action") or "", self._fields))
+        if self._fields is None:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind in ("submit", "button", "file", "image"):
+                return
+            self._fields.append((name, a.get("value") or ""))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+        elif tag == "select" and name:
+            self._select, self._selected, self._first_option = name, None, None
+        elif tag == "option" and self._select is not None:
+            value = a.get("value") or ""
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in a:
+                self._selected = value
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._fields = None
+        elif tag == "textarea" and self._textarea is not None and self._fields is not None:
+            self._fields.append((self._textarea, "".join(self._text).lstrip("\n")))
+            self._textarea = None
+        elif tag == "select" and self._select is not None and self._fields is not None:
+            chosen = self._selected if self._selected is not None else self._first_option
+            self._fields.append((self._select, chosen or ""))
+            self._select = None
+
+
+def form_of(page: str, path: str) -> list[tuple[str, str]] | None:
+    """The page's own form (posting to itself), not the sign-out button in the header."""
+    reader = FormReader()
+    reader.feed(page)
+    for action, fields in reader.forms:
+        if action in ("", path) and any(name == "csrfmiddlewaretoken" for name, _ in fields):
+            return fields
+    return None
+
+
+DECISION_LINK = re.compile(r'href="(/plans/\d+/decide/([\w-]+)/)"')
+
+
+class Visitor:
+    """One person's browser: their session cookie, the CSRF cookie the server sets, redirects followed."""
+
+    def __init__(self, url: str, session_key: str):
+        self.url = url
+        host = urllib.parse.urlparse(url).hostname
+        jar = http.cookiejar.CookieJar()
+        jar.set_cookie(
+            http.cookiejar.Cookie(
+                0,
+                "sessionid",
+                session_key,
+                None,
+                False,
+                host,
+                False,
+                False,
+                "/",
+                True,
+                False,
+                None,
+                False,
+                None,
+                None,
+                {},
+            )  # fmt: skip
+        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def open(self, path: str, fields: list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
+        data = urllib.parse.urlencode(fields).encode() if fields is not None else None
+        request = urllib.request.Request(self.url + path, data=data, headers={"Referer": self.url + path})
+        try:
+            with self.opener.open(request, timeout=30) as answer:
+                return answer.status, answer.geturl(), answer.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.geturl(), ""
+
+
+@dataclass
+class Outcome:
+    kind: str
+    ms: float
+    problem: str = ""
+    refused: bool = False
+
+
+def _check(status: int, where: str, what: str) -> str:
+    if status >= 400 or "/login" in where or "/accounts/" in where:
+        return f"{what}: {status} {where}"
+    return ""
+
+
+def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> list[Outcome]:
+    """One thing a person does: one request for a read, two or three for a form (each timed apart)."""
+    outcomes: list[Outcome] = []
+
+    def timed(kind_, path, fields=None):
+        started = time.perf_counter()
+        try:
+            status, where, page = visitor.open(path, fields)
+            problem = _check(status, where, path)
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            status, where, page, problem = 0, "", "", f"{path}: {error}"
+        outcome = Outcome(kind_, (time.perf_counter() - started) * 1000, problem)
+        outcomes.append(outcome)
+        return status, page, outcome
+
+    if kind == "approve":  # the home page's inbox lists what waits for this person, with its decision links
+        status, page, _ = timed("read", "/")
+        links = [link for link, action in DECISION_LINK.findall(page) if action not in SKIPPED_ACTIONS]
+        if not links:
+            return outcomes
+        path = rng.choice(links)
+    else:
+        targets = {"edit": person.edits, "return": person.returns}.get(kind)
+        if not targets:
+            timed("read", rng.choice(person.reads))
+            return outcomes
+        path = rng.choice(targets)
+    status, page, opened = timed("read" if kind == "approve" else kind, path)
+    if opened.problem:
+        return outcomes
+    fields = form_of(page, path)
+    if fields is None:
+        return outcomes
+    status, answer, sent = timed(kind, path, fields)
+    sent.refused = not sent.problem and "govuk-error-summary" in answer
+    return outcomes
+
+
+def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float], seed: int) -> dict:
+    stop = time.monotonic() + seconds
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+    kinds, weights = list(MIX), list(MIX.values())
+
+    def person(index: int, who: Person) -> None:
         rng = random.Random(seed + index)
-        opener = urllib.request.build_opener()
-        opener.addheaders = [("Cookie", f"sessionid={session_key}")]
+        visitor = Visitor(url, who.session_key)
         time.sleep(rng.uniform(0, pause[1]))  # people do not all arrive in the same second
         while time.monotonic() < stop:
-            page = rng.choice(pages)
-            started = time.perf_counter()
-            try:
-                with opener.open(url + page, timeout=30) as answer:
-                    answer.read()
-                    ok = answer.status == 200 and "/login" not in answer.geturl()
-                    problem = "" if ok else f"{answer.status} {answer.geturl()}"
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-                problem = f"{page}: {error}"
-            elapsed = (time.perf_counter() - started) * 1000
+            done = act(visitor, who, rng.choices(kinds, weights)[0], rng)
             with lock:
-                times.append(elapsed)
-                if problem:
-                    errors.append(problem)
+                outcomes.extend(done)
             time.sleep(rng.uniform(*pause))
 
-    threads = [threading.Thread(target=person, args=(i, *p), daemon=True) for i, p in enumerate(crowd)]
+    threads = [threading.Thread(target=person, args=(i, p), daemon=True) for i, p in enumerate(crowd)]
     began = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
     took = time.monotonic() - began
+    return summary(outcomes, took, len(crowd))
+
+
+def _percentiles(times: list[float]) -> tuple[float | None, float | None]:
+    if not times:
+        return None, None
     ordered = sorted(times)
-    return {
-        "people": len(crowd),
+    return round(statistics.median(ordered), 1), round(ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)], 1)
+
+
+def summary(outcomes: list[Outcome], took: float, crowd: int) -> dict:
+    p50, p95 = _percentiles([o.ms for o in outcomes])
+    errors = [o.problem for o in outcomes if o.problem]
+    result = {
+        "people": crowd,
         "seconds": round(took, 1),
-        "requests": len(times),
-        "per_second": round(len(times) / took, 1) if took else 0,
-        "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
-        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 1) if ordered else None,
+        "requests": len(outcomes),
+        "per_second": round(len(outcomes) / took, 1) if took else 0,
+        "p50_ms": p50,
+        "p95_ms": p95,
         "errors": len(errors),
-        "first_errors": errors[:5],
+        "refused": sum(o.refused for o in outcomes),
     }
+    for kind in ("read", *(k for k in MIX if k != "read")):
+        times = [o.ms for o in outcomes if o.kind == kind]
+        k50, k95 = _percentiles(times)
+        result[f"{kind}s"] = f"{len(times)} requests, p50 {k50} ms, p95 {k95} ms"
+    result["first_errors"] = errors[:5]
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(
+    workers: int, threads: int, *, settings: str = "config.settings.base", database_url: str = "", timeout: float = 60
+):
+    """gunicorn on a free loopback port, over this process's DATABASE_URL (or `database_url`) and SECRET_KEY,
+    DEBUG off; yields its address and stops it afterwards."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        **({"DATABASE_URL": database_url} if database_url else {}),
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TASKS_IMMEDIATE": "0",  # e-mails are queued, as in production, not sent from the request
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz/", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn stopped before answering")
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not answer in time")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="a server you started (ignored with --serve)")
+    parser.add_argument("--serve", action="store_true", help="start gunicorn on a free 127.0.0.1 port and load it")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (with --serve)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (with --serve)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--pause", type=float, nargs=2, default=(5.0, 10.0), metavar=("MIN", "MAX"))
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--no-returns-set-up", action="store_true", help="do not set up returns for approved grants")
     options = parser.parse_args(argv)
-    if not _loopback(options.url):
+    if not options.serve and not _loopback(options.url):
         parser.error("the load runs against a loopback address only (127.0.0.1, ::1 or localhost)")
     if not 1 <= options.users <= MAX_USERS or not 0 < options.seconds <= MAX_SECONDS:
         parser.error(f"at most {MAX_USERS} people and {MAX_SECONDS} seconds")
+    if not 1 <= options.workers <= 16 or not 1 <= options.threads <= 32:
+        parser.error("at most 16 workers of 32 threads")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    if options.serve:
+        os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()
+    if not options.no_returns_set_up:
+        returns_set_up()
     crowd = people(options.users, options.seed)
-    result = run(options.url.rstrip("/"), crowd, options.seconds, tuple(options.pause), options.seed)
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(gunicorn(options.workers, options.threads)) if options.serve else options.url
+        result = run(url.rstrip("/"), crowd, options.seconds, tuple(options.pause), options.seed)
     for key, value in result.items():
         print(f"{key:>12}: {value}")
     return 1 if result["errors"] else 0

@@ -4,11 +4,13 @@ Two app servers (`manage.py runserver --noreload`, production-like: DEBUG off) o
 PostgreSQL database, with one browser's cookies (cookies are per host, not per port, as behind a load balancer):
 a sign-in begun on one is finished on the other and the person then uses both; a save made through one, from a
 page opened before a save through the other, is refused as stale (the plan's revision is in the database, not in
-a server's memory).
+a server's memory); and a task queued through either (a decision's e-mails, a document asked for through both)
+is done once by two workers (`manage.py db_worker`) taking from the same database.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -48,18 +50,22 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def servers(demo):
-    env = {
+def _environment(**extra) -> dict:
+    return {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DEBUG": "0",
         "PYTHONUNBUFFERED": "1",
+        **extra,
     }
+
+
+@contextlib.contextmanager
+def _app_servers(env: dict, count: int = 2):
     started = []
     try:
-        for _ in range(2):
+        for _ in range(count):
             port = _free_port()
             process = subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
@@ -86,6 +92,12 @@ def servers(demo):
         for process, _ in started:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def servers(demo):
+    with _app_servers(_environment()) as bases:
+        yield bases
 
 
 class Browser:
@@ -147,3 +159,66 @@ def test_a_stale_save_through_one_server_is_refused_through_the_other(servers, p
     where, page = officer.post(second + details, {**fields, "title": "Stale, through the second"}, referer=second)
     assert where.endswith(details) and "Your changes have not been saved." in page
     assert SpendingPlan.objects.get(pk=plymouth_plan.pk).title == "Saved through the first"
+
+
+def test_a_task_queued_through_one_server_is_done_once_by_two_workers(demo, plymouth_plan, tmp_path):
+    """Tasks are rows in the database (django-tasks-db); each worker claims the next with SELECT ... FOR UPDATE SKIP
+    LOCKED, so two workers over one database never run a task twice. The e-mails are counted in the files the
+    workers' mail backend writes; the document is asked for through both servers and made once."""
+    from django_tasks_db.models import DBTaskResult
+
+    from grants.models import RenderedDocument
+
+    mail = tmp_path / "mail"
+    env = _environment(TEST_TASKS_IN_DATABASE="1", TEST_EMAIL_FILE_PATH=str(mail))
+    with _app_servers(env) as (first, second):
+        officer = Browser()
+        officer.post(
+            first + reverse("login"),
+            {"username": "officer.plymouth", "password": settings.DEMO_PASSWORD},
+            referer=first + reverse("login"),
+        )
+        submit = first + reverse("grants:plan-decide", args=[plymouth_plan.pk, "submit"])
+        _, form = officer.get(submit)
+        expected = re.search(r'name="expected_status" value="([^"]+)"', form).group(1)
+        where, _ = officer.post(submit, {"expected_status": expected, "comments": ""}, referer=first)
+        assert "/decide/" not in where  # submitted, through the first server
+        paper = reverse("grants:plan-download", args=[plymouth_plan.pk, "board-paper", "docx"])
+        for base in (first, second):  # the same document asked for through both servers: one task, one file
+            _, page = officer.get(base + paper)
+            assert "Your document is being prepared" in page
+
+    queued = DBTaskResult.objects.all()
+    assert sorted(queued.values_list("task_path", flat=True)) == [
+        "grants.tasks.render_document",
+        "grants.tasks.send_decision_emails",
+    ]
+    assert set(queued.values_list("status", flat=True)) == {"READY"}  # nothing ran in a web request
+
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0.1"]
+            + ["--worker-id", f"worker-{number}", "--skip-checks"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for number in (1, 2)
+    ]
+    try:
+        for worker in workers:
+            assert worker.wait(timeout=120) == 0
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+
+    done = list(DBTaskResult.objects.all())
+    assert len(done) == 2 and {task.status for task in done} == {"SUCCESSFUL"}
+    assert all(len(task.worker_ids) == 1 for task in done)  # each claimed by one worker, once
+    emails = next(task for task in done if task.task_path.endswith("send_decision_emails"))
+    sent = [line for path in mail.iterdir() for line in path.read_text().splitlines() if line.startswith("Subject: ")]
+    assert emails.return_value >= 1 and len(sent) == emails.return_value  # every e-mail sent once, none twice
+    document = RenderedDocument.objects.get()
+    assert document.status == RenderedDocument.Status.READY and document.file

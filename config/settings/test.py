@@ -21,6 +21,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run at once, so a test sees the e-mails its on-commit hooks queue (the database backend is tested apart).
 TASKS_IMMEDIATE = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# The scale-out test's app servers and workers are other processes: there tasks are queued in the database for
+# `db_worker`, and e-mails written to files the test counts (tests/test_scale_out.py).
+if os.environ.get("TEST_TASKS_IN_DATABASE") == "1":
+    TASKS_IMMEDIATE = False
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if os.environ.get("TEST_EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
 AXES_ENABLED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

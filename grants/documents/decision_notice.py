@@ -118,10 +118,14 @@ def decision_notice_context(plan: SpendingPlan) -> NoticeContext:
     )
 
 
+def decision_notice_print_context(context: NoticeContext) -> dict:
+    """The PDF's template context (documents/decision_notice.html)."""
+    return context.as_dict() | {"finance_officer_label": _finance_title(context.finance_officer)}
+
+
 def decision_notice_pdf(plan: SpendingPlan, *, request=None) -> bytes:
-    context = decision_notice_context(plan)
-    data = context.as_dict() | {"finance_officer_label": _finance_title(context.finance_officer)}
-    return render_pdf("documents/decision_notice.html", data, request=request)
+    context = decision_notice_print_context(decision_notice_context(plan))
+    return render_pdf("documents/decision_notice.html", context, request=request)
 
 
 def _finance_title(title: str) -> str:
@@ -134,7 +138,12 @@ def _person(decision: Decision | None) -> str:
 
 
 def decision_notice_docx(plan: SpendingPlan) -> bytes:
-    c = decision_notice_context(plan)
+    return notice_docx(decision_notice_context(plan))
+
+
+def notice_docx(c: NoticeContext) -> bytes:
+    """The Word notice, from the same context as the PDF."""
+    plan = c.plan
     document = WordDocument(title=f"Decision notice {c.reference}", landscape=True)
     document.paragraph(c.issuer)
     document.title(f"{c.decision_maker} decision {c.reference}")

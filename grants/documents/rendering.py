@@ -1,12 +1,14 @@
-"""Big documents (board paper, Panel report, performance pack; PDF and Word) are made in the task queue and kept
-until their data changes (issue 13; docs/decisions.md "Big documents are made in the task queue").
+"""Big documents and exports are made in the task queue and kept until their data changes (issue 13;
+docs/decisions.md "Big documents are made in the task queue"): the board paper, Panel report, performance pack and
+decision notice (PDF and Word), and an area's 360Giving file (JSON, CSV, XLSX; the national file streams instead).
 
 `document_request` is what a download view calls once it has checked the person may see the subject. It reads
 the document's data (the same queries the HTML page makes, milliseconds) and takes its fingerprint: a SHA-256 of
-the print HTML the PDF is made from, with the "generated on" time left out. Same HTML, same document, so a kept
-file is answered only while nothing it shows has changed: a line's amount, a return's narrative, a partnership
-the person may not see. If no kept file matches, it queues `grants.tasks.render_document`, which does the slow
-part (WeasyPrint or python-docx) away from the web request.
+the text the file is made from (the print HTML of a PDF, the 360Giving JSON), with the "generated on" time left
+out. Same text, same document, so a kept file is answered only while nothing it shows has changed: a line's
+amount, a return's narrative, a partnership the person may not see, a grant published since. If no kept file
+matches, it queues `grants.tasks.render_document`, which does the slow part (WeasyPrint, python-docx, openpyxl)
+away from the web request.
 
 Rejected: a fingerprint from "updated" times. Awards, claims, payments and a plan's lines have no such time, so
 an edit would have gone unnoticed and an out-of-date paper handed out.
@@ -19,7 +21,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -41,15 +43,25 @@ STALE_AFTER = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """How to read one kind of document's data from its subject key, and how to print it."""
+    """How to read one kind of document's data from its subject key, what its fingerprint is taken of, and how
+    to make each of its formats."""
 
     load: Callable[[str, Any], Any]  # (subject key, user) -> the document's data
-    template: str  # the print template the PDF is made from
-    context: Callable[[Any], dict]  # data -> the print template's context
-    docx: Callable[[Any], bytes]
+    text: Callable[[Any], str]  # data -> the text the file is made from (the fingerprint is taken of it)
+    formats: dict[str, Callable[[Any], bytes]]  # format -> (data -> the file)
 
-    def html(self, data) -> str:
-        return render_to_string(self.template, self.context(data))
+
+def printed(load, template: str, context: Callable[[Any], dict], docx: Callable[[Any], bytes]) -> DocumentKind:
+    """A document printed as PDF from `template` (the text of its fingerprint), or written as Word by `docx`."""
+
+    def pdf(data) -> bytes:
+        from grants.documents.pdf import render_pdf
+
+        return render_pdf(template, context(data))
+
+    return DocumentKind(
+        load=load, text=lambda data: render_to_string(template, context(data)), formats={"pdf": pdf, "docx": docx}
+    )
 
 
 def _board_paper(subject: str, user):
@@ -110,22 +122,80 @@ def _area_performance_pack_docx(pack) -> bytes:
     return area_performance_pack_docx(pack)
 
 
+def _decision_notice(subject: str, user):
+    from grants.documents.decision_notice import decision_notice_context
+    from grants.models import SpendingPlan
+
+    return decision_notice_context(SpendingPlan.objects.get(pk=_key(subject, "plan")[0]))
+
+
+def _decision_notice_context(notice) -> dict:
+    from grants.documents.decision_notice import decision_notice_print_context
+
+    return decision_notice_print_context(notice)
+
+
+def _decision_notice_docx(notice) -> bytes:
+    from grants.documents.decision_notice import notice_docx
+
+    return notice_docx(notice)
+
+
+def _threesixty(subject: str, user):
+    """The release of one funder body in one area (`area:<pk>:<release key>`). Raises NothingPublished."""
+    from grants.services.threesixty import release_for
+    from partnerships.models import ForceArea
+
+    area_pk, release = _key(subject, "area")
+    return release_for(force_area=ForceArea.objects.get(pk=area_pk), funder=release)
+
+
+def _threesixty_maker(serialise_name: str) -> Callable[[Any], bytes]:
+    def make(release) -> bytes:
+        from grants.services import threesixty
+
+        return getattr(threesixty, serialise_name)(threesixty.threesixty_package(release))
+
+    return make
+
+
+def _threesixty_text(release) -> str:
+    """The file's JSON as of a fixed moment: its "dateModified" and "issued" are when it was made, not its data."""
+    from grants.services.threesixty import threesixty_json, threesixty_package
+
+    return threesixty_json(threesixty_package(release, modified=FIXED_MOMENT)).decode()
+
+
+FIXED_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+
 KINDS: dict[str, DocumentKind] = {
-    Kind.BOARD_PAPER: DocumentKind(_board_paper, "documents/board_paper.html", _board_paper_context, _board_paper_docx),
-    Kind.PANEL_REPORT: DocumentKind(
+    Kind.BOARD_PAPER: printed(_board_paper, "documents/board_paper.html", _board_paper_context, _board_paper_docx),
+    Kind.PANEL_REPORT: printed(
         _panel_report,
         "documents/panel_report.html",
         lambda report: {"report": report, "year": report.financial_year},
         _panel_report_docx,
     ),
-    Kind.PERFORMANCE_PACK: DocumentKind(
+    Kind.PERFORMANCE_PACK: printed(
         _performance_pack, "documents/performance_pack.html", lambda pack: {"pack": pack}, _performance_pack_docx
     ),
-    Kind.AREA_PERFORMANCE_PACK: DocumentKind(
+    Kind.AREA_PERFORMANCE_PACK: printed(
         _area_performance_pack,
         "documents/area_performance_pack.html",
         lambda pack: {"pack": pack},
         _area_performance_pack_docx,
+    ),
+    Kind.DECISION_NOTICE: printed(
+        _decision_notice, "documents/decision_notice.html", _decision_notice_context, _decision_notice_docx
+    ),
+    Kind.THREESIXTY: DocumentKind(
+        _threesixty,
+        _threesixty_text,
+        {
+            Format.JSON: _threesixty_maker("threesixty_json"),
+            Format.CSV: _threesixty_maker("threesixty_csv"),
+            Format.XLSX: _threesixty_maker("threesixty_xlsx"),
+        },
     ),
 }
 
@@ -153,19 +223,29 @@ def area_period_subject(force_area, financial_year: str, number: int) -> str:
     return f"area-period:{force_area.pk}:{financial_year}:{number}"
 
 
+def release_subject(force_area, release_key: str) -> str:
+    return f"area:{force_area.pk}:{release_key}"
+
+
 def fingerprint(kind: str, data) -> str:
-    """SHA-256 of the print HTML, without the time it was generated (the only thing that changes every time)."""
+    """SHA-256 of the text the file is made from, without the time it was generated (the only thing that changes
+    every time)."""
     if dataclasses.is_dataclass(data) and any(f.name == "generated" for f in dataclasses.fields(data)):
         data = dataclasses.replace(data, generated="")
-    return hashlib.sha256(KINDS[kind].html(data).encode()).hexdigest()
+    return hashlib.sha256(KINDS[kind].text(data).encode()).hexdigest()
 
 
-def document_request(kind: str, fmt: str, subject: str, user, *, retry: bool = False) -> RenderedDocument:
+def document_request(
+    kind: str, fmt: str, subject: str, user, *, retry: bool = False, data: Any = None
+) -> RenderedDocument:
     """The kept document for this subject's data as it is now, or one queued to be made. Call only after checking
-    that `user` may see the subject. `retry` queues a failed document again."""
+    that `user` may see the subject. `retry` queues a failed document again. `data`: the subject's data when the
+    view has read it already (what `load` would answer), so it is not read twice."""
     from grants.tasks import render_document
 
-    data = KINDS[kind].load(subject, user)
+    if fmt not in KINDS[kind].formats:
+        raise ValueError(f"A {kind} is not made as {fmt}")
+    data = KINDS[kind].load(subject, user) if data is None else data
     found, created = RenderedDocument.objects.get_or_create(
         kind=kind,
         format=fmt,
@@ -192,13 +272,7 @@ def render(document_id: int) -> str:
         return document.status
     try:
         kind = KINDS[document.kind]
-        data = kind.load(document.subject, document.requested_by)
-        if document.format == Format.PDF:
-            from grants.documents.pdf import render_pdf
-
-            content = render_pdf(kind.template, kind.context(data))
-        else:
-            content = kind.docx(data)
+        content = kind.formats[document.format](kind.load(document.subject, document.requested_by))
     except Exception:
         logger.exception("Could not make %s", document)
         document.status, document.finished_at = Status.FAILED, timezone.now()

@@ -1,7 +1,8 @@
 """Big documents made in the task queue and kept until their data changes (issue 13; docs/decisions.md
 "Big documents are made in the task queue").
 
-A board paper, Panel report or performance pack as PDF or Word takes seconds of WeasyPrint or python-docx work:
+A board paper, Panel report, performance pack or decision notice as PDF or Word takes seconds of WeasyPrint or
+python-docx work, and an area's 360Giving file (JSON, CSV, XLSX) a second of reading and writing at national size:
 too long for a web request, and the same file is asked for again and again while nothing has changed. A
 `RenderedDocument` is one such file for one subject (`subject`, a key string such as "plan:12") built from data
 whose fingerprint is `fingerprint`. Asking again with the same fingerprint answers the kept file; once the data
@@ -30,10 +31,15 @@ class RenderedDocument(models.Model):
         PANEL_REPORT = "panel-report", "Police and Crime Panel report"
         PERFORMANCE_PACK = "performance-pack", "performance pack"
         AREA_PERFORMANCE_PACK = "area-performance-pack", "performance pack across the area"
+        DECISION_NOTICE = "decision-notice", "decision notice"
+        THREESIXTY = "360giving", "360Giving file"
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
         DOCX = "docx", "Word"
+        JSON = "json", "JSON"
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Being prepared"

@@ -205,9 +205,12 @@ def releases(*, force_area: ForceArea, today: datetime.date | None = None) -> li
     )
 
 
-def release_for(*, force_area: ForceArea, funder: str | None = None, today=None) -> Release:
-    """The release a download asks for (`funder`: a release's key; none: the newest). Raises NothingPublished."""
-    found = releases(force_area=force_area, today=today)
+def release_for(
+    *, force_area: ForceArea, funder: str | None = None, today=None, found: list[Release] | None = None
+) -> Release:
+    """The release a download asks for (`funder`: a release's key; none: the newest), among `found` when the
+    caller has read the area's releases already. Raises NothingPublished."""
+    found = releases(force_area=force_area, today=today) if found is None else found
     if funder:
         found = [release for release in found if release.key == funder]
     if not found:

@@ -11,43 +11,35 @@ from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from grants.services.threesixty import (
-    NothingPublished,
-    release_for,
-    releases,
-    threesixty_csv,
-    threesixty_everything_json,
-    threesixty_json,
-    threesixty_package,
-    threesixty_xlsx,
-)
+from grants.documents.rendering import release_subject
+from grants.models import RenderedDocument
+from grants.services.threesixty import NothingPublished, release_for, releases, threesixty_everything_json
 from partnerships.models import ForceArea
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def threesixty_response(package: dict, fmt: str, filename: str) -> HttpResponse:
-    if fmt == "json":
-        response = HttpResponse(threesixty_json(package), content_type="application/json")
-    elif fmt == "csv":
-        response = HttpResponse(threesixty_csv(package), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(threesixty_xlsx(package), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+from .rendered import rendered_download
 
 
 def threesixty_download(request, force_area: ForceArea, fmt: str) -> HttpResponse:
-    """The 360Giving file of the funder asked for (`?funder=`), or of the newest; when nothing is published, a
-    page saying so (404), never an empty file."""
+    """The 360Giving file of the funder asked for (`?funder=`), or of the newest, made in the task queue and kept
+    until the published grants change (grants/documents/rendering.py); when nothing is published, a page saying
+    so (404), never an empty file."""
+    found = releases(force_area=force_area)
     try:
-        release = release_for(force_area=force_area, funder=request.GET.get("funder"))
+        release = release_for(force_area=force_area, funder=request.GET.get("funder"), found=found)
     except NothingPublished as nothing:
         return TemplateResponse(
             request, "public/nothing_published.html", {"area": force_area, "message": str(nothing)}, status=404
         )
-    suffix = f"-{release.key}" if len(releases(force_area=force_area)) > 1 else ""
-    return threesixty_response(threesixty_package(release), fmt, f"360giving-{force_area.slug}{suffix}")
+    suffix = f"-{release.key}" if len(found) > 1 else ""
+    return rendered_download(
+        request,
+        kind=RenderedDocument.Kind.THREESIXTY,
+        fmt=fmt,
+        subject=release_subject(force_area, release.key),
+        filename=f"360giving-{force_area.slug}{suffix}.{fmt}",
+        title=f"the 360Giving file of the grants made by {release.funder.name}",
+        data=release,
+    )
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -1,4 +1,5 @@
-"""Answering a big document (board paper, Panel report, performance pack) from the task queue: the kept file when
+"""Answering a big document or export (board paper, Panel report, performance pack, decision notice, an area's
+360Giving file) from the task queue: the kept file when
 it is ready, otherwise a page that says it is being prepared, with a link to look again. With JavaScript the page
 asks quietly every few seconds and says so in a live region when the file is ready; it never reloads itself (a
 meta refresh fails WCAG 2.2.1 and sends screen-reader users back to the top each time). The calling view has
@@ -16,14 +17,24 @@ from grants.documents.rendering import document_request
 from grants.documents.word import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from grants.models import RenderedDocument
 
-CONTENT_TYPES = {RenderedDocument.Format.PDF: PDF_CONTENT_TYPE, RenderedDocument.Format.DOCX: DOCX_CONTENT_TYPE}
+Format = RenderedDocument.Format
+CONTENT_TYPES = {
+    Format.PDF: PDF_CONTENT_TYPE,
+    Format.DOCX: DOCX_CONTENT_TYPE,
+    Format.JSON: "application/json",
+    Format.CSV: "text/csv; charset=utf-8",
+    Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 # How often the waiting page's script asks again, in seconds.
 POLL_SECONDS = 3
 
 
-def rendered_download(request, *, kind: str, fmt: str, subject: str, filename: str, title: str) -> HttpResponse:
-    """`title` names the document for the waiting page ("the board paper for …"); `filename` is the download's."""
-    document = document_request(kind, fmt, subject, request.user, retry=request.GET.get("retry") == "1")
+def rendered_download(
+    request, *, kind: str, fmt: str, subject: str, filename: str, title: str, data=None
+) -> HttpResponse:
+    """`title` names the document for the waiting page ("the board paper for …"); `filename` is the download's;
+    `data`, the subject's data when the view has read it already."""
+    document = document_request(kind, fmt, subject, request.user, retry=request.GET.get("retry") == "1", data=data)
     if document.status == RenderedDocument.Status.READY:
         with document.file.open("rb") as stored:
             response = HttpResponse(stored.read(), content_type=CONTENT_TYPES[fmt])
@@ -47,4 +58,6 @@ def rendered_download(request, *, kind: str, fmt: str, subject: str, filename: s
         },
     )
     response["Cache-Control"] = "private, no-store"
+    if document.status == RenderedDocument.Status.QUEUED:
+        response["Retry-After"] = str(POLL_SECONDS)  # for a program fetching the address (a 360Giving harvester)
     return response

@@ -7,7 +7,7 @@ from __future__ import annotations
 import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,12 +15,13 @@ from django.views import View
 from django.views.generic import FormView
 
 from grants import trail, workflow
-from grants.documents.decision_notice import decision_notice_docx, decision_notice_pdf
-from grants.documents.word import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
+from grants.documents.rendering import plan_subject
 from grants.forms.decisions import DecisionForm, InterestForm
-from grants.models import SpendingPlan
+from grants.models import RenderedDocument, SpendingPlan
 from grants.services.variations import plan_vary
 from grants.services.workflow import plan_decide, plan_declare_interest, route_for
+
+from .rendered import rendered_download
 
 
 def visible_plan(request, pk) -> SpendingPlan:
@@ -261,19 +262,21 @@ class PlanVaryView(View):
 
 
 class DecisionNoticeView(View):
-    """The PCC's decision notice for an approved version, as Word or PDF."""
+    """The PCC's decision notice for an approved version, as Word or PDF, made in the task queue and kept until its
+    data changes (grants/documents/rendering.py)."""
 
     def get(self, request, pk, fmt):
         plan = visible_plan(request, pk)
         if not rules.test_rule("grants.download_decision_notice", request.user, plan):
             raise Http404("This plan has no decision notice yet")
-        if fmt == "docx":
-            content, content_type = decision_notice_docx(plan), DOCX_CONTENT_TYPE
-        elif fmt == "pdf":
-            content, content_type = decision_notice_pdf(plan, request=request), PDF_CONTENT_TYPE
-        else:
+        if fmt not in ("pdf", "docx"):
             raise Http404("No such format")
-        response = HttpResponse(content, content_type=content_type)
-        filename = f"decision-notice-{plan.decision_notice.reference.replace('/', '-')}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        reference = plan.decision_notice.reference
+        return rendered_download(
+            request,
+            kind=RenderedDocument.Kind.DECISION_NOTICE,
+            fmt=fmt,
+            subject=plan_subject(plan),
+            filename=f"decision-notice-{reference.replace('/', '-')}.{fmt}",
+            title=f"the decision notice {reference}",
+        )

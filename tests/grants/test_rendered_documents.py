@@ -4,13 +4,17 @@ once; with a backend that does not run tasks the person sees "Your document is b
 again by itself) until the task has run, then the file. A change to the plan changes the fingerprint, so the
 kept paper is not handed out again; a failure is shown with a way to try again."""
 
+import dataclasses
+import json
+
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from grants.documents import rendering
-from grants.models import RenderedDocument
+from grants.models import GrantAward, RenderedDocument
 from grants.tasks import render_document
+from grants.views.rendered import POLL_SECONDS
 from tests.documents import docx_text, pdf_text
 from tests.workflow import drive
 
@@ -101,7 +105,7 @@ def test_a_failure_is_shown_and_can_be_tried_again(client, demo_user, plymouth_p
     monkeypatch.setitem(
         rendering.KINDS,
         RenderedDocument.Kind.BOARD_PAPER,
-        kind.__class__(kind.load, kind.template, kind.context, broken),
+        dataclasses.replace(kind, formats={**kind.formats, "docx": broken}),
     )
     url = paper_url(plymouth_plan, "docx")
     page = client.get(url).content.decode()
@@ -149,3 +153,72 @@ def test_a_document_queued_too_long_is_queued_again(client, demo_user, plymouth_
     stuck.refresh_from_db()
     assert stuck.status == Status.QUEUED and stuck.created_at > timezone.now() - timedelta(minutes=1)
     assert len(render_document.get_backend().results) == 2  # queued twice in all
+
+
+def test_decision_notice_waits_then_downloads_and_is_kept(client, demo_user, plymouth_plan, settings):
+    drive(plymouth_plan, demo_user)  # approved: the plan has a decision notice
+    settings.TASKS = DUMMY
+    client.force_login(demo_user("officer.plymouth"))
+    url = reverse("grants:plan-decision-notice", args=[plymouth_plan.pk, "pdf"])
+    waiting = client.get(url)
+    page = waiting.content.decode()
+    assert waiting.status_code == 200 and "Your document is being prepared" in page
+    assert "the decision notice DC/2020-21/001" in page and f'data-app-document-waiting="{url}"' in page
+    assert waiting["Retry-After"] == str(POLL_SECONDS) and waiting["Cache-Control"] == "private, no-store"
+    queued = RenderedDocument.objects.get()
+    assert queued.kind == RenderedDocument.Kind.DECISION_NOTICE and queued.subject == f"plan:{plymouth_plan.pk}"
+    assert queued.status == Status.QUEUED
+
+    assert render_document.call(queued.pk) == Status.READY  # what the worker does
+    ready = client.get(url)
+    assert ready["Content-Type"] == "application/pdf"
+    assert ready["Content-Disposition"] == 'attachment; filename="decision-notice-DC-2020-21-001.pdf"'
+    assert "DC/2020-21/001" in pdf_text(ready.content) and "Safer Plymouth" in pdf_text(ready.content)
+    assert client.get(url).content == ready.content and RenderedDocument.objects.count() == 1  # kept
+
+    word = reverse("grants:plan-decision-notice", args=[plymouth_plan.pk, "docx"])
+    client.get(word)
+    render_document.call(RenderedDocument.objects.get(format="docx").pk)
+    assert "DC/2020-21/001" in docx_text(client.get(word).content)
+
+    client.force_login(demo_user("officer.southglos"))  # another partnership: not found, nothing queued
+    assert client.get(url).status_code == 404 and RenderedDocument.objects.count() == 2
+
+
+def test_an_areas_360giving_file_waits_then_downloads_and_follows_its_grants(client, demo_user, demo, settings):
+    settings.TASKS = DUMMY
+    client.force_login(demo_user("opcc.devon"))
+    url = reverse("grants:threesixty", kwargs={"area": "devon-and-cornwall", "fmt": "json"})
+    waiting = client.get(url)
+    assert "Your document is being prepared" in waiting.content.decode() and waiting["Retry-After"]
+    queued = RenderedDocument.objects.get()
+    assert queued.kind == RenderedDocument.Kind.THREESIXTY and queued.format == "json"
+
+    render_document.call(queued.pk)
+    ready = client.get(url)
+    assert ready["Content-Type"] == "application/json"
+    assert ready["Content-Disposition"] == 'attachment; filename="360giving-devon-and-cornwall.json"'
+    grants = json.loads(ready.content)["grants"]
+    assert [g["recipientOrganization"][0]["department"] for g in grants] == ["Safer Plymouth"]
+    # The public address answers the same kept file: the same published data.
+    public = reverse("grants:published-360", kwargs={"area": "devon-and-cornwall", "fmt": "json"})
+    client.logout()
+    assert client.get(public).content == ready.content and RenderedDocument.objects.count() == 1
+
+    # A grant published since changes the fingerprint: the kept file is not handed out again.
+    GrantAward.objects.filter(partnership__slug="safer-plymouth").update(purpose="Purpose changed since")
+    assert "Your document is being prepared" in client.get(public).content.decode()
+    assert RenderedDocument.objects.filter(status=Status.QUEUED).count() == 1
+
+    client.force_login(demo_user("opcc.avon"))  # another area's OPCC: not found, nothing queued
+    assert client.get(url).status_code == 404 and RenderedDocument.objects.count() == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_areas_360giving_spreadsheets_are_made_in_the_queue(client, demo, settings, fmt):
+    settings.TASKS = DUMMY
+    url = reverse("grants:published-360", kwargs={"area": "avon-and-somerset", "fmt": fmt})
+    assert "Your document is being prepared" in client.get(url).content.decode()  # no sign-in: public data
+    render_document.call(RenderedDocument.objects.get(format=fmt).pk)
+    ready = client.get(url)
+    assert ready["Content-Disposition"].endswith(f'.{fmt}"') and not ready["Content-Type"].startswith("text/html")

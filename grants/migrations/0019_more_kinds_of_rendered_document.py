@@ -5,10 +5,18 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grants", "0017_rendered_documents"),
+        ("grants", "0018_history_of_every_setting_and_money_record"),
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="rendereddocument",
+            name="format",
+            field=models.CharField(
+                choices=[("pdf", "PDF"), ("docx", "Word"), ("json", "JSON"), ("csv", "CSV"), ("xlsx", "Excel")],
+                max_length=10,
+            ),
+        ),
         migrations.AlterField(
             model_name="rendereddocument",
             name="kind",
@@ -18,6 +26,8 @@ class Migration(migrations.Migration):
                     ("panel-report", "Police and Crime Panel report"),
                     ("performance-pack", "performance pack"),
                     ("area-performance-pack", "performance pack across the area"),
+                    ("decision-notice", "decision notice"),
+                    ("360giving", "360Giving file"),
                 ],
                 max_length=30,
             ),
