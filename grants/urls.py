@@ -17,6 +17,8 @@ from .views import (
     plans,
     public,
     reports,
+    return_import,
+    return_moves,
     returns,
     rounds,
     scrutiny,
@@ -191,6 +193,19 @@ urlpatterns = [
     path("grants/<int:award_pk>/returns/", returns.ReturnsView.as_view(), name="returns"),
     path("returns/<int:pk>/", returns.ReturnView.as_view(), name="return"),
     path("returns/<int:pk>/edit/", returns.ReturnEditView.as_view(), name="return-edit"),
+    path("returns/<int:pk>/template.xlsx", return_import.ReturnTemplateView.as_view(), name="return-template"),
+    path("returns/<int:pk>/import/", return_import.ReturnImportView.as_view(), name="return-import"),
+    path(
+        "returns/<int:pk>/import/preview/",
+        return_import.ReturnImportPreviewView.as_view(),
+        name="return-import-preview",
+    ),
+    path("returns/<int:pk>/moves/", return_moves.ReturnMovesView.as_view(), name="return-moves"),
+    path(
+        "returns/<int:pk>/moves/<int:move_pk>/remove/",
+        return_moves.ReturnMoveRemoveView.as_view(),
+        name="return-move-remove",
+    ),
     path("returns/<int:pk>/<slug:action>/", returns.ReturnActView.as_view(), name="return-act"),
     path(f"{area}/reporting/", returns.ReportingRulesView.as_view(), name="reporting-rules"),
     path(

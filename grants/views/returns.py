@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from grants.figures.monitoring import area_latest_spend, measure_rows, performance_pack, period_spend, return_spend
+from grants.figures.monitoring import (
+    area_latest_spend,
+    measure_rows,
+    performance_pack,
+    period_spend,
+    return_moves,
+    return_spend,
+)
 from grants.figures.plans import plan_in_force
 from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm, judgements
 from grants.models import GrantAward, PerformanceReturn, ReportingRules
@@ -91,6 +98,8 @@ class ReturnView(TemplateView):
             blocked=blocked,
             warnings=service.personal_data_warnings(service.return_texts(performance_return)),
             late=performance_return.is_late(),
+            moves=return_moves(performance_return),
+            plan=plan_in_force(performance_return.award).in_force,
             **kwargs,
         )
 
