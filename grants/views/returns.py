@@ -187,6 +187,7 @@ class ReturnActView(FormView):
             warnings=self.warnings,
             rows=measure_rows(self.performance_return),
             spend=return_spend(self.performance_return),
+            moves=return_moves(self.performance_return),
             **kwargs,
         )
         context["errors"] = error_items(context["form"])

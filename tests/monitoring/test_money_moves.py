@@ -176,3 +176,22 @@ def test_the_moves_pages_are_refused_to_others(q1_return, other, threshold, demo
         assert _client(demo_user, "finance.plymouth").get(url).status_code == 403  # sees it, may not change it
         assert _client(demo_user, "opcc.devon").post(url).status_code == 403
     assert MoneyMove.objects.count() == 1
+
+
+def test_the_certifier_and_the_opcc_see_the_moves_before_they_act(q1_return, other, threshold, demo_user):
+    officer = demo_user("officer.plymouth")
+    _move(q1_return, officer, source=q1_return.project, target=other, amount=D("1250.50"))
+    _fill(q1_return, officer)
+    service.return_act(performance_return=q1_return, by=officer, action="submit")
+    page = _client(demo_user, "finance.plymouth").get(reverse("grants:return-act", args=[q1_return.pk, "certify"]))
+    assert page.status_code == 200 and "Money moved between projects" in page.text and "£1,250.50" in page.text
+    page = _client(demo_user, "opcc.devon").get(reverse("grants:return", args=[q1_return.pk]))
+    assert "1 small move, £1,250.50 in all." in page.text
+    assert "Record money moved" not in page.text  # the OPCC reads the log, only the officer writes it
+
+
+def test_the_performance_pack_sums_the_small_moves(q1_return, other, threshold, demo_user):
+    _move(q1_return, demo_user("officer.plymouth"), source=q1_return.project, target=other, amount=D("1250.50"))
+    award = q1_return.period.award
+    page = _client(demo_user, "opcc.devon").get(reverse("grants:performance-pack", args=[award.pk, 1]))
+    assert "Moved between projects by small moves to the end of Q1 (April to June 2020): £1,250.50" in page.text
