@@ -182,6 +182,16 @@ def test_the_same_upload_bounds_as_the_plan_import(q1_return, settings):
         return_import_read(SimpleUploadedFile("return.csv", rows.encode()))
 
 
+def test_a_file_over_the_limit_is_refused_beside_the_field_with_its_size(q1_return, demo_user, settings):
+    settings.UPLOAD_MAX_BYTES = 256 * 1024
+    content = b"Measure or spend,Figure\n" + b"x" * (6 * 1024 * 1024)
+    answer = _client(demo_user, "officer.plymouth").post(
+        reverse("grants:return-import", args=[q1_return.pk]), {"file": SimpleUploadedFile("huge.csv", content)}
+    )
+    assert answer.status_code == 200 and "There is a problem" in answer.text
+    assert "The selected file is 6 MB: it must be smaller than 5 MB" in answer.text
+
+
 def _client(demo_user, username):
     client = Client()
     client.force_login(demo_user(username))
