@@ -495,6 +495,7 @@ def move_remove(*, move: MoneyMove, by) -> None:
     locked = _lock(move.performance_return)
     if not (verdict := may_edit(by, locked)):
         raise ValidationError(verdict.reason)
+    move._change_reason = f"Removed from the {locked.period.short_name} return before it was submitted"
     move.delete()
 
 
