@@ -148,6 +148,11 @@ def _cleaned(form, name: str) -> str:
     return "" if value is None else str(value)
 
 
+def _percent(imported: ImportedRow, text: str) -> str:
+    """`78` → `78%` for a percentage, as the return page shows it."""
+    return f"{text}%" if text and imported.type == "percentage" else text
+
+
 class _Reader:
     def __init__(self, performance_return: PerformanceReturn):
         from grants.forms.returns import ReturnForm  # the web form's rule for every figure
@@ -189,7 +194,7 @@ class _Reader:
         if self.result.problems:
             return self.finish()
         for name, imported in self.source.items():
-            imported.saved = _cleaned(form, name)
+            imported.saved = _percent(imported, _cleaned(form, name))
         self.result.values = {
             "spend_in_period": form.cleaned_data["spend_in_period"],
             "forecasts": form.forecasts(),
@@ -218,7 +223,8 @@ class _Reader:
                 else "name the measure, spend or forecast of the row",
             )
             return
-        imported.type, imported.now = expected.type, _shown(current, expected.field)
+        imported.type = expected.type
+        imported.now = _percent(imported, _shown(current, expected.field))
         if earlier := self.source.get(expected.field):
             self.problem(imported, "item", f"“{item}” is also on row {earlier.row}: keep one of them")
             return

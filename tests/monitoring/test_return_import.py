@@ -221,7 +221,7 @@ def test_download_upload_preview_and_save_through_the_pages(q1_return, demo_user
     assert q1_return.spend_in_period is None
     client.post(upload_url, {"file": _workbook(q1_return, _good(q1_return))})
     page = client.get(preview_url)
-    assert "Check what will be saved" in page.text and "£52,500.00" in page.text
+    assert "Check what will be saved" in page.text and "£52,500.00" in page.text and "80%" in page.text
     answer = client.post(preview_url)
     assert answer.status_code == 302 and answer["Location"] == reverse("grants:return", args=[q1_return.pk])
     q1_return.refresh_from_db()
