@@ -106,6 +106,7 @@ class World:
     performance_return: object = None  # not started: the officer's to enter
     submitted_return: object = None  # submitted: the OPCC may query it
     year_end_award: object = None  # its year end proposed by the OPCC: the PCC and the Treasurer may approve it
+    money_move: object = None  # money moved between projects in the not-started return
 
 
 def build_world(password: str) -> World:
@@ -153,6 +154,7 @@ def build_world(password: str) -> World:
         award=f.GrantAwardFactory(partnership=plymouth, funding_stream=stream, financial_year="2019/20")
     )
     notice_project = f.FundedProjectFactory(plan=notice_plan, number=1)
+    moved_to = f.FundedProjectFactory(plan=notice_plan, number=2)  # money moved in a return goes somewhere
     SpendingPlan.objects.filter(pk=notice_plan.pk).update(status=SpendingPlan.Status.APPROVED)  # frozen from now
     notice_plan.refresh_from_db()
     notice = f.DecisionNoticeFactory(plan=notice_plan)
@@ -174,6 +176,9 @@ def build_world(password: str) -> World:
         line_id=notice_project.line_id,
         status=PerformanceReturn.Status.SUBMITTED,
     )
+    money_move = f.MoneyMoveFactory(
+        performance_return=performance_return, from_project=notice_project, to_project=moved_to
+    )
     from grants.services.year_end import year_end_propose
     from partnerships.models import User
 
@@ -182,6 +187,7 @@ def build_world(password: str) -> World:
         year_end_award=award_without_plan,
         performance_return=performance_return,
         submitted_return=submitted_return,
+        money_move=money_move,
         plan=plan,
         project=project,
         award_without_plan=award_without_plan,
@@ -323,6 +329,11 @@ ARGUMENTS = {
     "grants:return": lambda w: {"pk": w.performance_return.pk},
     "grants:return-edit": lambda w: {"pk": w.performance_return.pk},
     "grants:return-act": lambda w: {"pk": w.submitted_return.pk, "action": "query"},
+    "grants:return-template": lambda w: {"pk": w.performance_return.pk},
+    "grants:return-import": lambda w: {"pk": w.performance_return.pk},
+    "grants:return-import-preview": lambda w: {"pk": w.performance_return.pk},
+    "grants:return-moves": lambda w: {"pk": w.performance_return.pk},
+    "grants:return-move-remove": lambda w: {"pk": w.performance_return.pk, "move_pk": w.money_move.pk},
     "grants:reporting-rules": lambda w: {"area": w.area.slug},
     "grants:audit-export": lambda w: {"area": w.area.slug},
     "grants:performance-pack": lambda w: {"award_pk": w.notice_plan.award_id, "number": 1},
@@ -496,6 +507,11 @@ EXPECTED: dict[str, Expect] = {
     "grants:return": plan_page(get=SEES_PLYMOUTH),
     "grants:return-edit": plan_page(get=OFFICER, post=OFFICER),
     "grants:return-act": plan_page(get=OPCC, post=OPCC),
+    "grants:return-template": plan_page(get=OFFICER),
+    "grants:return-import": plan_page(get=OFFICER, post=OFFICER),
+    "grants:return-import-preview": plan_page(get=OFFICER, post=OFFICER, get_statuses=(302,)),  # no upload yet
+    "grants:return-moves": plan_page(get=OFFICER, post=OFFICER),
+    "grants:return-move-remove": plan_page(get=OFFICER, post=OFFICER),
     "grants:reporting-rules": oversight(post=MANAGERS),
     # The audit trail of a person (issue 12): the area's OPCC officers and administrators; anyone's, site admins
     "grants:audit-export": oversight(get=OPCC | AREA_ADMIN),

@@ -11,9 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q, Sum
+
 from grants import rag
 from grants.figures.money import award_ledger, awards_with_ledger
-from grants.models import GrantAward, MeasureResult, PerformanceReturn, ReportingPeriod, ReportingRules
+from grants.models import (
+    GrantAward,
+    MeasureResult,
+    MoneyMove,
+    PerformanceReturn,
+    ReportingPeriod,
+    ReportingRules,
+    VariationThreshold,
+)
 from grants.money import ZERO
 
 
@@ -40,14 +50,20 @@ class Spend:
     year_to_date: Decimal = ZERO
     forecast_remaining: Decimal = ZERO
     reported: bool = False  # any spend reported yet
+    moved_in: Decimal = ZERO  # money the returns record as moved into the project (below the variation threshold)
+    moved_out: Decimal = ZERO
 
     @property
     def forecast_outturn(self) -> Decimal:
         return self.year_to_date + self.forecast_remaining
 
     @property
+    def allocation_after_moves(self) -> Decimal:
+        return self.allocation + self.moved_in - self.moved_out
+
+    @property
     def variance(self) -> Decimal:
-        return self.allocation - self.forecast_outturn
+        return self.allocation_after_moves - self.forecast_outturn
 
     @property
     def underspend(self) -> Decimal:
@@ -80,6 +96,8 @@ class Spend:
             self.year_to_date + other.year_to_date,
             self.forecast_remaining + other.forecast_remaining,
             self.reported or other.reported,
+            self.moved_in + other.moved_in,
+            self.moved_out + other.moved_out,
         )
 
 
@@ -92,13 +110,71 @@ def return_spend(performance_return: PerformanceReturn) -> Spend:
     ).values_list("spend_in_period", flat=True)
     reported = [amount for amount in earlier if amount is not None]
     forecasts = performance_return.forecasts.filter(period__number__gt=period.number).values_list("amount", flat=True)
+    moved_in, moved_out = line_moves(period, performance_return.line_id)
     return Spend(
         allocation=performance_return.project.amount_allocated,
         in_period=performance_return.spend_in_period or ZERO,
         year_to_date=sum(reported, ZERO),
         forecast_remaining=sum(forecasts, ZERO),
         reported=bool(reported),
+        moved_in=moved_in,
+        moved_out=moved_out,
     )
+
+
+# --- money moved between projects ---------------------------------------------------------------------------------
+
+
+def minor_below(force_area_id: int) -> Decimal | None:
+    """The force area's minor variation threshold, None when the OPCC has set none."""
+    return VariationThreshold.objects.filter(force_area_id=force_area_id).values_list("minor_below", flat=True).first()
+
+
+def line_moves(period: ReportingPeriod, line_id) -> tuple[Decimal, Decimal]:
+    """(moved in, moved out) of a funded project's line by the moves its award's returns record up to `period`,
+    those below the variation threshold only (one at or above it waits for a variation, and moves nothing)."""
+    threshold = minor_below(period.award.partnership.force_area_id)
+    if threshold is None:
+        return ZERO, ZERO
+    moves = MoneyMove.objects.filter(
+        performance_return__period__award_id=period.award_id,
+        performance_return__period__number__lte=period.number,
+        amount__lt=threshold,
+    )
+    totals = moves.aggregate(
+        moved_in=Sum("amount", filter=Q(to_project__line_id=line_id), default=ZERO),
+        moved_out=Sum("amount", filter=Q(from_project__line_id=line_id), default=ZERO),
+    )
+    return totals["moved_in"], totals["moved_out"]
+
+
+@dataclass
+class ReturnMoves:
+    """The moves a return records, each with whether it needs a variation (`MoneyMove.needs_variation`), and the
+    small ones summed: what the return page and the moves page show."""
+
+    moves: list[MoneyMove]
+    threshold: Decimal | None
+
+    @property
+    def small(self) -> list[MoneyMove]:
+        return [move for move in self.moves if not move.needs_variation(self.threshold)]
+
+    @property
+    def needing_variation(self) -> list[MoneyMove]:
+        return [move for move in self.moves if move.needs_variation(self.threshold)]
+
+    @property
+    def small_total(self) -> Decimal:
+        return sum((move.amount for move in self.small), ZERO)
+
+
+def return_moves(performance_return: PerformanceReturn) -> ReturnMoves:
+    moves = list(performance_return.moves.select_related("from_project", "to_project"))
+    threshold = minor_below(performance_return.period.award.partnership.force_area_id)
+    for move in moves:
+        move.variation_needed = move.needs_variation(threshold)  # for the templates
+    return ReturnMoves(moves, threshold)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django import forms
 
 from grants.models import MeasureResult, PerformanceReturn, ReportingRules
 
-from .fields import AmountField, NumberField
+from .fields import AmountField, BoundedFileField, NumberField
 
 AGGREGATE_ONLY = (
     "Aggregate figures only: the conditions of grant forbid anything that could identify a service user (names, "
@@ -200,3 +200,53 @@ class ReportingRulesForm(forms.ModelForm):
             Field.text("amber_tolerance", field_width=5, label_size="s"),
             Button.primary("save", "Save the reporting rules"),
         )
+
+
+class MoneyMoveForm(forms.Form):
+    """Money moved between two funded projects of the return's plan. The service decides (move_record)."""
+
+    from_project = forms.ChoiceField(label="Moved from")
+    to_project = forms.ChoiceField(label="Moved to")
+    amount = AmountField(label="Amount moved", noun="the amount moved", allow_zero=False)
+    reason = forms.CharField(label="Why the money was moved", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, performance_return: PerformanceReturn, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projects = {str(p.pk): p for p in performance_return.project.plan.projects.order_by("number")}
+        choices = [("", "Choose a funded project")] + [(k, f"{p.number}. {p.title}") for k, p in self.projects.items()]
+        for name in ("from_project", "to_project"):
+            self.fields[name].choices = choices
+            moved = self.fields[name].label.lower()
+            self.fields[name].error_messages["required"] = f"Choose the project the money was {moved}"
+            self.fields[name].error_messages["invalid_choice"] = "Choose a funded project of the plan"
+        self.fields["reason"].error_messages["required"] = "Say why the money was moved"
+        self.initial.setdefault("from_project", str(performance_return.project.pk))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("from_project", label_size="s"),
+            Field.select("to_project", label_size="s"),
+            Field.text("amount", field_width=10, label_size="s"),
+            Field.textarea("reason", label_size="s", rows=3),
+            Button.primary("record", "Record the move"),
+        )
+
+    def project(self, name: str):
+        return self.projects.get(self.cleaned_data.get(name) or "")
+
+
+class ReturnImportForm(forms.Form):
+    """The return's spreadsheet, as the product's template gives it."""
+
+    file = BoundedFileField(
+        label="Return spreadsheet",
+        help_text="The return template (.xlsx) with the figures filled in, or the same as a CSV file.",
+        error_messages={"required": "Choose the filled-in return spreadsheet"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("file"), Button.primary("upload", "Upload and check"))

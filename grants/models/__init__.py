@@ -11,6 +11,7 @@ from .funding import AwardYear, FundingStream, GrantAward
 from .income import FundingReceived, FundingReceivedYear
 from .monitoring import (
     MeasureResult,
+    MoneyMove,
     PerformanceReturn,
     ReportingPeriod,
     ReportingRules,
@@ -62,6 +63,7 @@ __all__ = [
     "SpendForecast",
     "ReturnStep",
     "SentReminder",
+    "MoneyMove",
     "PlanSection",
     "PaperSection",
     "AreaPaperSections",

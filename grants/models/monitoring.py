@@ -9,11 +9,14 @@
 - `ReturnStep`: every step a return takes (saved, submitted, certified, queried, accepted, reopened), like the
   plan's decisions: who, in which role, when, with which comments. One table, written by grants/services/returns.py.
 - `SentReminder`: a reminder or digest that has been sent, so the scheduled job never sends it twice.
+- `MoneyMove`: money a return records as moved from one funded project of the plan to another (MHCLG's log of
+  money moved between projects); one at or above the OPCC's minor variation threshold needs a variation instead.
 """
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -282,3 +285,39 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class MoneyMove(models.Model):
+    """Money a return records as moved from one funded project of the plan to another, with the reason: the log of
+    money moved between projects of MHCLG's quarterly returns. Written and removed only by
+    grants/services/returns.py (`move_record`, `move_remove`), while the return can be edited. A move at or above
+    the force area's minor variation threshold (`needs_variation`) stops the return being submitted: so much money
+    changes the plan, and the plan is changed by a variation."""
+
+    performance_return = models.ForeignKey(PerformanceReturn, on_delete=models.CASCADE, related_name="moves")
+    from_project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, related_name="moves_out")
+    to_project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, related_name="moves_in")
+    amount = MoneyField()
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    # Who recorded or removed the move, when, and what it was: money moved between lines is accounted for.
+    history = HistoricalRecords(**history_options())
+
+    class Meta:
+        ordering = ["performance_return", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="move_amount_positive"),
+            models.CheckConstraint(condition=~Q(from_project=models.F("to_project")), name="move_between_two_projects"),
+        ]
+
+    def __str__(self) -> str:
+        from grants.money import format_money
+
+        return f"{format_money(self.amount)} from {self.from_project} to {self.to_project}"
+
+    def needs_variation(self, minor_below: Decimal | None) -> bool:
+        """THE rule: a move of `minor_below` or more (the area's minor variation threshold) changes the plan, and
+        needs a variation. With no threshold set every move does, as every variation goes the full path then."""
+        return minor_below is None or self.amount >= minor_below

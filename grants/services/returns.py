@@ -29,10 +29,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from grants.figures.monitoring import line_moves, minor_below
 from grants.figures.plans import plan_in_force
 from grants.models import (
     GrantAward,
     MeasureResult,
+    MoneyMove,
     PerformanceReturn,
     ReportingPeriod,
     ReportingRules,
@@ -40,6 +42,7 @@ from grants.models import (
     SpendForecast,
     SpendingPlan,
 )
+from grants.money import format_money
 from grants.working_days import add_working_days
 from partnerships.financial_years import FinancialYear
 from partnerships.models import Role
@@ -253,6 +256,10 @@ def submission_problems(performance_return: PerformanceReturn) -> list[str]:
             problems.append(f"Enter a figure for “{measure.description}”.")
         elif not measure.is_numeric and (result is None or not result.narrative.strip()):
             problems.append(f"Say what happened for “{measure.description}”.")
+    threshold = minor_below(performance_return.partnership.force_area_id)
+    for move in performance_return.moves.select_related("from_project", "to_project"):
+        if move.needs_variation(threshold):
+            problems.append(f"{move_needs_variation(move, threshold)} Remove the move, or start a variation.")
     return problems
 
 
@@ -421,6 +428,75 @@ def return_act(
 
     transaction.on_commit(lambda: send_return_step_emails.enqueue(step.pk))
     return step
+
+
+# --- money moved between projects ---------------------------------------------------------------------------------
+
+
+def move_needs_variation(move: MoneyMove, threshold: Decimal | None) -> str:
+    """Why a move needs a variation, in the officer's words."""
+    moving = f"Moving {format_money(move.amount)} from {move.from_project.title} to {move.to_project.title}"
+    if threshold is None:
+        return f"{moving} needs a variation of the plan: the OPCC has set no threshold for minor moves."
+    return (
+        f"{moving} needs a variation of the plan: it is at or above the OPCC's minor variation threshold of "
+        f"{format_money(threshold)}."
+    )
+
+
+@transaction.atomic
+def move_record(
+    *, performance_return: PerformanceReturn, by, from_project, to_project, amount: Decimal, reason: str
+) -> MoneyMove:
+    """Records money moved from one funded project of the return's plan to another, while the return can be
+    edited. Refuses (by field) a move that is not a positive sum in pennies, between two different projects of the
+    plan, and no more than the from-project has: its allocation with the moves below the threshold already
+    recorded up to this period. A move at or above the threshold is recorded, and stops the submission."""
+    locked = _lock(performance_return)
+    if not (verdict := may_edit(by, locked)):
+        raise ValidationError(verdict.reason)
+    errors = {}
+    plan_id = locked.project.plan_id
+    if from_project is None or from_project.plan_id != plan_id:
+        errors["from_project"] = "Choose a funded project of the plan to move the money from."
+    if to_project is None or to_project.plan_id != plan_id:
+        errors["to_project"] = "Choose a funded project of the plan to move the money to."
+    elif from_project is not None and from_project.pk == to_project.pk:
+        errors["to_project"] = "Choose a different project to move the money to from the one it comes from."
+    if amount is None or amount <= 0:
+        errors["amount"] = "Enter an amount of money moved greater than £0."
+    elif amount != amount.quantize(Decimal("0.01")):
+        errors["amount"] = "Enter the amount in pounds and pence, such as £1,250.50."
+    elif "from_project" not in errors:
+        moved_in, moved_out = line_moves(locked.period, from_project.line_id)
+        has = from_project.amount_allocated + moved_in - moved_out
+        if amount > has:
+            errors["amount"] = (
+                f"{from_project.title} has {format_money(has)} to move (its allocation, with the moves already "
+                "recorded): enter that or less."
+            )
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the money was moved."
+    if errors:
+        raise ValidationError(errors)
+    return MoneyMove.objects.create(
+        performance_return=locked,
+        from_project=from_project,
+        to_project=to_project,
+        amount=amount,
+        reason=reason.strip(),
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def move_remove(*, move: MoneyMove, by) -> None:
+    """Removes a move recorded by mistake, while its return can be edited (its history keeps it)."""
+    locked = _lock(move.performance_return)
+    if not (verdict := may_edit(by, locked)):
+        raise ValidationError(verdict.reason)
+    move._change_reason = f"Removed from the {locked.period.short_name} return before it was submitted"
+    move.delete()
 
 
 def set_judgement(*, result: MeasureResult, by, judgement: str) -> MeasureResult:

@@ -19,6 +19,7 @@ from grants.figures.monitoring import (
     measure_rows,
     performance_pack,
     period_spend,
+    return_moves,
     return_spend,
 )
 from grants.figures.plans import plan_in_force
@@ -98,6 +99,8 @@ class ReturnView(TemplateView):
             blocked=blocked,
             warnings=service.personal_data_warnings(service.return_texts(performance_return)),
             late=performance_return.is_late(),
+            moves=return_moves(performance_return),
+            plan=plan_in_force(performance_return.award).in_force,
             **kwargs,
         )
 
@@ -185,6 +188,7 @@ class ReturnActView(FormView):
             warnings=self.warnings,
             rows=measure_rows(self.performance_return),
             spend=return_spend(self.performance_return),
+            moves=return_moves(self.performance_return),
             **kwargs,
         )
         context["errors"] = error_items(context["form"])

@@ -58,6 +58,8 @@ HOLDS_NO_COPIES = {
     "grants.GrantApplication",
     "grants.HistoricalGrantApplication",
     "grants.SentReminder",  # to whom a reminder went: a key only
+    "grants.MoneyMove",  # who recorded money moved between projects: a key only
+    "grants.HistoricalMoneyMove",
     # Histories (issue 12's audit): who changed the record, a key only; a role's history keeps whose role it was
     "partnerships.HistoricalRole",
     "grants.HistoricalClaim",

@@ -21,6 +21,7 @@ from .money import (
 from .monitoring import (
     AreaPaperSectionsFactory,
     MeasureResultFactory,
+    MoneyMoveFactory,
     PerformanceReturnFactory,
     PlanSectionFactory,
     RenderedDocumentFactory,
@@ -79,6 +80,7 @@ __all__ = [
     "ReportingPeriodFactory",
     "ReportingRulesFactory",
     "ReturnStepFactory",
+    "MoneyMoveFactory",
     "SentReminderFactory",
     "SpendForecastFactory",
     "YearEndApprovalFactory",

@@ -11,6 +11,7 @@ from factory.django import DjangoModelFactory
 from grants.models import (
     AreaPaperSections,
     MeasureResult,
+    MoneyMove,
     PerformanceReturn,
     PlanSection,
     RenderedDocument,
@@ -96,6 +97,22 @@ class ReturnStepFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     user_name = factory.LazyAttribute(lambda step: str(step.user))
     role_kind = "officer"
+
+
+class MoneyMoveFactory(DjangoModelFactory):
+    """£1,250.50 moved from the return's project to another project of its plan."""
+
+    class Meta:
+        model = MoneyMove
+
+    performance_return = factory.SubFactory(PerformanceReturnFactory)
+    from_project = factory.SelfAttribute("performance_return.project")
+    to_project = factory.SubFactory(
+        FundedProjectFactory, plan=factory.SelfAttribute("..performance_return.project.plan"), number=2
+    )
+    amount = Decimal("1250.50")
+    reason = "More refuge places were needed than planned."
+    recorded_by = factory.SubFactory(UserFactory)
 
 
 class SentReminderFactory(DjangoModelFactory):
