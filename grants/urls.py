@@ -219,4 +219,7 @@ urlpatterns = [
     path(f"{area}/year-end/<fy:year>/", year_end.YearEndListView.as_view(), name="year-end"),
     path(f"{area}/year-end/grants/<int:pk>/propose/", year_end.YearEndProposeView.as_view(), name="year-end-propose"),
     path(f"{area}/year-end/grants/<int:pk>/approve/", year_end.YearEndApproveView.as_view(), name="year-end-approve"),
+    path(
+        f"{area}/year-end/grants/<int:pk>/withdraw/", year_end.YearEndWithdrawView.as_view(), name="year-end-withdraw"
+    ),
 ]

@@ -331,6 +331,7 @@ ARGUMENTS = {
     "grants:year-end": lambda w: {"area": w.area.slug, "year": YEAR},
     "grants:year-end-propose": lambda w: {"area": w.area.slug, "pk": w.award.pk},
     "grants:year-end-approve": lambda w: {"area": w.area.slug, "pk": w.year_end_award.pk},
+    "grants:year-end-withdraw": lambda w: {"area": w.area.slug, "pk": w.year_end_award.pk},
 }
 NO_ARGUMENTS = lambda w: {}  # noqa: E731
 
@@ -502,6 +503,7 @@ EXPECTED: dict[str, Expect] = {
     "grants:year-end-approve": oversight(
         get=frozenset({"pcc.devon", "treasurer.devon"}), post=frozenset({"pcc.devon", "treasurer.devon"})
     ),
+    "grants:year-end-withdraw": oversight(get=OPCC, post=OPCC),
 }
 
 # Unnamed patterns cannot be reversed; the admin's catch-all (which answers 404 or the sign-in) is the only one.
