@@ -4,6 +4,7 @@ from .converters import DownloadFormatConverter, FinancialYearConverter
 from .views import (
     allocations,
     awards,
+    certification,
     corrections,
     documents,
     downloads,
@@ -189,6 +190,12 @@ urlpatterns = [
     ),
     # Performance returns after the sign-off (issue 11)
     path("grants/<int:award_pk>/returns/", returns.ReturnsView.as_view(), name="returns"),
+    path(
+        "grants/<int:award_pk>/returns/delegation/",
+        certification.DelegationView.as_view(),
+        name="certification-delegation",
+    ),
+    path("delegations/<int:pk>/revoke/", certification.RevokeView.as_view(), name="certification-revoke"),
     path("returns/<int:pk>/", returns.ReturnView.as_view(), name="return"),
     path("returns/<int:pk>/edit/", returns.ReturnEditView.as_view(), name="return-edit"),
     path("returns/<int:pk>/<slug:action>/", returns.ReturnActView.as_view(), name="return-act"),

@@ -106,6 +106,7 @@ class World:
     performance_return: object = None  # not started: the officer's to enter
     submitted_return: object = None  # submitted: the OPCC may query it
     year_end_award: object = None  # its year end proposed by the OPCC: the PCC and the Treasurer may approve it
+    delegation: object = None  # Safer Plymouth's certifier's deputy for the 2019/20 plan
 
 
 def build_world(password: str) -> World:
@@ -178,7 +179,15 @@ def build_world(password: str) -> World:
     from partnerships.models import User
 
     year_end_propose(award=award_without_plan, by=User.objects.get(username="opcc.devon"), treatment="return")
+    from grants.services.certification import delegation_make
+
+    delegation = delegation_make(
+        plan=notice.plan,
+        by=User.objects.get(username="finance.plymouth"),
+        deputy=User.objects.get(username="exec.plymouth"),
+    )
     return World(
+        delegation=delegation,
         year_end_award=award_without_plan,
         performance_return=performance_return,
         submitted_return=submitted_return,
@@ -321,6 +330,8 @@ ARGUMENTS = {
     # Performance returns (issue 11)
     "grants:returns": lambda w: {"award_pk": w.notice_plan.award_id},
     "grants:return": lambda w: {"pk": w.performance_return.pk},
+    "grants:certification-delegation": lambda w: {"award_pk": w.notice_plan.award_id},
+    "grants:certification-revoke": lambda w: {"pk": w.delegation.pk},
     "grants:return-edit": lambda w: {"pk": w.performance_return.pk},
     "grants:return-act": lambda w: {"pk": w.submitted_return.pk, "action": "query"},
     "grants:reporting-rules": lambda w: {"area": w.area.slug},
@@ -338,6 +349,7 @@ NO_ARGUMENTS = lambda w: {}  # noqa: E731
 OFFICER = frozenset({"officer.plymouth"})
 BOARD = frozenset({"board.plymouth", "board2.plymouth"})
 OPCC = frozenset({"opcc.devon"})
+CERTIFIER = frozenset({"finance.plymouth"})
 MANAGERS = frozenset({"opcc.devon", "treasurer.devon"})  # grants.manage_force_area_funding
 AREA_ADMIN = frozenset({"admin.devon"})  # partnerships.set_up_force_area
 NO_AREA_ROLE = PLYMOUTH | SOUTHGLOS | ADMIN | {NOBODY}  # 403 with the reason on the OPCC pages: nothing to disclose
@@ -491,6 +503,8 @@ EXPECTED: dict[str, Expect] = {
     # Performance returns (issue 11): a not-started return for the officer, a submitted one the OPCC may query
     "grants:returns": plan_page(get=SEES_PLYMOUTH),
     "grants:return": plan_page(get=SEES_PLYMOUTH),
+    "grants:certification-delegation": plan_page(get=SEES_PLYMOUTH, post=CERTIFIER),
+    "grants:certification-revoke": plan_page(get=CERTIFIER | OPCC, post=CERTIFIER | OPCC),
     "grants:return-edit": plan_page(get=OFFICER, post=OFFICER),
     "grants:return-act": plan_page(get=OPCC, post=OPCC),
     "grants:reporting-rules": oversight(post=MANAGERS),

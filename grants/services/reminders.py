@@ -20,9 +20,11 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from grants.models import PerformanceReturn, ReportingRules, ReturnStep, SentReminder
+from grants.services.certification import deputies
 from grants.services.returns import returns_set_up_everywhere
 from grants.working_days import add_working_days
 from partnerships.models import ForceArea, Role, User
@@ -51,13 +53,12 @@ def return_link(performance_return: PerformanceReturn) -> str:
 
 
 def _people(performance_return: PerformanceReturn, *kinds: str):
-    return (
-        User.objects.filter(
-            roles__kind__in=kinds, roles__partnership=performance_return.period.award.partnership, is_active=True
-        )
-        .exclude(email="")
-        .distinct()
-    )
+    """The partnership's people in these roles; with the certifiers, the plan's deputies (certification.py)."""
+    award = performance_return.period.award
+    people = Q(roles__kind__in=kinds, roles__partnership=award.partnership)
+    if Role.Kind.CERTIFIER in kinds:
+        people |= Q(pk__in=deputies(award).values("pk"))
+    return User.objects.filter(people, is_active=True).exclude(email="").distinct()
 
 
 def _record(user: User, key: str) -> SentReminder | None:

@@ -40,6 +40,7 @@ from grants.models import (
     SpendForecast,
     SpendingPlan,
 )
+from grants.services.certification import is_deputy
 from grants.working_days import add_working_days
 from partnerships.financial_years import FinancialYear
 from partnerships.models import Role
@@ -191,6 +192,8 @@ def _holds(user, kind: str, performance_return: PerformanceReturn) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     partnership = performance_return.period.award.partnership
+    if kind == Role.Kind.CERTIFIER and is_deputy(user, performance_return.period.award):
+        return True  # a certifier's deputy for this plan (grants/services/certification.py)
     if kind in Role.PARTNERSHIP_KINDS:
         return Role.objects.filter(user=user, kind=kind, partnership=partnership).exists()
     return Role.objects.filter(user=user, kind=kind, force_area_id=partnership.force_area_id).exists()
@@ -222,7 +225,7 @@ def check(performance_return: PerformanceReturn, user, action: str) -> Verdict:
     if not _holds(user, transition.role, performance_return):
         who = {
             Role.Kind.OFFICER: f"{performance_return.partnership}'s CSP officers",
-            Role.Kind.CERTIFIER: f"{performance_return.partnership}'s certifiers",
+            Role.Kind.CERTIFIER: f"{performance_return.partnership}'s certifiers (or a deputy for this plan)",
             Role.Kind.OPCC: "the OPCC",
         }[transition.role]
         return Verdict(False, f"Only {who} can {transition.button[0].lower()}{transition.button[1:]}.")
@@ -483,6 +486,8 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     late = [r for r in mine.filter(period__due_on__lt=on, status__in=(Status.NOT_STARTED, Status.IN_PROGRESS))]
     waiting = []
     kinds = {r.kind for r in roles}
+    if user.deputyships.filter(revoked_at__isnull=True).exists():
+        kinds.add(Role.Kind.CERTIFIER)  # a deputy for a plan: `check` says which returns
     late_ids = {r.pk for r in late}
     for performance_return in mine.exclude(status=Status.ACCEPTED).order_by("period__due_on", "project__number"):
         if performance_return.pk in late_ids:

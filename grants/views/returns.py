@@ -18,6 +18,7 @@ from grants.figures.plans import plan_in_force
 from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm, judgements
 from grants.models import GrantAward, PerformanceReturn, ReportingRules
 from grants.services import returns as service
+from grants.services.certification import may_delegate
 from grants.services.reminders import late_returns
 from grants.views.helpers import error_items
 from grants.views.oversight import NOT_MANAGER, ForceAreaMixin
@@ -63,6 +64,7 @@ class ReturnsView(TemplateView):
             periods=periods,
             today=today,
             spend=period_spend(reported[-1]) if reported else None,
+            may_delegate=bool(plan and may_delegate(self.request.user, plan)),
             **kwargs,
         )
 

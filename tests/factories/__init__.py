@@ -20,6 +20,7 @@ from .money import (
 )
 from .monitoring import (
     AreaPaperSectionsFactory,
+    CertificationDelegationFactory,
     MeasureResultFactory,
     PerformanceReturnFactory,
     PlanSectionFactory,
@@ -72,6 +73,7 @@ from .workflow import (
 
 __all__ = [
     "AreaPaperSectionsFactory",
+    "CertificationDelegationFactory",
     "MeasureResultFactory",
     "PerformanceReturnFactory",
     "PlanSectionFactory",
