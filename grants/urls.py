@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from .converters import DownloadFormatConverter, FinancialYearConverter
 from .views import (
     allocations,
+    award_returns,
     awards,
     certification,
     corrections,
@@ -116,6 +117,7 @@ urlpatterns = [
     path(f"{area}/income/<int:pk>/", money.IncomeView.as_view(), name="income"),
     path(f"{area}/income/<int:pk>/change/", money.IncomeCorrectView.as_view(), name="income-change"),
     path(f"{area}/grants/<int:pk>/", money.AwardView.as_view(), name="award"),
+    path(f"{area}/grants/<int:pk>/reports/", award_returns.AwardReportingView.as_view(), name="award-reporting"),
     path(f"{area}/grants/<int:pk>/change/", money.AwardCorrectView.as_view(), name="award-change"),
     path(f"{area}/grants/<int:pk>/claims/new/", money.ClaimCreateView.as_view(), name="claim-new"),
     path(f"{area}/grants/<int:pk>/claims/<int:claim>/", money.ClaimDecideView.as_view(), name="claim"),

@@ -107,6 +107,7 @@ class World:
     submitted_return: object = None  # submitted: the OPCC may query it
     year_end_award: object = None  # its year end proposed by the OPCC: the PCC and the Treasurer may approve it
     delegation: object = None  # Safer Plymouth's certifier's deputy for the 2019/20 plan
+    direct_award: object = None  # an award made directly to an organisation, asking for quarterly returns
 
 
 def build_world(password: str) -> World:
@@ -186,8 +187,13 @@ def build_world(password: str) -> World:
         by=User.objects.get(username="finance.plymouth"),
         deputy=User.objects.get(username="exec.plymouth"),
     )
+    from grants.services.returns import award_reporting_set
+
+    direct_award = f.GrantAwardFactory(partnership=None, organisation=f.OrganisationFactory(), funding_stream=stream)
+    award_reporting_set(award=direct_award, by=User.objects.get(username="opcc.devon"), months=3)
     return World(
         delegation=delegation,
+        direct_award=direct_award,
         year_end_award=award_without_plan,
         performance_return=performance_return,
         submitted_return=submitted_return,
@@ -331,6 +337,7 @@ ARGUMENTS = {
     "grants:returns": lambda w: {"award_pk": w.notice_plan.award_id},
     "grants:return": lambda w: {"pk": w.performance_return.pk},
     "grants:certification-delegation": lambda w: {"award_pk": w.notice_plan.award_id},
+    "grants:award-reporting": lambda w: {"area": w.area.slug, "pk": w.direct_award.pk},
     "grants:certification-revoke": lambda w: {"pk": w.delegation.pk},
     "grants:return-edit": lambda w: {"pk": w.performance_return.pk},
     "grants:return-act": lambda w: {"pk": w.submitted_return.pk, "action": "query"},
@@ -504,6 +511,7 @@ EXPECTED: dict[str, Expect] = {
     "grants:returns": plan_page(get=SEES_PLYMOUTH),
     "grants:return": plan_page(get=SEES_PLYMOUTH),
     "grants:certification-delegation": plan_page(get=SEES_PLYMOUTH, post=CERTIFIER),
+    "grants:award-reporting": oversight(get=OPCC, post=OPCC),  # an award made directly to an organisation
     "grants:certification-revoke": plan_page(get=CERTIFIER | OPCC, post=CERTIFIER | OPCC),
     "grants:return-edit": plan_page(get=OFFICER, post=OFFICER),
     "grants:return-act": plan_page(get=OPCC, post=OPCC),

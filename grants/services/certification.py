@@ -84,6 +84,8 @@ def delegation_make(*, plan: SpendingPlan, by, deputy) -> CertificationDelegatio
     if not (verdict := may_delegate(by, plan)):
         raise ValidationError(verdict.reason)
     partnership = plan.award.partnership
+    if plan.status != SpendingPlan.Status.APPROVED:
+        raise ValidationError("Certification is delegated for an approved plan: its returns start then.")
     if deputy is None:
         raise ValidationError({"deputy": "Choose the person who certifies for you."})
     if deputy.pk == by.pk:

@@ -115,6 +115,11 @@ def test_refusals_when_delegating(approved_plan, people, demo_user):
     assert CertificationDelegation.objects.count() == 1
 
 
+def test_only_an_approved_plan_has_its_certification_delegated(plymouth_plan, people):
+    with pytest.raises(ValidationError, match="for an approved plan"):
+        service.delegation_make(plan=plymouth_plan, by=people["finance.plymouth"], deputy=people["exec.plymouth"])
+
+
 def test_revoking_is_for_the_certifier_or_the_opcc(approved_plan, people, demo_user):
     delegation = service.delegation_make(
         plan=approved_plan, by=people["finance.plymouth"], deputy=people["exec.plymouth"]
