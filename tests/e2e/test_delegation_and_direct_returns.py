@@ -24,7 +24,13 @@ def checked(axe_check):
     def check(page):
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 900})
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} at {width} px"
+            wide = page.evaluate(
+                """width => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > width + 1)
+                .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)""",
+                width,
+            )
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} at {width} px: {wide}"
             axe_check(page)
 
     return check
