@@ -372,4 +372,33 @@ def demo_load(*, password: str, reset: bool = False, illustrative: bool = False)
         for path in sorted((DATA_DIR / "illustrative").glob("*.toml")):
             with path.open("rb") as handle:
                 _load_illustrative(tomllib.load(handle))
+        _load_direct_award_returns()
     return report
+
+
+DIRECT_AWARD_PROVIDER = "Plymouth women's recovery service (illustrative)"
+
+
+def _load_direct_award_returns() -> None:
+    """An OPCC award made directly to a provider that reports quarterly (issue 11), written through the same
+    services as the pages: the OPCC records the provider's returns and another OPCC officer accepts them."""
+    from grants.services.funding import stream_award_save
+    from grants.services.returns import award_reporting_set
+
+    opcc = User.objects.get(username="opcc.devon")
+    stream = FundingStream.objects.filter(force_area__slug="devon-and-cornwall").order_by("pk").first()
+    award = GrantAward.objects.filter(
+        funding_stream=stream, organisation__name=DIRECT_AWARD_PROVIDER, financial_year="2020/21"
+    ).first()
+    if award is None:
+        award = stream_award_save(
+            award=GrantAward(
+                funding_stream=stream,
+                financial_year="2020/21",
+                amount=Decimal("40000.00"),
+                purpose="Residential recovery places for women, reported on quarterly.",
+            ),
+            organisation_name=DIRECT_AWARD_PROVIDER,
+            by=opcc,
+        )
+    award_reporting_set(award=award, by=opcc, months=3)

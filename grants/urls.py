@@ -4,7 +4,9 @@ from .converters import DownloadFormatConverter, FinancialYearConverter
 from .views import (
     allocations,
     audit,
+    award_returns,
     awards,
+    certification,
     corrections,
     documents,
     downloads,
@@ -119,6 +121,7 @@ urlpatterns = [
     path(f"{area}/income/<int:pk>/", money.IncomeView.as_view(), name="income"),
     path(f"{area}/income/<int:pk>/change/", money.IncomeCorrectView.as_view(), name="income-change"),
     path(f"{area}/grants/<int:pk>/", money.AwardView.as_view(), name="award"),
+    path(f"{area}/grants/<int:pk>/reports/", award_returns.AwardReportingView.as_view(), name="award-reporting"),
     path(f"{area}/grants/<int:pk>/change/", money.AwardCorrectView.as_view(), name="award-change"),
     path(f"{area}/grants/<int:pk>/claims/new/", money.ClaimCreateView.as_view(), name="claim-new"),
     path(f"{area}/grants/<int:pk>/claims/<int:claim>/", money.ClaimDecideView.as_view(), name="claim"),
@@ -195,6 +198,12 @@ urlpatterns = [
     ),
     # Performance returns after the sign-off (issue 11)
     path("grants/<int:award_pk>/returns/", returns.ReturnsView.as_view(), name="returns"),
+    path(
+        "grants/<int:award_pk>/returns/delegation/",
+        certification.DelegationView.as_view(),
+        name="certification-delegation",
+    ),
+    path("delegations/<int:pk>/revoke/", certification.RevokeView.as_view(), name="certification-revoke"),
     path("returns/<int:pk>/", returns.ReturnView.as_view(), name="return"),
     path("returns/<int:pk>/edit/", returns.ReturnEditView.as_view(), name="return-edit"),
     path("returns/<int:pk>/template.xlsx", return_import.ReturnTemplateView.as_view(), name="return-template"),
@@ -249,4 +258,7 @@ urlpatterns = [
     path(f"{area}/year-end/<fy:year>/", year_end.YearEndListView.as_view(), name="year-end"),
     path(f"{area}/year-end/grants/<int:pk>/propose/", year_end.YearEndProposeView.as_view(), name="year-end-propose"),
     path(f"{area}/year-end/grants/<int:pk>/approve/", year_end.YearEndApproveView.as_view(), name="year-end-approve"),
+    path(
+        f"{area}/year-end/grants/<int:pk>/withdraw/", year_end.YearEndWithdrawView.as_view(), name="year-end-withdraw"
+    ),
 ]

@@ -107,6 +107,8 @@ class World:
     submitted_return: object = None  # submitted: the OPCC may query it
     year_end_award: object = None  # its year end proposed by the OPCC: the PCC and the Treasurer may approve it
     money_move: object = None  # money moved between projects in the not-started return
+    delegation: object = None  # Safer Plymouth's certifier's deputy for the 2019/20 plan
+    direct_award: object = None  # an award made directly to an organisation, asking for quarterly returns
 
 
 def build_world(password: str) -> World:
@@ -183,7 +185,20 @@ def build_world(password: str) -> World:
     from partnerships.models import User
 
     year_end_propose(award=award_without_plan, by=User.objects.get(username="opcc.devon"), treatment="return")
+    from grants.services.certification import delegation_make
+
+    delegation = delegation_make(
+        plan=notice.plan,
+        by=User.objects.get(username="finance.plymouth"),
+        deputy=User.objects.get(username="exec.plymouth"),
+    )
+    from grants.services.returns import award_reporting_set
+
+    direct_award = f.GrantAwardFactory(partnership=None, organisation=f.OrganisationFactory(), funding_stream=stream)
+    award_reporting_set(award=direct_award, by=User.objects.get(username="opcc.devon"), months=3)
     return World(
+        delegation=delegation,
+        direct_award=direct_award,
         year_end_award=award_without_plan,
         performance_return=performance_return,
         submitted_return=submitted_return,
@@ -327,6 +342,9 @@ ARGUMENTS = {
     # Performance returns (issue 11)
     "grants:returns": lambda w: {"award_pk": w.notice_plan.award_id},
     "grants:return": lambda w: {"pk": w.performance_return.pk},
+    "grants:certification-delegation": lambda w: {"award_pk": w.notice_plan.award_id},
+    "grants:award-reporting": lambda w: {"area": w.area.slug, "pk": w.direct_award.pk},
+    "grants:certification-revoke": lambda w: {"pk": w.delegation.pk},
     "grants:return-edit": lambda w: {"pk": w.performance_return.pk},
     "grants:return-act": lambda w: {"pk": w.submitted_return.pk, "action": "query"},
     "grants:return-template": lambda w: {"pk": w.performance_return.pk},
@@ -346,12 +364,14 @@ ARGUMENTS = {
     "grants:year-end": lambda w: {"area": w.area.slug, "year": YEAR},
     "grants:year-end-propose": lambda w: {"area": w.area.slug, "pk": w.award.pk},
     "grants:year-end-approve": lambda w: {"area": w.area.slug, "pk": w.year_end_award.pk},
+    "grants:year-end-withdraw": lambda w: {"area": w.area.slug, "pk": w.year_end_award.pk},
 }
 NO_ARGUMENTS = lambda w: {}  # noqa: E731
 
 OFFICER = frozenset({"officer.plymouth"})
 BOARD = frozenset({"board.plymouth", "board2.plymouth"})
 OPCC = frozenset({"opcc.devon"})
+CERTIFIER = frozenset({"finance.plymouth"})
 MANAGERS = frozenset({"opcc.devon", "treasurer.devon"})  # grants.manage_force_area_funding
 AREA_ADMIN = frozenset({"admin.devon"})  # partnerships.set_up_force_area
 NO_AREA_ROLE = PLYMOUTH | SOUTHGLOS | ADMIN | {NOBODY}  # 403 with the reason on the OPCC pages: nothing to disclose
@@ -505,6 +525,9 @@ EXPECTED: dict[str, Expect] = {
     # Performance returns (issue 11): a not-started return for the officer, a submitted one the OPCC may query
     "grants:returns": plan_page(get=SEES_PLYMOUTH),
     "grants:return": plan_page(get=SEES_PLYMOUTH),
+    "grants:certification-delegation": plan_page(get=SEES_PLYMOUTH, post=CERTIFIER),
+    "grants:award-reporting": oversight(get=OPCC, post=OPCC),  # an award made directly to an organisation
+    "grants:certification-revoke": plan_page(get=CERTIFIER | OPCC, post=CERTIFIER | OPCC),
     "grants:return-edit": plan_page(get=OFFICER, post=OFFICER),
     "grants:return-act": plan_page(get=OPCC, post=OPCC),
     "grants:return-template": plan_page(get=OFFICER),
@@ -528,6 +551,7 @@ EXPECTED: dict[str, Expect] = {
     "grants:year-end-approve": oversight(
         get=frozenset({"pcc.devon", "treasurer.devon"}), post=frozenset({"pcc.devon", "treasurer.devon"})
     ),
+    "grants:year-end-withdraw": oversight(get=OPCC, post=OPCC),
 }
 
 # Unnamed patterns cannot be reversed; the admin's catch-all (which answers 404 or the sign-in) is the only one.

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from grants import rag
-from grants.figures.money import award_ledger, awards_with_ledger
+from grants.figures.money import award_ledger, award_years, awards_with_ledger
 from grants.models import (
     GrantAward,
     MeasureResult,
@@ -110,9 +110,15 @@ def return_spend(performance_return: PerformanceReturn) -> Spend:
     ).values_list("spend_in_period", flat=True)
     reported = [amount for amount in earlier if amount is not None]
     forecasts = performance_return.forecasts.filter(period__number__gt=period.number).values_list("amount", flat=True)
-    moved_in, moved_out = line_moves(period, performance_return.line_id)
+    # a direct award's return reports against the award's amount for its year, and has no lines to move money between
+    moved_in, moved_out = (
+        line_moves(period, performance_return.line_id) if performance_return.project_id else (ZERO, ZERO)
+    )
+    award = period.award
     return Spend(
-        allocation=performance_return.project.amount_allocated,
+        allocation=performance_return.project.amount_allocated
+        if performance_return.project_id
+        else dict(award_years(award)).get(award.financial_year, ZERO),
         in_period=performance_return.spend_in_period or ZERO,
         year_to_date=sum(reported, ZERO),
         forecast_remaining=sum(forecasts, ZERO),
@@ -204,6 +210,34 @@ def period_spend(period: ReportingPeriod) -> PeriodSpend:
     )
 
 
+@dataclass
+class AwardReports:
+    """An award made directly to an organisation: each period's return with its spend against the award's amount,
+    and the payments made on the award (grants/figures/money.py)."""
+
+    rows: list[tuple[PerformanceReturn, Spend]] = field(default_factory=list)
+    paid: Decimal = ZERO
+
+    @property
+    def latest(self) -> Spend | None:
+        """Spend to the latest period reported, with that return's forecast for the rest of the year."""
+        reported = [spend for r, spend in self.rows if r.spend_in_period is not None]
+        return reported[-1] if reported else None
+
+    @property
+    def paid_less_spent(self) -> Decimal:
+        return self.paid - (self.latest.year_to_date if self.latest else ZERO)
+
+
+def award_reports(award: GrantAward) -> AwardReports:
+    returns = PerformanceReturn.objects.filter(period__award=award, project__isnull=True).select_related(
+        "period__award"
+    )
+    return AwardReports(
+        rows=[(r, return_spend(r)) for r in returns.order_by("period__number")], paid=award_ledger(award).paid
+    )
+
+
 def area_latest_spend(force_area) -> list[PeriodSpend]:
     """For each award of the area that reports, its plan's spend to the latest period with spend reported: the
     OPCC's view across its CSPs."""
@@ -266,6 +300,8 @@ def tolerance_for(performance_return: PerformanceReturn) -> Decimal:
 def measure_rows(performance_return: PerformanceReturn) -> list[MeasureRow]:
     """Each outcome measure of the return's project: the figure, THE rating (grants/rag.py) with the area's amber
     tolerance, the trend since the previous period, and the history across the year's periods."""
+    if performance_return.project_id is None:
+        return []  # a direct award's return: narrative and spend, no measures
     tolerance = tolerance_for(performance_return)
     results = {r.measure_id: r for r in performance_return.results.select_related("measure")}
     history_results = MeasureResult.objects.filter(

@@ -50,7 +50,8 @@ class ReturnForm(forms.Form):
         }
         initial.update(kwargs.pop("initial", None) or {})
         super().__init__(*args, initial=initial, **kwargs)
-        self.measures = list(performance_return.project.outcome_measures.all())
+        project = performance_return.project
+        self.measures = list(project.outcome_measures.all()) if project else []  # a direct award's: none
         measure_fields = []
         for measure in self.measures:
             name = f"measure_{measure.pk}"
@@ -250,3 +251,25 @@ class ReturnImportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field("file"), Button.primary("upload", "Upload and check"))
+
+
+class AwardReportingForm(forms.Form):
+    """How often an award made directly to an organisation reports (grants/services/returns.py decides)."""
+
+    reports_every_months = forms.TypedChoiceField(
+        label="How often does the organisation report?",
+        choices=[("", "No returns"), (1, "Monthly"), (3, "Quarterly"), (6, "Six-monthly"), (12, "Annually")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Each return is due the number of working days after its period ends that the area's reporting "
+        "rules set. The OPCC records what the provider reports; another OPCC officer accepts it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("reports_every_months", legend_size="s"), Button.primary("save", "Save")
+        )

@@ -47,3 +47,19 @@ class YearEndApprovalForm(forms.Form):
         self.helper.layout = Layout(
             Field.textarea("comments", label_size="s", rows=4), Button.primary("approve", button)
         )
+
+
+class YearEndWithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the proposal withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Say why the proposal is withdrawn"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.textarea("reason", label_size="s", rows=4), Button.warning("withdraw", "Withdraw the proposal")
+        )

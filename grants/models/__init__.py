@@ -4,6 +4,7 @@ claims and payments."""
 from .allocations import AllocationTable
 from .attachments import SupportingDocument
 from .awards import FormulaScenario, Indicator, IndicatorValue, ScenarioLine, ScenarioWeight
+from .certification import CertificationDelegation
 from .deadlines import SubmissionDeadline
 from .decisions import Decision, DecisionNotice, InterestDeclaration, VariationThreshold
 from .documents import RenderedDocument
@@ -27,6 +28,7 @@ from .sections import AreaPaperSections, PaperSection, PlanSection
 from .year_end import YearEnd, YearEndApproval
 
 __all__ = [
+    "CertificationDelegation",
     "FundingStream",
     "GrantAward",
     "AwardYear",

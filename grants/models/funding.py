@@ -159,6 +159,14 @@ class GrantAward(Withdrawable):
         verbose_name="Police and Crime Plan priorities",
         help_text="The priorities the money serves, when it is spent directly rather than through a CSP's plan.",
     )
+    reports_every_months = models.PositiveSmallIntegerField(
+        "Reports from the organisation",
+        null=True,
+        blank=True,
+        choices=[(1, "Monthly"), (3, "Quarterly"), (6, "Six-monthly"), (12, "Annually")],
+        help_text="An award made directly to an organisation can ask for a return each period (set by the OPCC "
+        "through grants/services/returns.py). Blank: no returns.",
+    )
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
     correction_note = models.TextField(
         blank=True, editable=False, help_text="What the last correction of a made award changed, and why."
@@ -196,6 +204,13 @@ class GrantAward(Withdrawable):
             ),
             financial_year_check("financial_year", "award_financial_year_format"),
             *non_negative("amount", "previous_year_amount", model="award"),
+            models.CheckConstraint(
+                condition=Q(reports_every_months__isnull=True)
+                | Q(reports_every_months__in=[1, 3, 6, 12], partnership__isnull=True),
+                name="award_reports_asked_of_an_organisation",
+                violation_error_message="Only an award made directly to an organisation asks for reports here: a "
+                "partnership reports through its plan.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -128,15 +128,21 @@ class ReturnStatus(models.TextChoices):
 
 class PerformanceReturn(models.Model):
     """One funded project's return for one reporting period. Its status changes only through
-    grants/services/returns.py (`return_act`), which writes a `ReturnStep` for each change."""
+    grants/services/returns.py (`return_act`), which writes a `ReturnStep` for each change.
+
+    An OPCC award made directly to an organisation (no partnership, no plan) that asks for reports has one return
+    per period for the award itself: no project and no line (`is_direct`). Its provider has no users, so the OPCC
+    records it and another OPCC officer accepts it; spend, forecast, risks and narrative, no outcome measures."""
 
     Status = ReturnStatus
     EDITABLE = (ReturnStatus.NOT_STARTED, ReturnStatus.IN_PROGRESS, ReturnStatus.QUERIED)
     DONE = (ReturnStatus.SUBMITTED, ReturnStatus.CERTIFIED, ReturnStatus.ACCEPTED)
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="returns")
-    project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, related_name="returns")
-    line_id = models.UUIDField(help_text="The funded project's line, the same across versions of the plan.")
+    project = models.ForeignKey(FundedProject, on_delete=models.PROTECT, null=True, blank=True, related_name="returns")
+    line_id = models.UUIDField(
+        null=True, blank=True, help_text="The funded project's line, the same across versions of the plan."
+    )
     status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.NOT_STARTED)
     spend_in_period = MoneyField(null=True, blank=True)
     risks = models.TextField("Risks and issues", blank=True)
@@ -153,11 +159,41 @@ class PerformanceReturn(models.Model):
         ordering = ["period", "project__number"]
         constraints = [
             models.UniqueConstraint(fields=["period", "line_id"], name="return_unique_per_line_and_period"),
+            models.UniqueConstraint(  # an award made directly to an organisation: one return per period
+                fields=["period"], condition=Q(project__isnull=True), name="return_one_per_period_for_a_direct_award"
+            ),
+            models.CheckConstraint(
+                condition=Q(project__isnull=True, line_id__isnull=True)
+                | Q(project__isnull=False, line_id__isnull=False),
+                name="return_project_and_line_together",
+            ),
             *non_negative("spend_in_period", model="return"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.period} return for {self.project}"
+        return f"{self.period} return for {self.project or self.period.award.recipient}"
+
+    @property
+    def is_direct(self) -> bool:
+        """The return of an award made directly to an organisation, for the award itself."""
+        return self.project_id is None
+
+    @property
+    def title(self) -> str:
+        """`1. Plymouth Domestic Abuse Service`, or the organisation of a direct award."""
+        if self.project_id is None:
+            return str(self.period.award.recipient)
+        return f"{self.project.number}. {self.project.title}"
+
+    @property
+    def recipient(self):
+        """The partnership, or the organisation of a direct award."""
+        return self.period.award.recipient
+
+    def get_status_display(self) -> str:
+        if self.is_direct and self.status == ReturnStatus.SUBMITTED:
+            return "Recorded, waiting for another OPCC officer to accept it"
+        return ReturnStatus(self.status).label
 
     @property
     def award(self) -> GrantAward:

@@ -3,7 +3,9 @@ it: returned to the OPCC, or carried forward into next year's award for the same
 
 The OPCC officer proposes; the funder's decision-maker (Police and Crime Commissioner or successor) and its
 finance officer (Treasurer or Chief Finance Officer) each approve, in either order, as two records; one person
-never gives both. Written only by grants/services/year_end.py.
+never gives both. Until both have approved the OPCC may withdraw the proposal: the row stays, withdrawn, as the
+history of what was proposed (and any approval already given), and a new proposal can be made. Written only by
+grants/services/year_end.py.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ class YearEnd(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed, waiting for approval"
         APPROVED = "approved", "Approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
-    award = models.OneToOneField(GrantAward, on_delete=models.PROTECT, related_name="year_end")
+    award = models.ForeignKey(GrantAward, on_delete=models.PROTECT, related_name="year_ends")
     financial_year = FinancialYearField()
     award_amount = MoneyField(help_text="The award's amount for the year when the year end was proposed.")
     outturn = MoneyField(help_text="What the partnership spent in the year, as its returns report.")
@@ -57,8 +60,14 @@ class YearEnd(models.Model):
         related_name="carried_forward_from",
         help_text="Next year's award the carried-forward money was added to.",
     )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_by_name = models.CharField(max_length=300, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
 
-    PERSONAL_DATA = {"proposed_by": {"proposed_by_name": NAME}}
+    PERSONAL_DATA = {"proposed_by": {"proposed_by_name": NAME}, "withdrawn_by": {"withdrawn_by_name": NAME}}
 
     history = HistoricalRecords(**history_options())
 
@@ -66,6 +75,17 @@ class YearEnd(models.Model):
         ordering = ["financial_year", "award"]
         constraints = [
             financial_year_check("financial_year", "year_end_financial_year_format"),
+            models.UniqueConstraint(
+                fields=["award"],
+                condition=~Q(status="withdrawn"),
+                name="year_end_one_standing_per_award",
+                violation_error_message="This award's year end has already been proposed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="withdrawn", withdrawn_at__isnull=False)
+                | Q(~Q(status="withdrawn"), withdrawn_at=None),
+                name="year_end_withdrawn_has_a_date",
+            ),
             *non_negative("award_amount", "outturn", "underspend", "carried_forward", model="year_end"),
             models.CheckConstraint(
                 condition=Q(carried_forward__lte=F("underspend")),
@@ -89,6 +109,10 @@ class YearEnd(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
 
 
 class YearEndApproval(AppendOnly):

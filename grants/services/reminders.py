@@ -20,10 +20,12 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from grants.models import PerformanceReturn, ReportingRules, ReturnStep, SentReminder
-from grants.services.returns import returns_set_up_everywhere
+from grants.services.certification import deputies
+from grants.services.returns import area_id, returns_set_up_everywhere
 from grants.working_days import add_working_days
 from partnerships.models import ForceArea, Role, User
 
@@ -38,6 +40,8 @@ def _date(day: datetime.date) -> str:
 
 def return_name(performance_return: PerformanceReturn) -> str:
     period = performance_return.period
+    if performance_return.is_direct:
+        return f"{period.award.organisation} {period.award.financial_year} {period.short_name} return"
     return (
         f"{period.award.partnership} {period.award.financial_year} {period.short_name} return for funded project "
         f"{performance_return.project.number}, {performance_return.project.title}"
@@ -51,10 +55,20 @@ def return_link(performance_return: PerformanceReturn) -> str:
 
 
 def _people(performance_return: PerformanceReturn, *kinds: str):
+    """The partnership's people in these roles; with the certifiers, the plan's deputies (certification.py). For the
+    return of an award made directly to an organisation (whose provider has no users): the area's OPCC officers."""
+    award = performance_return.period.award
+    if award.partnership_id is None:
+        return _opcc(area_id(award))
+    people = Q(roles__kind__in=kinds, roles__partnership=award.partnership)
+    if Role.Kind.CERTIFIER in kinds:
+        people |= Q(pk__in=deputies(award).values("pk"))
+    return User.objects.filter(people, is_active=True).exclude(email="").distinct()
+
+
+def _opcc(force_area_id: int):
     return (
-        User.objects.filter(
-            roles__kind__in=kinds, roles__partnership=performance_return.period.award.partnership, is_active=True
-        )
+        User.objects.filter(roles__kind=Role.Kind.OPCC, roles__force_area_id=force_area_id, is_active=True)
         .exclude(email="")
         .distinct()
     )
@@ -132,12 +146,12 @@ def reminders_send(today: datetime.date | None = None) -> int:
         PerformanceReturn.objects.filter(
             status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), period__opens_on__lte=today
         )
-        .select_related("period__award__partnership", "project")
+        .select_related("period__award__partnership", "period__award__funding_stream", "project")
         .order_by("period__due_on", "project__number")
     )
     for performance_return in returns:
-        area_id = performance_return.period.award.partnership.force_area_id
-        rules = rules_by_area.setdefault(area_id, ReportingRules.for_area(area_id))
+        area = area_id(performance_return.period.award)
+        rules = rules_by_area.setdefault(area, ReportingRules.for_area(area))
         kind = reminder_kind(performance_return, today, rules)
         if kind is None:
             continue
@@ -175,14 +189,23 @@ def reminders_send(today: datetime.date | None = None) -> int:
     return sent
 
 
-def late_returns(*, today: datetime.date | None = None, **filters):
+def in_area(force_area) -> Q:
+    """Returns of the area: its partnerships' and those of awards made directly to organisations from its streams."""
+    return Q(period__award__partnership__force_area=force_area) | Q(
+        period__award__partnership__isnull=True, period__award__funding_stream__force_area=force_area
+    )
+
+
+def late_returns(*, today: datetime.date | None = None, force_area=None, **filters):
     """Returns past their due date and not yet submitted (THE late rule: `PerformanceReturn.is_late`)."""
     today = today or timezone.localdate()
+    if force_area is not None:
+        filters["pk__in"] = PerformanceReturn.objects.filter(in_area(force_area)).values("pk")
     return (
         PerformanceReturn.objects.filter(
             period__due_on__lt=today, status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), **filters
         )
-        .select_related("period__award__partnership", "project")
+        .select_related("period__award__partnership", "period__award__organisation", "project")
         .order_by("period__due_on", "period__award__partnership__name", "project__number")
     )
 
@@ -191,11 +214,12 @@ def digests_send(today: datetime.date) -> int:
     sent = 0
     year, week, _ = today.isocalendar()
     for area in ForceArea.objects.all():
-        late = list(late_returns(today=today, period__award__partnership__force_area=area))
+        late = list(late_returns(today=today, force_area=area))
         waiting = list(
             PerformanceReturn.objects.filter(
-                status=Status.CERTIFIED, period__award__partnership__force_area=area
-            ).select_related("period__award__partnership", "project")
+                Q(status=Status.CERTIFIED, period__award__partnership__force_area=area)
+                | Q(in_area(area), status=Status.SUBMITTED, period__award__partnership__isnull=True)
+            ).select_related("period__award__partnership", "period__award__organisation", "project")
         )
         if not late and not waiting:
             continue
@@ -205,7 +229,10 @@ def digests_send(today: datetime.date) -> int:
             f"- {return_name(r)}: due by {_date(r.period.due_on)}, {r.days_late(today)} days late. {return_link(r)}"
             for r in late
         ] or ["- none"]
-        lines += ["", f"Certified, waiting for the OPCC to accept or query ({len(waiting)}):"]
+        lines += [
+            "",
+            f"Waiting for the OPCC to accept or query: certified, or recorded from a provider ({len(waiting)}):",
+        ]
         lines += [f"- {return_name(r)}. {return_link(r)}" for r in waiting] or ["- none"]
         body = "\n".join(lines) + "\n"
         people = User.objects.filter(roles__kind=Role.Kind.OPCC, roles__force_area=area, is_active=True).exclude(
@@ -229,15 +256,15 @@ def notify_return_step(step_id: int) -> int:
         pk=step_id
     )
     performance_return = step.performance_return
-    partnership = performance_return.period.award.partnership
     action = step.action
-    if action == ReturnStep.Action.SUBMIT:
+    if performance_return.is_direct and action in (ReturnStep.Action.SUBMIT, ReturnStep.Action.CERTIFY):
+        people = _people(performance_return)  # the area's OPCC officers, less the one who recorded it
+        what = "has been recorded and waits for another OPCC officer to accept it"
+    elif action == ReturnStep.Action.SUBMIT:
         people = _people(performance_return, Role.Kind.CERTIFIER)
         what = "has been submitted and waits for you to certify it"
     elif action == ReturnStep.Action.CERTIFY:
-        people = User.objects.filter(
-            roles__kind=Role.Kind.OPCC, roles__force_area_id=partnership.force_area_id, is_active=True
-        ).exclude(email="")
+        people = _opcc(area_id(performance_return.period.award))
         what = "has been certified and waits for the OPCC to accept it"
     elif action == ReturnStep.Action.QUERY:
         submit = performance_return.steps.filter(action=ReturnStep.Action.SUBMIT).order_by("-taken_at").first()

@@ -11,6 +11,10 @@ returns the funder can query or reopen):
     accept    certified                             accepted    the OPCC                           optional
     reopen    accepted                              in progress the OPCC                           required
 
+An award made directly to an organisation that asks for reports (`award_reporting_set`) has one return per period
+for the award itself. The provider has no users: the OPCC records it and another OPCC officer accepts it
+(`DIRECT_TRANSITIONS`: record, query, accept, reopen; no certification).
+
 Saving the form moves a return from not started to in progress. Every change is a `ReturnStep`, written in the
 same transaction as the change, on the row locked with `select_for_update()`; the e-mails are queued after the
 commit (grants/tasks.py).
@@ -43,6 +47,7 @@ from grants.models import (
     SpendingPlan,
 )
 from grants.money import format_money
+from grants.services.certification import is_deputy
 from grants.working_days import add_working_days
 from partnerships.financial_years import FinancialYear
 from partnerships.models import Role
@@ -90,6 +95,35 @@ TRANSITIONS = (
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 
+# The return of an award made directly to an organisation: recorded by the OPCC, accepted by another OPCC officer.
+DIRECT_TRANSITIONS = (
+    ReturnTransition(
+        Action.SUBMIT,
+        (Status.NOT_STARTED, Status.IN_PROGRESS, Status.QUERIED),
+        Status.SUBMITTED,
+        Role.Kind.OPCC,
+        "Record the provider's return",
+    ),
+    ReturnTransition(
+        Action.QUERY, (Status.SUBMITTED,), Status.QUERIED, Role.Kind.OPCC, "Query the return", comments_required=True
+    ),
+    ReturnTransition(Action.ACCEPT, (Status.SUBMITTED,), Status.ACCEPTED, Role.Kind.OPCC, "Accept the return"),
+    BY_ACTION[Action.REOPEN],
+)
+
+
+def transitions_for(performance_return: PerformanceReturn) -> tuple[ReturnTransition, ...]:
+    return DIRECT_TRANSITIONS if performance_return.is_direct else TRANSITIONS
+
+
+def transition_for(performance_return: PerformanceReturn, action: str) -> ReturnTransition | None:
+    return next((t for t in transitions_for(performance_return) if t.action == action), None)
+
+
+def area_id(award: GrantAward) -> int:
+    """The force area whose rules and OPCC the award's returns answer to."""
+    return award.partnership.force_area_id if award.partnership_id else award.funding_stream.force_area_id
+
 
 # --- reporting periods ------------------------------------------------------------------------------------------
 
@@ -131,8 +165,9 @@ def reporting_set_up(*, award: GrantAward) -> list[ReportingPeriod]:
     periods = list(award.reporting_periods.order_by("number"))
     if periods:
         return periods
-    rules = ReportingRules.for_area(award.partnership.force_area_id)
-    for number, name, first, last in periods_of_year(award.financial_year, rules.months_per_period):
+    rules = ReportingRules.for_area(area_id(award))
+    months = award.reports_every_months or rules.months_per_period
+    for number, name, first, last in periods_of_year(award.financial_year, months):
         periods.append(
             ReportingPeriod.objects.create(
                 award=award,
@@ -150,7 +185,10 @@ def reporting_set_up(*, award: GrantAward) -> list[ReportingPeriod]:
 @transaction.atomic
 def returns_set_up(*, award: GrantAward) -> list[PerformanceReturn]:
     """A return for every funded project of the plan in force, for every period of the award: none before the
-    plan is approved. A variation approved later adds returns for its new lines; existing returns keep theirs."""
+    plan is approved. A variation approved later adds returns for its new lines; existing returns keep theirs.
+    An award made directly to an organisation that asks for reports: one return per period for the award."""
+    if award.partnership_id is None:
+        return _direct_returns_set_up(award)
     plan = plan_in_force(award).in_force
     if plan is None:
         return []
@@ -168,14 +206,57 @@ def returns_set_up(*, award: GrantAward) -> list[PerformanceReturn]:
     return list(PerformanceReturn.objects.filter(period__award=award).select_related("period", "project"))
 
 
+def _direct_returns_set_up(award: GrantAward) -> list[PerformanceReturn]:
+    if not award.reports_every_months or award.withdrawn_at is not None:
+        return []
+    periods = reporting_set_up(award=award)
+    existing = set(PerformanceReturn.objects.filter(period__award=award).values_list("period_id", flat=True))
+    missing = [PerformanceReturn(period=period) for period in periods if period.pk not in existing]
+    if missing:
+        PerformanceReturn.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(PerformanceReturn.objects.filter(period__award=award).select_related("period"))
+
+
 def returns_set_up_everywhere(*, force_area=None) -> None:
-    """Returns for every award whose plan is approved (the reminder job asks first, so a return never due goes
-    unnoticed because nobody opened its page)."""
+    """Returns for every award whose plan is approved, and every direct award that asks for reports (the reminder
+    job asks first, so a return never due goes unnoticed because nobody opened its page)."""
     plans = SpendingPlan.objects.in_force().select_related("award__partnership")
+    direct = GrantAward.objects.live().filter(partnership__isnull=True, reports_every_months__isnull=False)
     if force_area is not None:
         plans = plans.filter(award__partnership__force_area=force_area)
+        direct = direct.filter(funding_stream__force_area=force_area)
     for plan in plans:
         returns_set_up(award=plan.award)
+    for award in direct:
+        returns_set_up(award=award)
+
+
+@transaction.atomic
+def award_reporting_set(*, award: GrantAward, by, months: int | None) -> list[PerformanceReturn]:
+    """The OPCC asks an award made directly to an organisation for a return each period (`months` long), or for
+    none. The periods are set at once; they can change only while nothing has been recorded on any return."""
+    award = GrantAward.objects.select_for_update(of=("self",)).select_related("funding_stream").get(pk=award.pk)
+    if not (verdict := may_ask_for_returns(by, award)):
+        raise ValidationError(verdict.reason)
+    if months is not None and months not in (1, 3, 6, 12):
+        raise ValidationError({"reports_every_months": "Choose how often the organisation reports."})
+    if months == award.reports_every_months:
+        return returns_set_up(award=award)
+    if ReturnStep.objects.filter(performance_return__period__award=award).exists():
+        raise ValidationError(
+            {
+                "reports_every_months": "A return of this award has been recorded: its reporting periods can no "
+                "longer change."
+            }
+        )
+    PerformanceReturn.objects.filter(period__award=award).delete()
+    award.reporting_periods.all().delete()
+    award.reports_every_months = months
+    award._change_reason = (
+        f"Returns asked for: {award.get_reports_every_months_display().lower()}" if months else "No returns asked for"
+    )
+    award.save(update_fields=["reports_every_months"])
+    return returns_set_up(award=award)
 
 
 # --- who may do what ----------------------------------------------------------------------------------------------
@@ -193,10 +274,27 @@ class Verdict:
 def _holds(user, kind: str, performance_return: PerformanceReturn) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    partnership = performance_return.period.award.partnership
+    award = performance_return.period.award
+    if kind == Role.Kind.CERTIFIER and is_deputy(user, award):
+        return True  # a certifier's deputy for this plan (grants/services/certification.py)
     if kind in Role.PARTNERSHIP_KINDS:
-        return Role.objects.filter(user=user, kind=kind, partnership=partnership).exists()
-    return Role.objects.filter(user=user, kind=kind, force_area_id=partnership.force_area_id).exists()
+        return (
+            award.partnership_id is not None
+            and Role.objects.filter(user=user, kind=kind, partnership_id=award.partnership_id).exists()
+        )
+    return Role.objects.filter(user=user, kind=kind, force_area_id=area_id(award)).exists()
+
+
+def may_ask_for_returns(user, award: GrantAward) -> Verdict:
+    if award.partnership_id is not None:
+        return Verdict(False, "A partnership reports through its spending plan's returns.")
+    if award.withdrawn_at is not None:
+        return Verdict(False, "This award has been withdrawn.")
+    if not (user.is_authenticated and user.is_active):
+        return Verdict(False, "Only the OPCC's officers ask for returns on an award.")
+    if not Role.objects.filter(user=user, kind=Role.Kind.OPCC, force_area_id=area_id(award)).exists():
+        return Verdict(False, "Only the OPCC's officers ask for returns on an award.")
+    return Verdict(True)
 
 
 def submitter(performance_return: PerformanceReturn):
@@ -206,7 +304,9 @@ def submitter(performance_return: PerformanceReturn):
 
 
 def may_edit(user, performance_return: PerformanceReturn) -> Verdict:
-    if not _holds(user, Role.Kind.OFFICER, performance_return):
+    if performance_return.is_direct and not _holds(user, Role.Kind.OPCC, performance_return):
+        return Verdict(False, "Only the OPCC's officers record the return of an award made to an organisation.")
+    if not performance_return.is_direct and not _holds(user, Role.Kind.OFFICER, performance_return):
         return Verdict(False, f"Only {performance_return.partnership}'s CSP officers enter its returns.")
     if not performance_return.is_editable:
         return Verdict(
@@ -219,13 +319,13 @@ def may_edit(user, performance_return: PerformanceReturn) -> Verdict:
 
 def check(performance_return: PerformanceReturn, user, action: str) -> Verdict:
     """May `user` take `action` on the return as it is now? With the reason when not, in the users' words."""
-    transition = BY_ACTION.get(action)
+    transition = transition_for(performance_return, action)
     if transition is None:
         return Verdict(False, "There is no such step.")
     if not _holds(user, transition.role, performance_return):
         who = {
             Role.Kind.OFFICER: f"{performance_return.partnership}'s CSP officers",
-            Role.Kind.CERTIFIER: f"{performance_return.partnership}'s certifiers",
+            Role.Kind.CERTIFIER: f"{performance_return.partnership}'s certifiers (or a deputy for this plan)",
             Role.Kind.OPCC: "the OPCC",
         }[transition.role]
         return Verdict(False, f"Only {who} can {transition.button[0].lower()}{transition.button[1:]}.")
@@ -239,6 +339,10 @@ def check(performance_return: PerformanceReturn, user, action: str) -> Verdict:
         person = submitter(performance_return)
         if person is not None and person.pk == user.pk:
             return Verdict(False, "You submitted this return: a second person of the partnership must certify it.")
+    if action == Action.ACCEPT and performance_return.is_direct:
+        person = submitter(performance_return)
+        if person is not None and person.pk == user.pk:
+            return Verdict(False, "You recorded this return: another OPCC officer must accept it.")
     if action == Action.SUBMIT and (problems := submission_problems(performance_return)):
         return Verdict(False, " ".join(problems))
     return Verdict(True)
@@ -249,6 +353,11 @@ def submission_problems(performance_return: PerformanceReturn) -> list[str]:
     problems = []
     if performance_return.spend_in_period is None:
         problems.append("Enter the spend in the period.")
+    if performance_return.is_direct:
+        texts = (performance_return.went_well, performance_return.issues, performance_return.risks)
+        if not any(text.strip() for text in texts):
+            problems.append("Say what the provider reports: what went well, what did not, or the risks.")
+        return problems
     given = {r.measure_id: r for r in performance_return.results.all()}
     for measure in performance_return.project.outcome_measures.all():
         result = given.get(measure.pk)
@@ -326,8 +435,8 @@ def return_texts(performance_return: PerformanceReturn) -> dict[str, str]:
 
 
 def _step(locked: PerformanceReturn, *, by, action: str, to_status: str, comments: str = "") -> ReturnStep:
-    transition = BY_ACTION.get(action)
-    role = transition.role if transition else Role.Kind.OFFICER
+    transition = transition_for(locked, action)
+    role = transition.role if transition else (Role.Kind.OPCC if locked.is_direct else Role.Kind.OFFICER)
     return ReturnStep.objects.create(
         performance_return=locked,
         action=action,
@@ -369,7 +478,7 @@ def return_save(
     later = {p.pk for p in locked.period.award.reporting_periods.filter(number__gt=locked.period.number)}
     if set(forecasts) - later:
         raise ValidationError({"forecasts": "A forecast is for a later period of the year."})
-    measures = {m.pk: m for m in locked.project.outcome_measures.all()}
+    measures = {m.pk: m for m in locked.project.outcome_measures.all()} if locked.project_id else {}
     if set(results) - set(measures):
         raise ValidationError("A figure was given for a measure of another project.")
     errors = {}
@@ -407,7 +516,7 @@ def return_act(
     """THE one writer of a return's status: lock, check again on the locked row, change, record, mail after
     the commit. The OPCC's judgements of qualitative measures (`judgements`, by measure id) go with its step."""
     locked = _lock(performance_return)
-    transition = BY_ACTION.get(action)
+    transition = transition_for(locked, action)
     if not (verdict := check(locked, by, action)):
         raise ValidationError(verdict.reason)
     comments = comments.strip()
@@ -553,12 +662,16 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
         awards.append(plan.award)  # its returns were made on approval (and by the reminder job): a page only reads
         plans_in_force.append(plan)
     mine = PerformanceReturn.objects.filter(
-        Q(period__award__partnership_id__in=partnerships) | Q(period__award__partnership__force_area_id__in=areas),
+        Q(period__award__partnership_id__in=partnerships)
+        | Q(period__award__partnership__force_area_id__in=areas)
+        | Q(period__award__partnership__isnull=True, period__award__funding_stream__force_area_id__in=areas),
         period__opens_on__lte=on,
-    ).select_related("period__award__partnership", "project")
+    ).select_related("period__award__partnership", "period__award__organisation", "project")
     late = [r for r in mine.filter(period__due_on__lt=on, status__in=(Status.NOT_STARTED, Status.IN_PROGRESS))]
     waiting = []
     kinds = {r.kind for r in roles}
+    if user.deputyships.filter(revoked_at__isnull=True).exists():
+        kinds.add(Role.Kind.CERTIFIER)  # a deputy for a plan: `check` says which returns
     late_ids = {r.pk for r in late}
     for performance_return in mine.exclude(status=Status.ACCEPTED).order_by("period__due_on", "project__number"):
         if performance_return.pk in late_ids:
@@ -566,7 +679,7 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
         if Role.Kind.OFFICER in kinds and may_edit(user, performance_return):
             waiting.append((performance_return, BY_ACTION[Action.SUBMIT]))
             continue
-        for transition in TRANSITIONS:
+        for transition in transitions_for(performance_return):
             if transition.role in kinds and check(performance_return, user, transition.action):
                 if transition.action in (Action.QUERY, Action.REOPEN):
                     continue

@@ -5,12 +5,14 @@ Treasurer agree it is carried forward into the partnership's award for next year
 (outturn and underspend from grants/figures/year_end.py, and how much to carry forward); the funder's
 decision-maker and its finance officer approve in either order, each as a record, and never the same person
 twice. On the second approval a carry-forward is added to next year's award for the same partnership and stream
-through `awards_set` (creating it, proposed, when there is none), with the reason in its history.
+through `awards_set` (creating it, proposed, when there is none), with the reason in its history. Before the
+second approval the OPCC may withdraw the proposal (`year_end_withdraw`): it stays as a withdrawn record, with any
+approval already given, and a new one can be proposed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -67,8 +69,26 @@ def next_award(award: GrantAward) -> GrantAward | None:
 def may_propose(user, award: GrantAward) -> Verdict:
     if Role.Kind.OPCC not in _kinds_held(user, award):
         return Verdict(False, "Only the OPCC's officers propose what happens to an underspend.")
-    if YearEnd.objects.filter(award=award).exists():
+    if standing(award) is not None:
         return Verdict(False, f"The year end of this award for {award.financial_year} has already been proposed.")
+    return Verdict(True)
+
+
+def standing(award: GrantAward) -> YearEnd | None:
+    """The award's year end that counts: the one proposal not withdrawn (there is at most one)."""
+    return award.year_ends.exclude(status=YearEnd.Status.WITHDRAWN).first()
+
+
+def may_withdraw(user, year_end: YearEnd) -> Verdict:
+    """The OPCC's officers may withdraw a proposal until it is fully approved (an approved one has moved money)."""
+    if Role.Kind.OPCC not in _kinds_held(user, year_end.award):
+        return Verdict(False, "Only the OPCC's officers withdraw a year-end proposal.")
+    if year_end.is_withdrawn:
+        return Verdict(False, "This year-end proposal has already been withdrawn.")
+    if year_end.is_approved:
+        return Verdict(
+            False, "This year end has been approved by both: it cannot be withdrawn. Correct next year's award instead."
+        )
     return Verdict(True)
 
 
@@ -90,6 +110,8 @@ def may_approve(user, year_end: YearEnd) -> Verdict:
         )
     if year_end.is_approved:
         return Verdict(False, "This year end has already been approved.")
+    if year_end.is_withdrawn:
+        return Verdict(False, "This year-end proposal has been withdrawn: there is nothing to approve.")
     if year_end.approvals.filter(user=user).exists():
         return Verdict(
             False, "You have already approved this year end: the other approval must come from someone else."
@@ -182,6 +204,29 @@ def year_end_approve(*, year_end: YearEnd, by, comments: str = "") -> YearEndApp
     return approval
 
 
+@transaction.atomic
+def year_end_withdraw(*, year_end: YearEnd, by, reason: str) -> YearEnd:
+    """Withdraws a proposal not yet fully approved, with the reason. A record, never a delete: the proposal and any
+    approval already given stay as history, and the award may have a new proposal."""
+    year_end = (
+        YearEnd.objects.select_for_update(of=("self",))
+        .select_related("award__partnership__force_area")
+        .get(pk=year_end.pk)
+    )
+    if not (verdict := may_withdraw(by, year_end)):
+        raise ValidationError(verdict.reason)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the proposal is withdrawn."})
+    year_end.status = YearEnd.Status.WITHDRAWN
+    year_end.withdrawn_at = timezone.now()
+    year_end.withdrawn_by = by
+    year_end.withdrawn_by_name = by.display_name
+    year_end.withdrawal_reason = reason
+    year_end.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawn_by_name", "withdrawal_reason"])
+    return year_end
+
+
 def _carry_forward(year_end: YearEnd, *, by) -> GrantAward:
     """Adds the carried-forward money to next year's award (creating it, proposed, when there is none)."""
     award = year_end.award
@@ -215,6 +260,8 @@ class YearEndRow:
     figures: object
     year_end: YearEnd | None
     action: str  # "propose", "approve", "waiting", "done" or "" (nothing for this person to do)
+    withdrawn: list[YearEnd] = field(default_factory=list)  # earlier proposals, withdrawn: their history
+    may_withdraw: bool = False
 
 
 def year_end_rows(*, force_area, financial_year: str, user) -> list[YearEndRow]:
@@ -225,7 +272,12 @@ def year_end_rows(*, force_area, financial_year: str, user) -> list[YearEndRow]:
         .select_related("partnership__force_area", "funding_stream")
         .order_by("partnership__name", "funding_stream__name")
     )
-    year_ends = {y.award_id: y for y in YearEnd.objects.filter(award__in=awards).prefetch_related("approvals")}
+    year_ends, withdrawn = {}, {}
+    for y in YearEnd.objects.filter(award__in=awards).prefetch_related("approvals").order_by("proposed_at", "pk"):
+        if y.is_withdrawn:
+            withdrawn.setdefault(y.award_id, []).append(y)
+        else:
+            year_ends[y.award_id] = y
     rows = []
     for award in awards:
         year_end = year_ends.get(award.pk)
@@ -235,5 +287,14 @@ def year_end_rows(*, force_area, financial_year: str, user) -> list[YearEndRow]:
             action = "done"
         else:
             action = "approve" if may_approve(user, year_end) else "waiting"
-        rows.append(YearEndRow(award=award, figures=award_outturn(award), year_end=year_end, action=action))
+        rows.append(
+            YearEndRow(
+                award=award,
+                figures=award_outturn(award),
+                year_end=year_end,
+                action=action,
+                withdrawn=withdrawn.get(award.pk, []),
+                may_withdraw=bool(year_end and may_withdraw(user, year_end)),
+            )
+        )
     return rows

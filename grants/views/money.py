@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from grants import claims as claim_table
@@ -252,8 +253,24 @@ class AwardView(AwardMixin, TemplateView):
             claims=claims,
             payments=list(award.payments.select_related("claim", "entered_by", "reverses").order_by("paid_on", "pk")),
             reversed_ids=set(award.payments.filter(reverses__isnull=False).values_list("reverses_id", flat=True)),
+            reports=direct_award_reports(award, self.request.user),
             **kwargs,
         )
+
+
+def direct_award_reports(award: GrantAward, user) -> dict | None:
+    """The returns of an award made directly to an organisation (none for a partnership's: its plan reports)."""
+    if award.partnership_id is not None:
+        return None
+    from grants.figures.monitoring import award_reports
+    from grants.services import returns as returns_service
+
+    returns_service.returns_set_up(award=award)
+    return {
+        "figures": award_reports(award),
+        "may_ask": bool(returns_service.may_ask_for_returns(user, award)),
+        "today": timezone.localdate(),
+    }
 
 
 def award_years_initial(award: GrantAward) -> list[dict]:

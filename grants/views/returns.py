@@ -26,9 +26,11 @@ from grants.figures.plans import plan_in_force
 from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm, judgements
 from grants.models import GrantAward, PerformanceReturn, ReportingRules
 from grants.services import returns as service
-from grants.services.reminders import late_returns
+from grants.services.certification import may_delegate
+from grants.services.reminders import in_area, late_returns
 from grants.views.helpers import error_items
 from grants.views.oversight import NOT_MANAGER, ForceAreaMixin
+from partnerships.models import ForceArea
 
 
 def award_for_viewing(user, pk) -> GrantAward:
@@ -38,10 +40,16 @@ def award_for_viewing(user, pk) -> GrantAward:
 
 
 def return_for_viewing(user, pk) -> PerformanceReturn:
+    """A return of a partnership the user may see, or of an award made directly to an organisation from a stream
+    of a force area the user oversees."""
+    direct = Q(
+        period__award__partnership__isnull=True,
+        period__award__funding_stream__force_area__in=ForceArea.objects.overseen_by(user),
+    )
     return get_object_or_404(
-        PerformanceReturn.objects.filter(period__award__in=GrantAward.objects.visible_to(user)).select_related(
-            "period__award__partnership__force_area", "project"
-        ),
+        PerformanceReturn.objects.filter(Q(period__award__in=GrantAward.objects.visible_to(user)) | direct)
+        .select_related("period__award__partnership__force_area", "period__award__organisation", "project")
+        .distinct(),
         pk=pk,
     )
 
@@ -71,6 +79,7 @@ class ReturnsView(TemplateView):
             periods=periods,
             today=today,
             spend=period_spend(reported[-1]) if reported else None,
+            may_delegate=bool(plan and may_delegate(self.request.user, plan)),
             **kwargs,
         )
 
@@ -84,7 +93,9 @@ class ReturnView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         performance_return = return_for_viewing(user, self.kwargs["pk"])
-        actions = [t for t in service.TRANSITIONS if service.check(performance_return, user, t.action)]
+        actions = [
+            t for t in service.transitions_for(performance_return) if service.check(performance_return, user, t.action)
+        ]
         # The officer sees why submission is not yet possible.
         blocked = []
         if performance_return.is_editable and service.may_edit(user, performance_return):
@@ -156,7 +167,7 @@ class ReturnActView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.performance_return = return_for_viewing(request.user, kwargs["pk"])
-        self.transition = service.BY_ACTION.get(kwargs["action"])
+        self.transition = service.transition_for(self.performance_return, kwargs["action"])
         if self.transition is None:
             raise Http404("No such step")
         if not (verdict := service.check(self.performance_return, request.user, self.transition.action)):
@@ -230,13 +241,15 @@ class ReportingRulesView(ForceAreaMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        in_area = Q(period__award__partnership__force_area=self.force_area)
-        waiting = PerformanceReturn.objects.filter(in_area, status=PerformanceReturn.Status.CERTIFIED).select_related(
-            "period__award__partnership", "project"
-        )
-        counts = PerformanceReturn.objects.filter(in_area).values("status").annotate(n=Count("pk"))
+        area = in_area(self.force_area)
+        waiting = PerformanceReturn.objects.filter(
+            area,
+            Q(status=PerformanceReturn.Status.CERTIFIED)
+            | Q(status=PerformanceReturn.Status.SUBMITTED, period__award__partnership__isnull=True),
+        ).select_related("period__award__partnership", "period__award__organisation", "project")
+        counts = PerformanceReturn.objects.filter(area).values("status").annotate(n=Count("pk"))
         context = super().get_context_data(
-            late=late_returns(period__award__partnership__force_area=self.force_area),
+            late=late_returns(force_area=self.force_area),
             waiting=waiting,
             counts={row["status"]: row["n"] for row in counts},
             area_spend=area_latest_spend(self.force_area),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from grants.figures.year_end import award_outturn
-from grants.forms.year_end import YearEndApprovalForm, YearEndProposalForm
+from grants.forms.year_end import YearEndApprovalForm, YearEndProposalForm, YearEndWithdrawalForm
 from grants.models import GrantAward, YearEnd
 from grants.money import format_money
 from grants.services import year_end as service
@@ -120,7 +120,8 @@ class YearEndApproveView(AwardYearEndMixin, TemplateView):
     template_name = "year_end/approve.html"
 
     def get_year_end(self) -> YearEnd:
-        return get_object_or_404(YearEnd, award=self.get_award())
+        """The standing proposal (a withdrawn one is history, not something to approve)."""
+        return get_object_or_404(YearEnd.objects.exclude(status=YearEnd.Status.WITHDRAWN), award=self.get_award())
 
     def check(self, year_end: YearEnd):
         if not (verdict := service.may_approve(self.request.user, year_end)):
@@ -162,4 +163,32 @@ class YearEndApproveView(AwardYearEndMixin, TemplateView):
         else:
             message = "Your approval is recorded. The year end now needs the other approval."
         messages.success(request, message)
+        return redirect(self.list_url())
+
+
+class YearEndWithdrawView(YearEndApproveView):
+    """The OPCC withdraws a proposal not yet fully approved, with the reason; the page is the confirmation."""
+
+    template_name = "year_end/withdraw.html"
+
+    def check(self, year_end: YearEnd):
+        if not (verdict := service.may_withdraw(self.request.user, year_end)):
+            raise PermissionDenied(verdict.reason)
+
+    def get(self, request, *args, **kwargs):
+        self.check(self.get_year_end())
+        return self.page(YearEndWithdrawalForm())
+
+    def post(self, request, *args, **kwargs):
+        year_end = self.get_year_end()
+        self.check(year_end)
+        form = YearEndWithdrawalForm(request.POST)
+        if not form.is_valid():
+            return self.page(form)
+        try:
+            service.year_end_withdraw(year_end=year_end, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason" if "reason" in getattr(error, "error_dict", {}) else None, error.messages)
+            return self.page(form)
+        messages.success(request, "Year-end proposal withdrawn. A new one can be proposed.")
         return redirect(self.list_url())

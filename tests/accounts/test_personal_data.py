@@ -92,6 +92,9 @@ HOLDS_NO_COPIES = {
     # who asked for a document: a key only. Its kept file is a cache of other records: once a name there is
     # replaced, the fingerprint no longer matches and the file is made again and the old one deleted.
     "grants.RenderedDocument",
+    # A certifier's deputy for one plan: who delegated, to whom, who revoked, keys only (and its history)
+    "grants.CertificationDelegation",
+    "grants.HistoricalCertificationDelegation",
 }
 
 

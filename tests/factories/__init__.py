@@ -20,6 +20,7 @@ from .money import (
 )
 from .monitoring import (
     AreaPaperSectionsFactory,
+    CertificationDelegationFactory,
     MeasureResultFactory,
     MoneyMoveFactory,
     PerformanceReturnFactory,
@@ -73,6 +74,7 @@ from .workflow import (
 
 __all__ = [
     "AreaPaperSectionsFactory",
+    "CertificationDelegationFactory",
     "MeasureResultFactory",
     "PerformanceReturnFactory",
     "PlanSectionFactory",

@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 
 from grants.models import (
     AreaPaperSections,
+    CertificationDelegation,
     MeasureResult,
     MoneyMove,
     PerformanceReturn,
@@ -178,3 +179,14 @@ class RenderedDocumentFactory(DjangoModelFactory):
     format = RenderedDocument.Format.PDF
     subject = factory.Sequence(lambda n: f"plan:{n + 1}")
     fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class CertificationDelegationFactory(DjangoModelFactory):
+    """A certifier's deputy for one plan (the service checks who may be one: grants/services/certification.py)."""
+
+    class Meta:
+        model = CertificationDelegation
+
+    plan = factory.SubFactory(SpendingPlanFactory)
+    certifier = factory.SubFactory(UserFactory)
+    deputy = factory.SubFactory(UserFactory)

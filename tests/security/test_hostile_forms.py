@@ -46,6 +46,7 @@ POSTERS = [
     "pcc.devon",
     "treasurer.devon",
     "exec.plymouth",
+    "finance.plymouth",  # a certifier: delegating certification for a plan
     "nobody",
 ]
 # Pages whose POST leaves the session or the site (signing out, deleting one's own passkey): posting them with
