@@ -176,6 +176,8 @@ class ReturnMoves:
 
 
 def return_moves(performance_return: PerformanceReturn) -> ReturnMoves:
+    if performance_return.is_direct:  # an award made to an organisation has no funded projects to move money between
+        return ReturnMoves([], None)
     moves = list(performance_return.moves.select_related("from_project", "to_project"))
     threshold = minor_below(performance_return.period.award.partnership.force_area_id)
     for move in moves:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.generic import FormView, View
@@ -21,10 +22,13 @@ from .returns import refused, return_for_viewing
 
 
 class EditableReturnMixin:
-    """The return, when the user may see it (404 otherwise) and edit it (403 with the reason otherwise)."""
+    """The return of a plan's funded project, when the user may see it (404 otherwise) and edit it (403 with the
+    reason otherwise). A direct award's return has no lines to move money between and no template: 404."""
 
     def dispatch(self, request, *args, **kwargs):
         self.performance_return = return_for_viewing(request.user, kwargs["pk"])
+        if self.performance_return.is_direct:
+            raise Http404("A direct award's return has no funded projects.")
         if not (verdict := service.may_edit(request.user, self.performance_return)):
             return refused(request, self.performance_return, verdict.reason)
         return super().dispatch(request, *args, **kwargs)
