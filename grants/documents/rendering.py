@@ -60,7 +60,9 @@ def printed(load, template: str, context: Callable[[Any], dict], docx: Callable[
         return render_pdf(template, context(data))
 
     return DocumentKind(
-        load=load, text=lambda data: render_to_string(template, context(data)), formats={"pdf": pdf, "docx": docx}
+        load=load,
+        text=lambda data: render_to_string(template, context(data)),
+        formats={Format.PDF: pdf, Format.DOCX: docx},
     )
 
 
