@@ -4,7 +4,7 @@ throughput, p50, p95 and errors, and each kind of request apart.
 
     # start gunicorn on a free loopback port over the database, then load it (what docs/performance.md reports):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.load --serve \\
-        --workers 4 --threads 4 --users 200 --seconds 60 --pause 5 10
+        --workers 2 --threads 1 --users 200 --seconds 60 --pause 5 10
     # saturation: no pause between requests
     DATABASE_URL=… .venv/bin/python -m bench.load --serve --users 50 --seconds 60 --pause 0 0
     # or a server you started, with the same DATABASE_URL and SECRET_KEY:
@@ -19,8 +19,8 @@ What each person does, chosen at random each time (weights in MIX), always throu
 uses: a read opens one of their role's pages; an edit saves a draft plan's details as the edit page shows them
 (its revision included, so a stale page is refused as a person's would be); an approval opens their home page,
 follows a decision link of its inbox (what waits for them; not "return" or "decline") and sends the form; a
-return saves an open quarterly return as its page shows it (returns are set up for approved grants first, through
-`returns_set_up_everywhere`, as approval does). A person with nothing of a kind to do reads instead. A form that
+return saves an open quarterly return as its page shows it (returns are set up first for the latest year's
+approved grants, as approval does). A person with nothing of a kind to do reads instead. A form that
 comes back with an error summary (someone else moved the plan on first) counts as refused, not as an error; an
 error is an answer of 400 or more, a sign-in page, or no answer.
 
@@ -141,10 +141,15 @@ def people(count: int, seed: int) -> list[Person]:
 
 
 def returns_set_up() -> None:
-    """Quarterly returns for every approved grant, as approval sets them up (the generator writes none)."""
-    from grants.services.returns import returns_set_up_everywhere
+    """Quarterly returns for the approved grants of the latest year, as approval sets them up. Only the latest: the
+    generator writes no history of returns, and earlier years' returns, set up now, would all be unstarted and
+    late (in life they were made and accepted), which no home page would show in such numbers."""
+    from grants.models import SpendingPlan
+    from grants.services.returns import returns_set_up as set_up
 
-    returns_set_up_everywhere()
+    latest = SpendingPlan.objects.order_by("-award__financial_year").values_list("award__financial_year", flat=True)
+    for plan in SpendingPlan.objects.in_force().filter(award__financial_year=latest[:1]).select_related("award"):
+        set_up(award=plan.award)
 
 
 class FormReader(HTMLParser):
@@ -361,10 +366,69 @@ def summary(outcomes: list[Outcome], took: float, crowd: int) -> dict:
     return result
 
 
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
+    """The server's CPU per request, gunicorn's and PostgreSQL's, and what that would allow on this machine's cores
+    with nothing else running: a projection, for a machine shared with other work, not a measurement."""
+    spent = {part: sum(seconds - before[part].get(pid, 0.0) for pid, seconds in after[part].items()) for part in after}
+    total = sum(spent.values())
+    if not requests or total <= 0:
+        return {}
+    cores = os.cpu_count() or 1
+    return {
+        "server_cpu_ms_per_request": round(total * 1000 / requests, 1),
+        "of_which_app_ms": round(spent["app"] * 1000 / requests, 1),
+        "of_which_database_ms": round(spent["database"] * 1000 / requests, 1),
+        f"projected_per_second_on_{cores}_free_cores": round(cores * requests / total, 1),
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process so far (Linux /proc), 0 if it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def server_cpu(server: Server) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of gunicorn (master and workers) and of the PostgreSQL backends serving this database
+    (on this machine): the work the server does for the load, whatever else the machine is doing."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [pid for (pid,) in cursor.fetchall()]
+    return {
+        "app": {pid: _cpu_seconds(pid) for pid in [server.pid, *_children(server.pid)]},
+        "database": {pid: _cpu_seconds(pid) for pid in backends},
+    }
 
 
 @contextlib.contextmanager
@@ -372,7 +436,7 @@ def gunicorn(
     workers: int, threads: int, *, settings: str = "config.settings.base", database_url: str = "", timeout: float = 60
 ):
     """gunicorn on a free loopback port, over this process's DATABASE_URL (or `database_url`) and SECRET_KEY,
-    DEBUG off; yields its address and stops it afterwards."""
+    DEBUG off; yields it (its address and process) and stops it afterwards."""
     port = _free_port()
     env = {
         **os.environ,
@@ -412,7 +476,8 @@ def gunicorn(
             if time.monotonic() > deadline:
                 raise RuntimeError("gunicorn did not answer in time")
             time.sleep(0.2)
-        yield base
+        time.sleep(1)  # every worker has loaded the app, not only the one that answered
+        yield Server(base, process.pid)
     finally:
         process.terminate()
         try:
@@ -425,8 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="a server you started (ignored with --serve)")
     parser.add_argument("--serve", action="store_true", help="start gunicorn on a free 127.0.0.1 port and load it")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (with --serve)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (with --serve)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (with --serve)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (with --serve)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--pause", type=float, nargs=2, default=(5.0, 10.0), metavar=("MIN", "MAX"))
@@ -448,9 +513,14 @@ def main(argv: list[str] | None = None) -> int:
     if not options.no_returns_set_up:
         returns_set_up()
     crowd = people(options.users, options.seed)
-    with contextlib.ExitStack() as stack:
-        url = stack.enter_context(gunicorn(options.workers, options.threads)) if options.serve else options.url
-        result = run(url.rstrip("/"), crowd, options.seconds, tuple(options.pause), options.seed)
+    if options.serve:
+        with gunicorn(options.workers, options.threads) as server:
+            before = server_cpu(server)
+            result = run(server.url, crowd, options.seconds, tuple(options.pause), options.seed)
+            after = server_cpu(server)
+        result.update(cpu_per_request(before, after, result["requests"]))
+    else:
+        result = run(options.url.rstrip("/"), crowd, options.seconds, tuple(options.pause), options.seed)
     for key, value in result.items():
         print(f"{key:>12}: {value}")
     return 1 if result["errors"] else 0

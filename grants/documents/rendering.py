@@ -60,7 +60,9 @@ def printed(load, template: str, context: Callable[[Any], dict], docx: Callable[
         return render_pdf(template, context(data))
 
     return DocumentKind(
-        load=load, text=lambda data: render_to_string(template, context(data)), formats={"pdf": pdf, "docx": docx}
+        load=load,
+        text=lambda data: render_to_string(template, context(data)),
+        formats={Format.PDF: pdf, Format.DOCX: docx},
     )
 
 
@@ -256,12 +258,23 @@ def document_request(
     stale = found.status == Status.QUEUED and found.created_at < timezone.now() - STALE_AFTER
     if created or stale or (retry and found.status == Status.FAILED):
         if not created:
-            found.status, found.error, found.created_at = Status.QUEUED, "", timezone.now()
-            found.requested_by = user if getattr(user, "pk", None) else found.requested_by
-            found.save(update_fields=["status", "error", "created_at", "requested_by"])
+            return queue_again(found, user)
         render_document.enqueue(found.pk)
         found.refresh_from_db()  # the immediate backend (tests, DEBUG) has made it already
     return found
+
+
+def queue_again(document: RenderedDocument, user) -> RenderedDocument:
+    """Queues a document to be made again: it failed and is retried, its worker stopped, or its file is missing
+    from storage (kept documents need no backup: they are made again when asked for)."""
+    from grants.tasks import render_document
+
+    document.status, document.error, document.created_at = Status.QUEUED, "", timezone.now()
+    document.requested_by = user if getattr(user, "pk", None) else document.requested_by
+    document.save(update_fields=["status", "error", "created_at", "requested_by"])
+    render_document.enqueue(document.pk)
+    document.refresh_from_db()
+    return document
 
 
 def render(document_id: int) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from grants.documents.rendering import document_request
+from grants.documents.rendering import document_request, queue_again
 from grants.documents.word import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from grants.models import RenderedDocument
 
@@ -29,15 +29,29 @@ CONTENT_TYPES = {
 POLL_SECONDS = 3
 
 
+def _kept_file(document: RenderedDocument) -> bytes | None:
+    """The file of a ready document, or None (not ready, or missing from storage)."""
+    if document.status != RenderedDocument.Status.READY:
+        return None
+    try:
+        with document.file.open("rb") as stored:
+            return stored.read()
+    except OSError:  # FileNotFoundError from the file system and from django-storages' S3 backend
+        return None
+
+
 def rendered_download(
     request, *, kind: str, fmt: str, subject: str, filename: str, title: str, data=None
 ) -> HttpResponse:
     """`title` names the document for the waiting page ("the board paper for …"); `filename` is the download's;
     `data`, the subject's data when the view has read it already."""
     document = document_request(kind, fmt, subject, request.user, retry=request.GET.get("retry") == "1", data=data)
-    if document.status == RenderedDocument.Status.READY:
-        with document.file.open("rb") as stored:
-            response = HttpResponse(stored.read(), content_type=CONTENT_TYPES[fmt])
+    content = _kept_file(document)
+    if document.status == RenderedDocument.Status.READY and content is None:
+        document = queue_again(document, request.user)  # lost from storage (restored without it): made again
+        content = _kept_file(document)
+    if content is not None:
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"
         return response

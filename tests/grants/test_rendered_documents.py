@@ -222,3 +222,20 @@ def test_an_areas_360giving_spreadsheets_are_made_in_the_queue(client, demo, set
     render_document.call(RenderedDocument.objects.get(format=fmt).pk)
     ready = client.get(url)
     assert ready["Content-Disposition"].endswith(f'.{fmt}"') and not ready["Content-Type"].startswith("text/html")
+
+
+def test_a_kept_file_lost_from_storage_is_made_again(client, demo_user, plymouth_plan, settings):
+    """Kept documents need no backup: a database restored without them answers "being prepared", not an error."""
+    drive(plymouth_plan, demo_user)
+    client.force_login(demo_user("officer.plymouth"))
+    url = reverse("grants:plan-decision-notice", args=[plymouth_plan.pk, "docx"])
+    client.get(url)
+    kept = RenderedDocument.objects.get()
+    default_storage.delete(kept.file.name)
+    settings.TASKS = DUMMY
+    page = client.get(url)
+    assert page.status_code == 200 and "Your document is being prepared" in page.content.decode()
+    kept.refresh_from_db()
+    assert kept.status == Status.QUEUED
+    render_document.call(kept.pk)
+    assert "DC/2020-21/001" in docx_text(client.get(url).content)
