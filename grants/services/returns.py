@@ -666,7 +666,7 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     """Late returns of the partnerships and force areas the user works for (THE late rule:
     `PerformanceReturnQuerySet.late`), and the returns waiting for their step: the officer's to enter or answer,
     the certifier's to certify (not their own), the OPCC's to accept or query. A fixed number of queries whatever
-    the number of returns: each list is cut at HOME_LIMIT in SQL."""
+    the number of returns: each list is cut at HOME_LIMIT in SQL and counted there."""
     on = on or today()
     if not user.is_authenticated:
         return ReturnsWork([], [])
@@ -719,9 +719,9 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
         waiting,
         awards,
         ending_rows,
-        late_total=len(late) if len(late) < HOME_LIMIT else late_returns.count(),
-        awards_total=len(awards) if len(awards) < HOME_LIMIT else plans.count(),
-        contracts_ending_total=len(ending_rows) if len(ending_rows) < HOME_LIMIT else ending.count(),
+        late_total=late_returns.count(),
+        awards_total=plans.count(),
+        contracts_ending_total=ending.count(),
         waiting_more=len(waiting) == HOME_LIMIT,
         reporting_area=next((r.force_area for r in roles if r.force_area_id and r.kind == Role.Kind.OPCC), None),
     )
