@@ -126,6 +126,18 @@ class ReturnStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted by the OPCC"
 
 
+LATE_STATUSES = (ReturnStatus.NOT_STARTED, ReturnStatus.IN_PROGRESS)
+
+
+class PerformanceReturnQuerySet(models.QuerySet):
+    def late(self, on: datetime.date):
+        """THE late rule in SQL (`PerformanceReturn.is_late` for one return): past its due date, not submitted.
+        Most overdue first."""
+        return self.filter(period__due_on__lt=on, status__in=LATE_STATUSES).order_by(
+            "period__due_on", "period__award__partnership__name", "project__number"
+        )
+
+
 class PerformanceReturn(models.Model):
     """One funded project's return for one reporting period. Its status changes only through
     grants/services/returns.py (`return_act`), which writes a `ReturnStep` for each change.
@@ -153,6 +165,7 @@ class PerformanceReturn(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PerformanceReturnQuerySet.as_manager()
     history = HistoricalRecords(**history_options())
 
     class Meta:
@@ -211,9 +224,7 @@ class PerformanceReturn(models.Model):
         """THE late rule for a return: past its due date and not yet submitted (a return submitted on time but
         queried afterwards is not late)."""
         on = on or timezone.localdate()
-        if on <= self.period.due_on:
-            return False
-        return self.status not in (*self.DONE, ReturnStatus.QUERIED)
+        return on > self.period.due_on and self.status in LATE_STATUSES
 
     def days_late(self, on: datetime.date | None = None) -> int:
         on = on or timezone.localdate()

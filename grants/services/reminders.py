@@ -202,11 +202,9 @@ def late_returns(*, today: datetime.date | None = None, force_area=None, **filte
     if force_area is not None:
         filters["pk__in"] = PerformanceReturn.objects.filter(in_area(force_area)).values("pk")
     return (
-        PerformanceReturn.objects.filter(
-            period__due_on__lt=today, status__in=(Status.NOT_STARTED, Status.IN_PROGRESS), **filters
-        )
+        PerformanceReturn.objects.filter(**filters)
+        .late(today)
         .select_related("period__award__partnership", "period__award__organisation", "project")
-        .order_by("period__due_on", "period__award__partnership__name", "project__number")
     )
 
 

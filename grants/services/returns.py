@@ -626,56 +626,83 @@ def today() -> datetime.date:
 # --- what the home page shows -------------------------------------------------------------------------------------
 
 
+HOME_LIMIT = 10  # rows of each list on a home page; the rest are counted and a link leads to them
+
+
 @dataclass
 class ReturnsWork:
-    """The returns a person should see on their home page: late ones, and ones waiting for them."""
+    """The returns a person should see on their home page: late ones, and ones waiting for them. Each list holds
+    at most HOME_LIMIT rows, most urgent first, whatever the size of the area (an OPCC of 30 CSPs over ten years
+    can have tens of thousands of returns); the `*_total` figures count them all in SQL."""
 
     late: list[PerformanceReturn]
     waiting: list[tuple[PerformanceReturn, ReturnTransition]]
     awards: list[GrantAward] = field(default_factory=list)  # awards whose approved plan reports
     contracts_ending: list = field(default_factory=list)  # funded projects whose contract ends within six months
+    late_total: int = 0
+    awards_total: int = 0
+    contracts_ending_total: int = 0
+    waiting_more: bool = False  # more returns wait than are listed
+    reporting_area: object = None  # the OPCC's force area, whose reporting page lists every late return
 
     def __bool__(self) -> bool:
         return bool(self.late or self.waiting or self.awards or self.contracts_ending)
 
 
+def _waiting_statuses(kinds: set) -> Q:
+    """The statuses in which a return may wait for a person holding `kinds` (`check` decides each one)."""
+    condition = Q(pk__in=[])
+    if Role.Kind.OFFICER in kinds:
+        condition |= Q(status__in=PerformanceReturn.EDITABLE)
+    if Role.Kind.CERTIFIER in kinds:
+        condition |= Q(status=Status.SUBMITTED, project__isnull=False)
+    if Role.Kind.OPCC in kinds:
+        condition |= Q(status=Status.CERTIFIED) | Q(status=Status.SUBMITTED, project__isnull=True)
+        condition |= Q(status__in=PerformanceReturn.EDITABLE, project__isnull=True)  # a direct award's, to record
+    return condition
+
+
 def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
-    """Late returns of the partnerships and force areas the user works for (THE late rule: `is_late`), and the
-    returns waiting for their step: the officer's to enter or answer, the certifier's to certify (not their own),
-    the OPCC's to accept or query."""
+    """Late returns of the partnerships and force areas the user works for (THE late rule:
+    `PerformanceReturnQuerySet.late`), and the returns waiting for their step: the officer's to enter or answer,
+    the certifier's to certify (not their own), the OPCC's to accept or query. A fixed number of queries whatever
+    the number of returns: each list is cut at HOME_LIMIT in SQL and counted there."""
     on = on or today()
     if not user.is_authenticated:
         return ReturnsWork([], [])
-    roles = list(Role.objects.filter(user=user))
+    roles = list(Role.objects.filter(user=user).select_related("force_area"))
     partnerships = {r.partnership_id for r in roles if r.partnership_id}
     areas = {r.force_area_id for r in roles if r.force_area_id}
     if not partnerships and not areas:
         return ReturnsWork([], [])
-    awards = []
-    plans_in_force = []
-    for plan in (
+    plans = (
         SpendingPlan.objects.in_force()
         .filter(Q(award__partnership_id__in=partnerships) | Q(award__partnership__force_area_id__in=areas))
         .select_related("award__partnership")
         .order_by("-award__financial_year", "award__partnership__name")
-    ):
-        awards.append(plan.award)  # its returns were made on approval (and by the reminder job): a page only reads
-        plans_in_force.append(plan)
+    )
+    # its returns were made on approval (and by the reminder job): a page only reads
+    awards = [plan.award for plan in plans[:HOME_LIMIT]]
     mine = PerformanceReturn.objects.filter(
         Q(period__award__partnership_id__in=partnerships)
         | Q(period__award__partnership__force_area_id__in=areas)
         | Q(period__award__partnership__isnull=True, period__award__funding_stream__force_area_id__in=areas),
         period__opens_on__lte=on,
     ).select_related("period__award__partnership", "period__award__organisation", "project")
-    late = [r for r in mine.filter(period__due_on__lt=on, status__in=(Status.NOT_STARTED, Status.IN_PROGRESS))]
-    waiting = []
+    late_returns = mine.late(on)
+    late = list(late_returns[:HOME_LIMIT])
     kinds = {r.kind for r in roles}
     if user.deputyships.filter(revoked_at__isnull=True).exists():
         kinds.add(Role.Kind.CERTIFIER)  # a deputy for a plan: `check` says which returns
-    late_ids = {r.pk for r in late}
-    for performance_return in mine.exclude(status=Status.ACCEPTED).order_by("period__due_on", "project__number"):
-        if performance_return.pk in late_ids:
-            continue
+    candidates = (
+        mine.filter(_waiting_statuses(kinds))
+        .exclude(pk__in=late_returns.values("pk"))
+        .order_by("period__due_on", "project__number", "pk")
+    )
+    waiting = []
+    for performance_return in candidates[: HOME_LIMIT * 3 + 1]:  # `check` may pass over some (one's own, say)
+        if len(waiting) == HOME_LIMIT:
+            break
         if Role.Kind.OFFICER in kinds and may_edit(user, performance_return):
             waiting.append((performance_return, BY_ACTION[Action.SUBMIT]))
             continue
@@ -685,7 +712,19 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
                     continue
                 waiting.append((performance_return, transition))
                 break
-    return ReturnsWork(late, waiting, awards, contracts_ending(plans_in_force, on=on))
+    ending = contracts_ending(plans, on=on)
+    ending_rows = list(ending[:HOME_LIMIT])
+    return ReturnsWork(
+        late,
+        waiting,
+        awards,
+        ending_rows,
+        late_total=late_returns.count(),
+        awards_total=plans.count(),
+        contracts_ending_total=ending.count(),
+        waiting_more=len(waiting) == HOME_LIMIT,
+        reporting_area=next((r.force_area for r in roles if r.force_area_id and r.kind == Role.Kind.OPCC), None),
+    )
 
 
 CONTRACT_WARNING_MONTHS = 6
@@ -699,7 +738,7 @@ def contracts_ending(plans, *, on: datetime.date):
     until = datetime.date(year, month, min(on.day, calendar.monthrange(year, month)[1]))  # 31 Aug -> 28/29 Feb
     from grants.models import FundedProject
 
-    return list(
+    return (
         FundedProject.objects.filter(plan__in=plans, contract_end_date__gte=on, contract_end_date__lte=until)
         .select_related("plan__award__partnership", "provider")
         .order_by("contract_end_date", "number")

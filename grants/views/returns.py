@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -227,6 +228,7 @@ class ReportingRulesView(ForceAreaMixin, FormView):
     template_name = "returns/reporting_rules.html"
     form_class = ReportingRulesForm
     nav_section = "reporting"
+    LATE_PER_PAGE = 25
 
     def get(self, request, *args, **kwargs):
         return FormView.get(self, request, *args, **kwargs)
@@ -249,7 +251,9 @@ class ReportingRulesView(ForceAreaMixin, FormView):
         ).select_related("period__award__partnership", "period__award__organisation", "project")
         counts = PerformanceReturn.objects.filter(area).values("status").annotate(n=Count("pk"))
         context = super().get_context_data(
-            late=late_returns(force_area=self.force_area),
+            late=Paginator(late_returns(force_area=self.force_area), self.LATE_PER_PAGE).get_page(
+                self.request.GET.get("page")
+            ),
             waiting=waiting,
             counts={row["status"]: row["n"] for row in counts},
             area_spend=area_latest_spend(self.force_area),
