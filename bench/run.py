@@ -120,6 +120,24 @@ def peak_memory(call) -> float:
         tracemalloc.stop()
 
 
+def profile(name: str, call, requests: int) -> None:
+    """Where a page's time goes: `requests` requests under cProfile after one warm-up, the functions that take
+    the most time of their own and the most time with what they call, printed to standard error."""
+    import cProfile
+    import pstats
+
+    _read(call())
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        _read(call())
+    profiler.disable()
+    print(f"\n=== {name}: {requests} requests ===", file=sys.stderr)
+    stats = pstats.Stats(profiler, stream=sys.stderr).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "60")))
+
+
 class Floor:
     """One SQL query and a minimal template: the least a page showing these rows can cost."""
 
@@ -448,6 +466,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (PDFs and exports fewer)")
     parser.add_argument("--only", default="", help="run only pages whose name contains this text")
     parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of timing, profile N requests of each page chosen (cProfile) and print where the time goes",
+    )
     options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
@@ -482,6 +507,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         row = Row(page=name, url=url, who=who, admin_url=admin_url or "")
         client = clients[who]
+        if options.profile:
+            profile(name, lambda client=client, url=url: client.get(url), options.profile)
+            continue
         if repeat:
             row.page_timing = measure(lambda client=client, url=url: client.get(url), repeat)
             if row.page_timing.status != 200:
@@ -496,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
             row.peak_mib = peak_memory(lambda client=client, url=url: client.get(url))
         rows.append(row)
         print(f"  {time.monotonic() - started:6.1f} s  {name}", file=sys.stderr)
+    if options.profile:
+        return 0
 
     from django.db import connection
 
