@@ -4,6 +4,7 @@ renamed, not after the version is returned, changed and submitted again, not in 
 change after submission (the Approved column, scrutiny comments) are always read afresh."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -132,3 +133,17 @@ def test_a_variation_shows_its_own_rows_and_the_approved_version_keeps_its_own(s
     assert "1. Street triage, varied" in table(client, variation)
     assert table(client, SpendingPlan.objects.get(pk=submitted.pk)) == approved
     assert FundedProject.objects.filter(plan=submitted, title="Street triage, varied").count() == 0
+
+
+def test_a_corrected_award_shows_its_new_total_beside_the_kept_rows(submitted, demo_user, client):
+    """The award's figures are read on every request (only the rows are kept): a correction shows at once."""
+    from grants.money import format_money
+    from grants.services.corrections import award_correct
+
+    award = submitted.award
+    table(client, submitted)
+    new_amount = award.amount + Decimal("1000.00")
+    award_correct(
+        award=award, changes={"amount": new_amount}, years=None, reason="Typed wrong", by=demo_user("opcc.devon")
+    )
+    assert f"grant total {format_money(new_amount)}" in table(client, submitted)
