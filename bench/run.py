@@ -8,7 +8,9 @@ the same middleware, templates and database options as production; `config.setti
 person who would open it. Server time is the time `Client.get` takes, the response's content read in full
 (streamed responses included): no network, no browser. After one warm-up request, `--repeat` requests give the
 median and the 95th percentile; one more, inside `CaptureQueriesContext`, gives the query count (it is not timed:
-capturing queries costs time of its own).
+capturing queries costs time of its own). "CPU ms" is the median CPU time of this process over the same requests:
+the app server's own work, without the time spent waiting for PostgreSQL or for a core on a loaded machine, so it
+is the steadier figure to compare between runs.
 
 Beside each page:
 - **the floor**: one hand-written SQL query fetching the same rows and a minimal template printing them, the
@@ -44,6 +46,7 @@ class Timing:
     queries: int
     bytes: int
     status: int
+    cpu_ms: float = 0.0  # this process's CPU time, median: what the app server spends, whatever the machine's load
 
 
 @dataclass
@@ -91,13 +94,14 @@ def measure(call, repeat: int) -> Timing:
 
     response = call()
     size = _read(response)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
         gc.collect()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = call()
         _read(response)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     with CaptureQueriesContext(connection) as queries:
         _read(call())
     return Timing(
@@ -106,6 +110,7 @@ def measure(call, repeat: int) -> Timing:
         len(queries),
         size,
         response.status_code,
+        round(statistics.median(cpu), 1),
     )
 
 
@@ -118,6 +123,24 @@ def peak_memory(call) -> float:
         return round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
     finally:
         tracemalloc.stop()
+
+
+def profile(name: str, call, requests: int) -> None:
+    """Where a page's time goes: `requests` requests under cProfile after one warm-up, the functions that take
+    the most time of their own and the most time with what they call, printed to standard error."""
+    import cProfile
+    import pstats
+
+    _read(call())
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        _read(call())
+    profiler.disable()
+    print(f"\n=== {name}: {requests} requests ===", file=sys.stderr)
+    stats = pstats.Stats(profiler, stream=sys.stderr).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "60")))
 
 
 class Floor:
@@ -414,8 +437,9 @@ def _fmt(value: float | None, suffix: str = "") -> str:
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| page | median ms | p95 ms | queries | floor ms | ÷ floor | admin ms | ÷ admin | admin queries | notes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| page | median ms | p95 ms | CPU ms | queries | floor ms | ÷ floor | admin ms | ÷ admin | admin queries "
+        "| notes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         t, f, a = row.page_timing, row.floor, row.admin
@@ -429,6 +453,7 @@ def table(rows: list[Row]) -> str:
                     row.page,
                     _fmt(t.median_ms if t else None),
                     _fmt(t.p95_ms if t else None),
+                    _fmt(t.cpu_ms if t else None),
                     str(t.queries) if t else "",
                     _fmt(f.median_ms if f else None),
                     _fmt(row.floor_ratio, "×"),
@@ -446,8 +471,17 @@ def table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (PDFs and exports fewer)")
-    parser.add_argument("--only", default="", help="run only pages whose name contains this text")
+    parser.add_argument(
+        "--only", default="", help="run only pages whose name contains this text (or one of several, comma-separated)"
+    )
     parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of timing, profile N requests of each page chosen (cProfile) and print where the time goes",
+    )
     options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
@@ -478,10 +512,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     rows = []
     for name, url, who, repeat, floor, admin_url, memory in pages(s, options.repeat):
-        if options.only and options.only.lower() not in name.lower():
+        if options.only and not any(part.strip().lower() in name.lower() for part in options.only.split(",")):
             continue
         row = Row(page=name, url=url, who=who, admin_url=admin_url or "")
         client = clients[who]
+        if options.profile:
+            profile(name, lambda client=client, url=url: client.get(url), options.profile)
+            continue
         if repeat:
             row.page_timing = measure(lambda client=client, url=url: client.get(url), repeat)
             if row.page_timing.status != 200:
@@ -496,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
             row.peak_mib = peak_memory(lambda client=client, url=url: client.get(url))
         rows.append(row)
         print(f"  {time.monotonic() - started:6.1f} s  {name}", file=sys.stderr)
+    if options.profile:
+        return 0
 
     from django.db import connection
 

@@ -48,7 +48,8 @@ def plan_is_editable(user, plan) -> bool:
     return plan is not None and plan.is_editable
 
 
-can_edit_plan = is_officer_of_plans_partnership & plan_is_editable
+# The plan's own status first: it needs no query, and a frozen plan then asks none about the user's roles.
+can_edit_plan = plan_is_editable & is_officer_of_plans_partnership
 
 rules.add_rule("grants.edit_plan", can_edit_plan)
 
@@ -161,7 +162,7 @@ def plan_is_not_final(user, plan) -> bool:
     return plan is not None and plan.status not in workflow.TERMINAL
 
 
-rules.add_rule("grants.declare_interest", is_reviewer_of_plan & plan_is_in_review)
+rules.add_rule("grants.declare_interest", plan_is_in_review & is_reviewer_of_plan)
 # OPCC scrutiny comments on funded projects, and the partnership's answers (grants/services/scrutiny.py).
 rules.add_rule("grants.comment_on_plan", plan_is_open_to_scrutiny & is_opcc_of_plan & has_no_prejudicial_interest)
 rules.add_rule("grants.answer_comment", plan_is_not_final & is_officer_of_plans_partnership)

@@ -23,8 +23,18 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
 # Several app servers share one cache in the database (`manage.py createcachetable`): the record of used two-factor
-# codes (each works once) and allauth's rate limits must hold across servers.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+# codes (each works once) and allauth's rate limits must hold across servers, and the plan table's rows of frozen
+# versions (grants/fragments.py) are made once for all. Past MAX_ENTRIES the backend deletes a third of the entries,
+# the first by key, which would take the two-factor and rate-limit records with them: Django's default of 300 is
+# far too few once each of 3,000 plans keeps its rows (a few tens of kilobytes each), so the limit is well above
+# what the national data set needs.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # sessions in PostgreSQL: any server can answer any request
 
 STORAGES = {

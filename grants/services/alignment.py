@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
+
 from grants.figures.plans import Combination, PriorityFigures, PriorityMoney, priority_figures
 from grants.models import FundedProject, SpendingPlan
 from grants.money import ZERO
@@ -88,12 +90,19 @@ class Alignment:
 def plans_alignment(*, plans: list[SpendingPlan], police_and_crime_plan: PoliceAndCrimePlan | None) -> Alignment:
     """Money by Police and Crime Plan priority across the plans given and per plan (grants/figures/plans.py);
     local high-level risks with no funded project; funded projects serving no local priority."""
+    if police_and_crime_plan is not None:
+        prefetch_related_objects([police_and_crime_plan], "priorities")  # read by the figures and listed below
     together, per_plan_money = priority_figures(plans, police_and_crime_plan)
+    # The lines as few fields and their local priorities as plain pairs: a whole area's lines are read here, and
+    # full rows with an object per link cost more than the figures (issue 13).
     lines_by_plan = defaultdict(list)
-    for line in (
-        FundedProject.objects.filter(plan__in=plans).prefetch_related("local_priorities").order_by("plan", "number")
-    ):
+    lines = FundedProject.objects.filter(plan__in=plans).only("pk", "plan", "number", "title", "amount_allocated")
+    for line in lines.order_by("plan_id", "number"):
         lines_by_plan[line.plan_id].append(line)
+    serving = defaultdict(set)
+    links = FundedProject.local_priorities.through.objects.filter(fundedproject__plan__in=plans).order_by()
+    for line_pk, local_pk in links.values_list("fundedproject_id", "localpriority_id"):
+        serving[line_pk].add(local_pk)
     high_risks = defaultdict(list)
     for risk in LocalPriority.objects.filter(
         risk_level=LocalPriority.RiskLevel.HIGH,
@@ -105,7 +114,7 @@ def plans_alignment(*, plans: list[SpendingPlan], police_and_crime_plan: PoliceA
     per_plan = []
     for plan in plans:
         plan_lines = lines_by_plan[plan.pk]
-        funded = {local.pk for line in plan_lines for local in line.local_priorities.all()}
+        funded = {local_pk for line in plan_lines for local_pk in serving[line.pk]}
         per_plan.append(
             PartnershipAlignment(
                 plan=plan,
@@ -113,7 +122,7 @@ def plans_alignment(*, plans: list[SpendingPlan], police_and_crime_plan: PoliceA
                 unfunded_risks=[
                     risk for risk in high_risks[(plan.partnership.pk, plan.financial_year)] if risk.pk not in funded
                 ],
-                lines_without_local_priority=[line for line in plan_lines if not line.local_priorities.all()],
+                lines_without_local_priority=[line for line in plan_lines if not serving[line.pk]],
             )
         )
     return Alignment(

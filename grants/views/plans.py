@@ -8,6 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from grants import inbox, trail, workflow
 from grants.figures.plans import line_approvals, plan_in_force, plans_in_force
 from grants.figures.year_end import carried_forward_into
+from grants.fragments import plan_table_rows
 from grants.models import GrantAward, SpendingPlan
 from grants.models.sections import PaperSections
 from grants.services.alignment import plans_alignment
@@ -65,7 +66,7 @@ class PlanDetailView(DetailView):
     def get_context_data(self, **kwargs):
         plan = self.object
         user = self.request.user
-        projects = list(plan.projects.for_plan_page())
+        projects = plan_table_rows(plan)
         declarations = list(plan.declarations.all())
         approvals = line_approvals(plan, projects, declarations)
         for project in projects:

@@ -1,0 +1,123 @@
+"""Rendered fragments of frozen records, kept in the shared cache (issue 13: "cache what is frozen").
+
+The plan table's rows are most of the plan page's work: six related sets per line fetched and turned into objects,
+then rendered (outlines, measures, sub-items, priorities). Once a version is submitted its content cannot change
+(`SpendingPlan.refuse_changes_unless_editable` refuses every save and delete of a line, sub-item, measure, match
+funding or priority link), and it becomes editable again only by being returned or withdrawn, after which it
+leaves the officer's hands only by being submitted, which counts one more `round`. So the rows of a version that
+is not editable are kept under a key of the plan, its round, and a fingerprint of the other records they name
+(providers, thematic groups, Police and Crime Plan and local priorities, which can be renamed at any time): one
+SQL query, no objects. Anything else a row shows that can change after submission, or depends on the person
+(supporting documents, scrutiny comments, the Approved column and its declarations), is rendered on every request
+around the kept parts, in `grants/includes/plan_table.html`.
+
+The cache is Django's (`DatabaseCache` in production, shared by every app server); a kept entry is only ever
+read under the exact key it was written with, so a variation (a new plan), a resubmission (a new round) or a
+renamed provider or priority (a new fingerprint) is never shown the old rows. A draft's rows are rendered every
+time by the same template, so the page is the same whichever way its rows were made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache as once
+
+from django.core.cache import cache
+from django.db import connection
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from grants.models import FundedProject, SpendingPlan
+
+ROW_PARTS_TEMPLATE = "grants/includes/plan_row_parts.html"
+KEEP_FOR = 60 * 60 * 24 * 30  # seconds; an entry is only ever outdated by a new key, so this just frees space
+# Bump when code the fragments are made with changes their output (a filter, a model's property): old entries are
+# then never read again. The row template's own source is part of the key already.
+FORMAT = 1
+
+# PostgreSQL text never holds a NUL character, so these cannot occur in what the template prints.
+_CUT, _END = "\x00", "\x01"
+
+
+@dataclass(frozen=True)
+class RowParts:
+    """One row's parts that show only the plan's content: the first cell's opening (title, outline, provider,
+    priorities, match funding) and closing (sub-items), and the amount, measures and priorities cells."""
+
+    head: SafeString
+    sub_items: SafeString
+    cells: SafeString
+
+
+def plan_table_rows(plan: SpendingPlan) -> list[FundedProject]:
+    """The plan's funded projects in number order, each with its `row_parts`; the rows of a frozen version come
+    from the cache when nothing they name has changed, and then cost two queries (the fingerprint and the lines
+    themselves, without their related sets)."""
+    if plan.is_editable:
+        projects = list(plan.projects.for_plan_page())
+        _attach(projects, _render(projects))
+        return projects
+    key = f"plan-rows:{FORMAT}:{_template_version()}:{plan.pk}:{plan.round}:{_names_fingerprint(plan)}"
+    kept = cache.get(key)
+    if kept is not None:
+        projects = list(plan.projects.order_by("number"))
+        if [p.pk for p in projects] == [pk for pk, _ in kept]:
+            _attach(projects, [parts for _, parts in kept])
+            return projects
+    projects = list(plan.projects.for_plan_page())
+    parts = _render(projects)
+    cache.set(key, [(p.pk, part) for p, part in zip(projects, parts, strict=True)], KEEP_FOR)
+    _attach(projects, parts)
+    return projects
+
+
+def _attach(projects: list[FundedProject], parts: list[tuple[str, str, str]]) -> None:
+    for project, (head, sub_items, cells) in zip(projects, parts, strict=True):
+        project.row_parts = RowParts(mark_safe(head), mark_safe(sub_items), mark_safe(cells))  # noqa: S308 - rendered with autoescape
+
+
+def _render(projects: list[FundedProject]) -> list[tuple[str, str, str]]:
+    """Every row's parts in one render of the template (one render of 60 rows costs less than 180 of one part)."""
+    html = get_template(ROW_PARTS_TEMPLATE).render(
+        {"projects": projects, "cut": mark_safe(_CUT), "end": mark_safe(_END)}
+    )
+    rows = html.split(_END)[: len(projects)]
+    return [tuple(row.split(_CUT)) for row in rows]
+
+
+@once
+def _template_version() -> str:
+    """The row template's source, hashed: a deployment that changes it never reads rows made with the old one."""
+    template = get_template(ROW_PARTS_TEMPLATE).template
+    return hashlib.sha256(template.source.encode()).hexdigest()[:12]
+
+
+def _names_fingerprint(plan: SpendingPlan) -> str:
+    """A hash of what the rows print of the records the plan's lines name but do not own: providers' and thematic
+    groups' names, and the Police and Crime Plan and local priorities' numbers, positions and titles. One query of
+    plain rows (portable SQL: the app also runs on SQLite), hashed here."""
+    from partnerships.models import Organisation, ThematicGroup
+    from priorities.models import LocalPriority, Priority
+
+    line = FundedProject._meta.db_table
+    pcc_links = FundedProject.pcc_priorities.through._meta.db_table
+    local_links = FundedProject.local_priorities.through._meta.db_table
+    none = "CAST(NULL AS integer)"
+    sql = f"""
+        SELECT 'o', o.id, o.name, {none}, {none} FROM {line} l
+          JOIN {Organisation._meta.db_table} o ON o.id = l.provider_id WHERE l.plan_id = %s
+        UNION SELECT 'g', g.id, g.name, {none}, {none} FROM {line} l
+          JOIN {ThematicGroup._meta.db_table} g ON g.id = l.thematic_group_id WHERE l.plan_id = %s
+        UNION SELECT 'p', p.id, p.title, p.plan_id, p.number FROM {line} l
+          JOIN {pcc_links} pl ON pl.fundedproject_id = l.id
+          JOIN {Priority._meta.db_table} p ON p.id = pl.priority_id WHERE l.plan_id = %s
+        UNION SELECT 'l', lp.id, lp.title, lp.assessment_id, lp.position FROM {line} l
+          JOIN {local_links} ll ON ll.fundedproject_id = l.id
+          JOIN {LocalPriority._meta.db_table} lp ON lp.id = ll.localpriority_id WHERE l.plan_id = %s
+        ORDER BY 1, 2
+    """  # noqa: S608 - table names from the models, the plan's key as a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan.pk] * 4)
+        named = cursor.fetchall()
+    return hashlib.sha256(repr(named).encode()).hexdigest()[:24]

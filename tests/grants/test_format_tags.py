@@ -1,0 +1,49 @@
+"""The status tag and the proposed figure, once includes, are template tags (issue 13): the same markup as before."""
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.template import Context, Template
+
+from grants.models import SpendingPlan
+
+Status = SpendingPlan.Status
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load grants_format %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize(
+    ("status", "colour"),
+    [
+        (Status.APPROVED, "govuk-tag--green"),
+        (Status.DECLINED, "govuk-tag--red"),
+        (Status.RETURNED, "govuk-tag--orange"),
+        (Status.DRAFT, "govuk-tag--grey"),
+        (Status.SUBMITTED, "govuk-tag--blue"),
+        (Status.OPCC_SCRUTINY, "govuk-tag--blue"),
+    ],
+)
+def test_the_status_tag_is_coloured_by_the_status(status, colour):
+    plan = SpendingPlan(status=status)
+    html = render("{% status_tag plan %}", plan=plan)
+    assert html == f'<strong class="govuk-tag {colour}">{plan.get_status_display()}</strong>'
+
+
+def test_the_status_tag_of_nothing_is_an_empty_blue_tag_as_the_include_was():
+    assert render("{% status_tag plan %}", plan=None) == '<strong class="govuk-tag govuk-tag--blue"></strong>'
+
+
+def test_a_proposed_figure_names_the_pending_version_and_the_change():
+    row = SimpleNamespace(pending=SimpleNamespace(version=2))
+    html = render(
+        '{% proposed row "allocated" amount change %}', row=row, amount=Decimal("1234.5"), change=Decimal("-20")
+    )
+    assert html == (
+        '<br><span class="govuk-body-s app-proposed" data-proposed="allocated">Version 2: '
+        '<span class="app-numeric">£1,234.50</span> (-£20.00)'
+        '<span class="govuk-visually-hidden">, proposed, not yet approved</span></span>'
+    )
+    assert render('{% proposed row "allocated" 1 1 %}', row=SimpleNamespace(pending=None)) == ""
