@@ -13,6 +13,7 @@ from django.db.models import Q
 from grants import workflow
 from grants.models import Decision, InterestDeclaration, SpendingPlan, SubmissionDeadline
 from partnerships.models import Role
+from partnerships.rules import roles_held
 
 Status = SpendingPlan.Status
 
@@ -47,10 +48,8 @@ class InboxItem:
 
 
 def _roles(user) -> list[Role]:
-    """The user's roles, read once per request for every part of the home page."""
-    if "_inbox_roles" not in user.__dict__:
-        user.__dict__["_inbox_roles"] = list(Role.objects.filter(user=user).select_related("partnership", "force_area"))
-    return user.__dict__["_inbox_roles"]
+    """The user's roles, read once per request for every part of the home page, the rules and the header."""
+    return roles_held(user)
 
 
 def _candidates(user):

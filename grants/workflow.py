@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Exists, OuterRef, Q
 
 from partnerships.models import Role, title_for_area
+from partnerships.rules import roles_held
 
 from .states import PlanStatus as Status
 from .states import Stage
@@ -306,18 +307,19 @@ class Verdict:
 
 
 def stages_held(user, plan) -> set[str]:
-    """The stages at which `user` may act on `plan`, from the roles they hold for its partnership or force area.
-    Cached on the plan for the request (a plan is fetched afresh, and locked, for every transition)."""
+    """The stages at which `user` may act on `plan`, from the roles they hold for its partnership or force area
+    (`roles_held`: read once per request). Cached on the plan for the request (a plan is fetched afresh, and
+    locked, for every transition)."""
     if not user.is_authenticated or not user.is_active:
         return set()
     cache = plan.__dict__.setdefault("_stages_held", {})
     if user.pk not in cache:
         partnership = plan.award.partnership
-        kinds = set(
-            Role.objects.filter(user=user)
-            .filter(Q(partnership=partnership) | Q(force_area_id=partnership.force_area_id))
-            .values_list("kind", flat=True)
-        )
+        kinds = {
+            role.kind
+            for role in roles_held(user)
+            if role.partnership_id == partnership.pk or role.force_area_id == partnership.force_area_id
+        }
         cache[user.pk] = {stage for stage, kind in ACTS_AT.items() if kind in kinds}
     return cache[user.pk]
 

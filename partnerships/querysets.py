@@ -40,10 +40,9 @@ class ForceAreaQuerySet(models.QuerySet):
         """Force areas where the user is OPCC staff, the decision-maker (PCC or successor), the finance officer or
         an OPCC administrator: the areas whose CSPs they fund and oversee (dashboard, awards, grant rounds,
         reports). Site administrators are not included: oversight is a role, not a technical privilege."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        kinds = self.model.roles.rel.related_model.FORCE_AREA_KINDS
-        return self.filter(roles__user=user, roles__kind__in=kinds).distinct()
+        from .rules import overseen_areas
+
+        return self.filter(pk__in=[area.pk for area in overseen_areas(user)])
 
     def set_up_by(self, user):
         """Force areas where the user is an OPCC administrator: they set the area up (its funder body, Police and

@@ -6,17 +6,63 @@
 from __future__ import annotations
 
 import rules
+from django.db.models.signals import post_delete, post_save
+from django.utils.functional import LazyObject, empty
 
-from .models import Role
+from .models import ForceArea, FunderBody, Partnership, Role
+
+# Bumped by every write of a role (or of the partnership, force area or funder body a role names) in this process,
+# so a memo of roles taken before the write is read again after it: a view that grants a role and then asks the
+# rules, or a test that adds one between two questions, never sees the roles as they were.
+_writes = 0
+
+
+def _written(**kwargs) -> None:
+    global _writes
+    _writes += 1
+
+
+for _model in (Role, Partnership, ForceArea, FunderBody):
+    post_save.connect(_written, sender=_model, dispatch_uid=f"roles_held_{_model.__name__}_saved")
+    post_delete.connect(_written, sender=_model, dispatch_uid=f"roles_held_{_model.__name__}_deleted")
+
+
+def roles_held(user) -> list[Role]:
+    """Every role the user holds, with its partnership and force area, read once per request (issue 13: the
+    permission rules, the workflow, the inbox and the header each asked their own query, five or six a page).
+
+    Kept on the user object, which the authentication middleware loads afresh for every request, so a new request
+    reads again; within one, any write of a role read since (`_writes`) makes the next question read again."""
+    if isinstance(user, LazyObject):  # request.user: keep the memo on the user itself, wherever it is asked from
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    memo = user.__dict__.get("_roles_held")
+    if memo is None or memo[0] != _writes:
+        memo = (_writes, list(Role.objects.filter(user=user).select_related("partnership", "force_area")))
+        user.__dict__["_roles_held"] = memo
+    return memo[1]
+
+
+def overseen_areas(user) -> list[ForceArea]:
+    """The force areas where the user is OPCC staff, the decision-maker, the finance officer or an OPCC
+    administrator, by name, from `roles_held` (no query of its own): the one rule behind
+    `ForceArea.objects.overseen_by` and the header's oversight navigation. Site administrators are not included:
+    oversight is a role, not a technical privilege."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    areas = {role.force_area_id: role.force_area for role in roles_held(user) if role.kind in Role.FORCE_AREA_KINDS}
+    return sorted(areas.values(), key=lambda area: area.name)
 
 
 def _holds(user, kinds, *, partnership=None, force_area=None) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    roles = Role.objects.filter(user=user, kind__in=kinds)
     if partnership is not None:
-        return roles.filter(partnership=partnership).exists()
-    return roles.filter(force_area=force_area).exists()
+        scope = getattr(partnership, "pk", partnership)
+        return any(role.kind in kinds and role.partnership_id == scope for role in roles_held(user))
+    scope = getattr(force_area, "pk", force_area)
+    return any(role.kind in kinds and role.force_area_id == scope for role in roles_held(user))
 
 
 def partnership_role(*kinds: str):

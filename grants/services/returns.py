@@ -51,6 +51,7 @@ from grants.services.certification import is_deputy
 from grants.working_days import add_working_days
 from partnerships.financial_years import FinancialYear
 from partnerships.models import Role
+from partnerships.rules import roles_held
 
 Status = PerformanceReturn.Status
 Action = ReturnStep.Action
@@ -670,7 +671,7 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     on = on or today()
     if not user.is_authenticated:
         return ReturnsWork([], [])
-    roles = list(Role.objects.filter(user=user).select_related("force_area"))
+    roles = roles_held(user)  # read once per request, with the rules and the header
     partnerships = {r.partnership_id for r in roles if r.partnership_id}
     areas = {r.force_area_id for r in roles if r.force_area_id}
     if not partnerships and not areas:
