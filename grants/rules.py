@@ -132,8 +132,15 @@ def plan_is_latest_approved_or_declined(user, plan) -> bool:
     return (
         plan is not None
         and plan.status in (plan.Status.APPROVED, plan.Status.DECLINED)
-        and not plan.award.plans.filter(version__gt=plan.version).exists()
+        and not _has_newer_version(plan)
     )
+
+
+def _has_newer_version(plan) -> bool:
+    versions = plan.__dict__.get("_versions")  # the award's versions, when the page read them once (trail.read_once)
+    if versions is not None:
+        return any(version.version > plan.version for version in versions)
+    return plan.award.plans.filter(version__gt=plan.version).exists()
 
 
 @rules.predicate

@@ -18,13 +18,46 @@ from grants.services.comparison import PlanDiff, plan_diff, plan_snapshot
 Status = SpendingPlan.Status
 
 
+def _with_people_and_declarations(decisions):
+    return decisions.select_related("user").prefetch_related(
+        Prefetch("declarations", queryset=InterestDeclaration.objects.order_by("declared_at"))
+    )
+
+
+def kept_decisions(plan: SpendingPlan) -> list[Decision] | None:
+    """This version's decisions, oldest first, when the page has read them once (`read_once`); else None."""
+    return plan.__dict__.get("_decisions")
+
+
+def read_once(plan: SpendingPlan, user, declarations: list[InterestDeclaration]) -> None:
+    """The plan page's one read of the award's versions and their decisions (with who made each and the
+    declarations before it), kept on this plan for the request: the approval trail, the *Approved* column, the
+    route, the versions, the `vary_plan` rule and the workflow's questions about `user` (`know_in_advance`, from
+    `declarations`: this version's) then ask no query of their own (issue 13: each read them again, nine queries
+    where three do). Only read paths call it, on a plan fetched for the request; `refresh_from_db` forgets what it
+    kept (`SpendingPlan.WORKFLOW_CACHES`)."""
+    from grants import workflow
+    from partnerships.rules import roles_held
+
+    versions = list(SpendingPlan.objects.filter(award_id=plan.award_id).order_by("-version"))
+    decisions = list(_with_people_and_declarations(Decision.objects.filter(plan__in=versions)))
+    _mark_approvals(versions, decisions)
+    plan.__dict__["_versions"] = versions
+    plan.__dict__["_decisions"] = [decision for decision in decisions if decision.plan_id == plan.pk]
+    if user.is_authenticated:
+        workflow.know_in_advance(
+            [plan],
+            user,
+            roles=roles_held(user),
+            decisions=plan.__dict__["_decisions"],
+            declarations=[d for d in declarations if d.user_id == user.pk and d.prejudicial],
+        )
+
+
 def approval_trail(plan: SpendingPlan) -> list[Decision]:
     """Every decision on this version, oldest first, each with the declarations made before it."""
-    return list(
-        plan.decisions.select_related("user").prefetch_related(
-            Prefetch("declarations", queryset=InterestDeclaration.objects.order_by("declared_at"))
-        )
-    )
+    kept = kept_decisions(plan)
+    return kept if kept is not None else list(_with_people_and_declarations(plan.decisions.all()))
 
 
 def last_return(plan: SpendingPlan) -> Decision | None:
@@ -36,14 +69,22 @@ def last_return(plan: SpendingPlan) -> Decision | None:
 
 def versions_of(plan: SpendingPlan) -> list[SpendingPlan]:
     """Every version of the award's plan, newest first, each with the date it was approved (if it was)."""
+    if "_versions" in plan.__dict__:  # read once by the page (`read_once`)
+        return plan.__dict__["_versions"]
     versions = list(SpendingPlan.objects.filter(award_id=plan.award_id).order_by("-version"))
+    _mark_approvals(versions, Decision.objects.filter(plan__in=versions, to_status=Status.APPROVED))
+    return versions
+
+
+def _mark_approvals(versions: list[SpendingPlan], decisions) -> None:
+    """Each version's `approved_on`: when its last approval was decided, from `decisions` on them."""
     approvals = {
         d.plan_id: d.decided_at
-        for d in Decision.objects.filter(plan__in=versions, to_status=Status.APPROVED).order_by("decided_at")
+        for d in sorted(decisions, key=lambda d: (d.decided_at, d.pk))
+        if d.to_status == Status.APPROVED
     }
     for version in versions:
         version.approved_on = approvals.get(version.pk)
-    return versions
 
 
 @dataclass
@@ -121,7 +162,13 @@ def route_of(plan: SpendingPlan) -> Route:
         preview = route_for(plan)
         needs = {"needs_executive_group": preview.needs_executive_group, "needs_board": preview.needs_board}
         note = preview.note
-    decisions = list(plan.decisions.filter(round=plan.round).select_related("user")) if plan.round else []
+    kept = kept_decisions(plan)
+    if not plan.round:
+        decisions = []
+    elif kept is not None:
+        decisions = [decision for decision in kept if decision.round == plan.round]
+    else:
+        decisions = list(plan.decisions.filter(round=plan.round).select_related("user"))
     deadline = plan.submission_deadline
     deadlines = {(plan.award.partnership.force_area_id, plan.financial_year): deadline} if deadline else {}
     awaiting = set(plan.awaiting)

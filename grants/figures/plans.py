@@ -374,7 +374,11 @@ def version_approval(plan: SpendingPlan) -> Approval | None:
     """The approval of this version, or None when it is not approved."""
     if plan.status != Status.APPROVED:
         return None
-    decisions = list(plan.decisions.filter(round=plan.round).exclude(action="submit").order_by("decided_at", "pk"))
+    kept = plan.__dict__.get("_decisions")  # this version's, oldest first, when the page read them once (trail)
+    if kept is not None:
+        decisions = [d for d in kept if d.round == plan.round and d.action != "submit"]
+    else:
+        decisions = list(plan.decisions.filter(round=plan.round).exclude(action="submit").order_by("decided_at", "pk"))
     final = next((d for d in reversed(decisions) if d.to_status == Status.APPROVED), None)
     if final is None:
         return None

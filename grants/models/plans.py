@@ -112,6 +112,8 @@ class SpendingPlan(models.Model):
         "_funder",
         "_signed_this_round",
         "_last_review",
+        "_decisions",
+        "_versions",
         "figures",
         "figure_allocated",
         "figure_match_funding",

@@ -68,6 +68,7 @@ class PlanDetailView(DetailView):
         user = self.request.user
         projects = plan_table_rows(plan)
         declarations = list(plan.declarations.all())
+        trail.read_once(plan, user, declarations)  # the versions and decisions, for everything below
         approvals = line_approvals(plan, projects, declarations)
         for project in projects:
             project.approval = approvals[project.line_id]
