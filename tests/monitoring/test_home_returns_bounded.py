@@ -46,9 +46,9 @@ def test_each_home_list_holds_at_most_ten_rows_and_counts_the_rest(all_late, dem
 
 
 def test_home_work_costs_the_same_queries_for_6_and_24_late_returns(all_late, demo_user):
-    opcc = demo_user("opcc.devon")
     counts = []
     for on in (dt.date(2020, 7, 29), AFTER_THE_YEAR):  # 6 late, then 24
+        opcc = demo_user("opcc.devon")  # loaded afresh, as for each request: its roles are read once per request
         with CaptureQueriesContext(connection) as queries:
             work = service.returns_work(opcc, on=on)
         counts.append(len(queries))
