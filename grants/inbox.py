@@ -201,7 +201,11 @@ def approval_settings(user) -> list[Setting]:
         return []
     settings = []
     roles = [role for role in _roles(user) if role.kind in (Role.Kind.OPCC, Role.Kind.BOARD)]
-    thresholds = {t.force_area_id: t for t in VariationThreshold.objects.all()}
+    areas = [role.force_area_id for role in roles if role.kind == Role.Kind.OPCC]
+    # Only the user's areas' thresholds, and no query for those with no OPCC role (every home page asks).
+    thresholds = {}
+    if areas:
+        thresholds = {t.force_area_id: t for t in VariationThreshold.objects.filter(force_area_id__in=areas)}
     for role in roles:
         if role.kind == Role.Kind.OPCC:
             threshold = thresholds.get(role.force_area_id)

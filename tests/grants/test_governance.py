@@ -68,3 +68,14 @@ def test_only_the_partnerships_board_finds_the_path(client, demo_user, username)
         minor_variation_path_set(
             partnership=Partnership.objects.get(slug="safer-plymouth"), by=demo_user(username), path="opcc"
         )
+
+
+def test_the_home_page_shows_the_opccs_own_areas_threshold_only(client, demo_user):
+    """The home page reads only the user's areas' thresholds (issue 13), and shows each beside its area."""
+    devon = Partnership.objects.get(slug="safer-plymouth").force_area
+    variation_threshold_set(force_area=devon, by=demo_user("opcc.devon"), minor_below=Decimal("25000"), note="")
+    client.force_login(demo_user("opcc.devon"))
+    assert "Below £25,000.00" in client.get(reverse("home")).content.decode()
+    client.force_login(demo_user("opcc.avon"))
+    home = client.get(reverse("home")).content.decode()
+    assert "Below £25,000.00" not in home and "Not set" in home
