@@ -5,6 +5,7 @@ import pytest
 import rules
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from partnerships.models import ForceArea, Role
 from partnerships.rules import overseen_areas, roles_held
@@ -49,3 +50,18 @@ def test_inactive_people_hold_nothing_and_oversee_nothing():
     opcc.is_active = False
     assert overseen_areas(opcc) == []
     assert not rules.test_rule("grants.oversee_force_area", opcc, area)
+
+
+def test_the_header_and_the_navigation_show_the_roles_read_once(client):
+    area = ForceAreaFactory()
+    opcc = opcc_of(area)
+    RoleFactory(user=opcc, kind=Role.Kind.BOARD, partnership=PartnershipFactory(force_area=area))
+    client.force_login(opcc)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/").content.decode()
+    assert 'class="app-header__role">OPCC officer, ' in page and 'class="app-header__role">Board member, ' in page
+    assert reverse("grants:oversight-dashboard", args=[area.slug]) in page  # the oversight navigation
+    role_reads = [
+        q for q in queries.captured_queries if q["sql"].split(" FROM ", 1)[-1].startswith('"partnerships_role"')
+    ]
+    assert len(role_reads) == 1
