@@ -382,7 +382,8 @@ def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
     }
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on the loopback address, for a server this process starts."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -431,13 +432,31 @@ def server_cpu(server: Server) -> dict[str, dict[int, float]]:
     }
 
 
+def wait_until_healthy(base: str, process: subprocess.Popen, *, timeout: float = 60) -> None:
+    """Waits until the server at `base` answers its health check (the database reachable); raises RuntimeError if
+    its process stops first or `timeout` seconds pass. Used here and by the scale-out test's app servers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz/", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"the server at {base} stopped before answering")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server at {base} did not answer in time")
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def gunicorn(
     workers: int, threads: int, *, settings: str = "config.settings.base", database_url: str = "", timeout: float = 60
 ):
     """gunicorn on a free loopback port, over this process's DATABASE_URL (or `database_url`) and SECRET_KEY,
     DEBUG off; yields it (its address and process) and stops it afterwards."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         **({"DATABASE_URL": database_url} if database_url else {}),
@@ -463,19 +482,7 @@ def gunicorn(
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz/", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if process.poll() is not None:
-                raise RuntimeError("gunicorn stopped before answering")
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer in time")
-            time.sleep(0.2)
+        wait_until_healthy(base, process, timeout=timeout)
         time.sleep(1)  # every worker has loaded the app, not only the one that answered
         yield Server(base, process.pid)
     finally:

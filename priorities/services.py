@@ -100,9 +100,13 @@ def police_and_crime_plan_save(
             Priority.objects.filter(pk=priority.pk).update(number=priority.number + offset)
     for number, row in enumerate(rows, start=1):
         if row.pk:
-            Priority.objects.filter(pk=row.pk).update(
-                number=number, title=row.title.strip(), description=row.description.strip()
-            )
+            priority = existing[row.pk]  # as it was before the move out of the way
+            wanted = (number, row.title.strip(), row.description.strip())
+            if (priority.number, priority.title, priority.description) == wanted:
+                Priority.objects.filter(pk=row.pk).update(number=number)  # back in place: no change to record
+            else:  # saved, so its history records the change, before and after (issue 12)
+                priority.number, priority.title, priority.description = wanted
+                priority.save(update_fields=["number", "title", "description"])
         else:
             Priority.objects.create(
                 plan=plan, number=number, title=row.title.strip(), description=row.description.strip()

@@ -14,10 +14,8 @@ import contextlib
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,17 +26,12 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
+from bench.load import free_port, wait_until_healthy
 from grants.models import SpendingPlan
 from partnerships.accounts.demo import DEMO_TOTP_SECRET, totp_code_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -66,7 +59,7 @@ def _app_servers(env: dict, count: int = 2):
     started = []
     try:
         for _ in range(count):
-            port = _free_port()
+            port = free_port()
             process = subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
                 cwd=ROOT,
@@ -76,17 +69,7 @@ def _app_servers(env: dict, count: int = 2):
             )
             started.append((process, f"http://127.0.0.1:{port}"))
         for process, base in started:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/healthz/", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    pass
-                assert process.poll() is None, "an app server stopped"
-                assert time.monotonic() < deadline, "an app server did not start"
-                time.sleep(0.2)
+            wait_until_healthy(base, process)
         yield [base for _, base in started]
     finally:
         for process, _ in started:

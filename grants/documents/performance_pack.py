@@ -1,4 +1,4 @@
-"""The performance pack as a Word file, from the same `PerformancePack` (grants/figures/monitoring.py) as the page
+"""The performance pack as a Word file, from the same `PerformancePack` (grants/figures/packs.py) as the page
 and the PDF, so the three say the same: narrative first, then the RAG summary, spend against allocation and the
 exceptions. Every figure is read from the pack; none is worked out here.
 
@@ -8,7 +8,8 @@ that the table does not)."""
 
 from __future__ import annotations
 
-from grants.figures.monitoring import AreaPack, PerformancePack, RagCounts, Spend
+from grants.figures.monitoring import Spend
+from grants.figures.packs import AreaPack, PerformancePack, RagCounts
 from grants.money import format_money
 
 from .word import WordDocument

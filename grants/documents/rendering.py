@@ -98,7 +98,7 @@ def _panel_report_docx(report) -> bytes:
 
 
 def _performance_pack(subject: str, user):
-    from grants.figures.monitoring import performance_pack
+    from grants.figures.packs import performance_pack
     from grants.models import ReportingPeriod
 
     return performance_pack(ReportingPeriod.objects.get(pk=_key(subject, "period")[0]))
@@ -111,7 +111,7 @@ def _performance_pack_docx(pack) -> bytes:
 
 
 def _area_performance_pack(subject: str, user):
-    from grants.figures.monitoring import area_pack
+    from grants.figures.packs import area_pack
     from partnerships.models import ForceArea
 
     area_pk, year, number = _key(subject, "area-period")

@@ -14,7 +14,7 @@ from grants.figures.money import (
     awards_in_year,
     awards_with_ledger,
 )
-from grants.figures.monitoring import latest_area_pack
+from grants.figures.packs import latest_area_pack
 from grants.forms.oversight import FundingStreamForm
 from grants.models import AllocationTable, FundingReceived, FundingStream, GrantAward
 from grants.services import funding as service

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from grants.documents.rendering import area_period_subject
-from grants.figures.monitoring import area_pack
+from grants.figures.packs import area_pack
 from grants.models import RenderedDocument
 
 from .oversight import ForceAreaMixin

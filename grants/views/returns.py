@@ -14,15 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from grants.figures.monitoring import (
-    area_latest_spend,
-    area_pack_periods,
-    measure_rows,
-    performance_pack,
-    period_spend,
-    return_moves,
-    return_spend,
-)
+from grants.figures.monitoring import area_latest_spend, measure_rows, period_spend, return_moves, return_spend
+from grants.figures.packs import area_pack_periods, performance_pack
 from grants.figures.plans import plan_in_force
 from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm, judgements
 from grants.models import GrantAward, PerformanceReturn, ReportingRules

@@ -14,7 +14,8 @@ import pytest
 from django.urls import reverse
 
 from grants import rag
-from grants.figures.monitoring import RagCounts, Spend, area_pack, area_pack_periods, performance_pack, spend_bars
+from grants.figures.monitoring import Spend
+from grants.figures.packs import RagCounts, area_pack, area_pack_periods, performance_pack, spend_bars
 from grants.models import SpendingPlan
 from tests.factories import (
     ForceAreaFactory,
