@@ -21,8 +21,9 @@ uses: a read opens one of their role's pages; an edit saves a draft plan's detai
 follows a decision link of its inbox (what waits for them; not "return" or "decline") and sends the form; a
 return saves an open quarterly return as its page shows it (returns are set up first for the latest year's
 approved grants, as approval does). A person with nothing of a kind to do reads instead. A form that
-comes back with an error summary (someone else moved the plan on first) counts as refused, not as an error; an
-error is an answer of 400 or more, a sign-in page, or no answer.
+comes back with an error summary, or an edit or return page answered 403 (someone else moved the plan or the
+return on first: the officer's draft was submitted meanwhile), counts as refused, not as an error; an error is
+any other answer of 400 or more, a sign-in page, or no answer.
 
 Bounded on purpose: loopback addresses only, at most 300 people and 120 seconds, `--pause 0 0` for saturation.
 The load changes the database (plans move along, returns are saved): run it on a benchmark database.
@@ -286,6 +287,8 @@ def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> list
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             status, where, page, problem = 0, "", "", f"{path}: {error}"
         outcome = Outcome(kind_, (time.perf_counter() - started) * 1000, problem)
+        if status == 403 and kind_ in ("edit", "return"):  # someone moved the plan or return on first: the app
+            outcome.problem, outcome.refused = "", True  # refuses, as it would refuse a person; not an error
         outcomes.append(outcome)
         return status, page, outcome
 
@@ -304,7 +307,7 @@ def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> list
     status, page, opened = timed("read" if kind == "approve" else kind, path)
     if opened.problem:
         return outcomes
-    fields = form_of(page, path)
+    fields = form_of(page, path) if not opened.refused else None
     if fields is None:
         return outcomes
     status, answer, sent = timed(kind, path, fields)
