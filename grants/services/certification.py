@@ -8,23 +8,13 @@ submitted themselves (grants/services/returns.py asks `is_deputy`), and gets tha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from grants.models import CertificationDelegation, GrantAward, SpendingPlan
+from grants.workflow import Verdict  # one answer to "may they?", with the reason
 from partnerships.models import Role, User
-
-
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
 
 
 def _roles(user, **scope):

@@ -48,6 +48,7 @@ from grants.models import (
 )
 from grants.money import format_money
 from grants.services.certification import is_deputy
+from grants.workflow import Verdict  # one answer to "may they?", with the reason
 from grants.working_days import add_working_days
 from partnerships.financial_years import FinancialYear
 from partnerships.models import Role
@@ -261,15 +262,6 @@ def award_reporting_set(*, award: GrantAward, by, months: int | None) -> list[Pe
 
 
 # --- who may do what ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
 
 
 def _holds(user, kind: str, performance_return: PerformanceReturn) -> bool:

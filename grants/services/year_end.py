@@ -23,19 +23,11 @@ from grants.figures.year_end import award_outturn
 from grants.models import GrantAward, YearEnd, YearEndApproval
 from grants.money import ZERO, format_money
 from grants.services.awards import awards_set
+from grants.workflow import Verdict  # one answer to "may they?", with the reason
 from partnerships.financial_years import FinancialYear
 from partnerships.models import Role, kind_title
 
 APPROVER_KINDS = (Role.Kind.PCC, Role.Kind.TREASURER)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
 
 
 def _kinds_held(user, award: GrantAward) -> set[str]:
