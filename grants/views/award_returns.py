@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from grants.forms.returns import AwardReportingForm
 from grants.services import returns as service
 
-from .helpers import error_items
+from .helpers import apply_service_errors, error_items
 from .money import AwardMixin
 
 
@@ -42,10 +42,7 @@ class AwardReportingView(AwardMixin, TemplateView):
         try:
             service.award_reporting_set(award=award, by=request.user, months=form.cleaned_data["reports_every_months"])
         except ValidationError as error:
-            form.add_error(
-                "reports_every_months" if "reports_every_months" in getattr(error, "error_dict", {}) else None,
-                error.messages,
-            )
+            apply_service_errors(error, form)
             return self.page(form)
         award.refresh_from_db()
         messages.success(

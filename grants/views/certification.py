@@ -15,7 +15,7 @@ from grants.models import CertificationDelegation, GrantAward
 from grants.services import certification as service
 from grants.services.certification import deputies
 
-from .helpers import error_items
+from .helpers import apply_service_errors, error_items
 from .returns import award_for_viewing
 
 
@@ -64,7 +64,7 @@ class DelegationView(TemplateView):
         try:
             delegation = service.delegation_make(plan=self.plan, by=request.user, deputy=form.cleaned_data["deputy"])
         except ValidationError as error:
-            form.add_error("deputy" if "deputy" in getattr(error, "error_dict", {}) else None, error.messages)
+            apply_service_errors(error, form)
             return self.page(form)
         messages.success(
             request, f"{delegation.deputy.display_name} can now certify this plan's returns until you revoke it."

@@ -22,7 +22,7 @@ from grants.models import GrantAward, PerformanceReturn, ReportingRules
 from grants.services import returns as service
 from grants.services.certification import may_delegate
 from grants.services.reminders import in_area, late_returns
-from grants.views.helpers import error_items
+from grants.views.helpers import apply_service_errors, error_items
 from grants.views.oversight import NOT_MANAGER, ForceAreaMixin
 from partnerships.models import ForceArea
 
@@ -209,7 +209,7 @@ class ReturnActView(FormView):
                 judgements=judgements(form),
             )
         except ValidationError as error:
-            form.add_error("comments" if "comments" in getattr(error, "error_dict", {}) else None, error.messages)
+            apply_service_errors(error, form)
             return self.form_invalid(form)
         messages.success(self.request, f"Return {step.get_action_display().lower()}.")
         return redirect("grants:return", pk=self.performance_return.pk)

@@ -18,7 +18,7 @@ from grants.money import format_money
 from grants.services import year_end as service
 from partnerships.financial_years import FinancialYear
 
-from .helpers import error_items
+from .helpers import apply_service_errors, error_items
 from .oversight import ForceAreaMixin
 
 
@@ -188,7 +188,7 @@ class YearEndWithdrawView(YearEndApproveView):
         try:
             service.year_end_withdraw(year_end=year_end, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_error("reason" if "reason" in getattr(error, "error_dict", {}) else None, error.messages)
+            apply_service_errors(error, form)
             return self.page(form)
         messages.success(request, "Year-end proposal withdrawn. A new one can be proposed.")
         return redirect(self.list_url())
