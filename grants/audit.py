@@ -14,7 +14,8 @@ For an OPCC, history rows and decisions are limited to its own force area's reco
 its force area is found from the models' foreign keys (`force_area_paths`), so a model added later is scoped the
 day it is added, and a model with no path to a force area (an organisation, shared by every area) is read only by
 the site administrator. The sign-in and refusal records are the person's own, not any area's, and are included
-for whoever may export the person's trail.
+for whoever may export the person's trail; an area's export names a refused page by its kind, not its address,
+since the page may be another area's (`refused_address`).
 
 The rows are produced lazily, source by source in date order and merged (`heapq.merge`), so the view streams the
 file with memory that does not grow with the trail.
@@ -32,6 +33,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from simple_history.models import registered_models
 
@@ -186,7 +188,21 @@ def _written_once_rows(model, user, person: _Person, since, until, scope: Q) -> 
         )
 
 
-def _security_rows(user, person: _Person, since, until) -> Iterator[tuple]:
+def refused_address(path: str, *, whole: bool) -> str:
+    """The address of a refused request as an export shows it. The site administrator's export (`whole`) shows the
+    path; an area's export shows only the kind of page (its route, "plans/<int:pk>/edit/"), because the refused
+    page may be another partnership's or another area's, whose records (the plan's number, the area's name) are
+    not the exporting OPCC's to learn. An address that names no page of the product is not shown at all."""
+    if whole:
+        return path
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return "(an address that is not a page)"
+    return "/" + match.route.lstrip("^").rstrip("$") if match.route else "(a page)"
+
+
+def _security_rows(user, person: _Person, since, until, *, whole: bool) -> Iterator[tuple]:
     from partnerships.accounts.models import RefusedRequest, SignInEvent
 
     def sign_ins():
@@ -198,7 +214,8 @@ def _security_rows(user, person: _Person, since, until) -> Iterator[tuple]:
     def refusals():
         refused = RefusedRequest.objects.filter(user=user, at__gte=since, at__lt=until).order_by("at", "pk")
         for event in refused.iterator(chunk_size=CHUNK):
-            row = [_when(event.at), person.name, person.username, "Refused request", f"{event.method} {event.path}"]
+            address = refused_address(event.path, whole=whole)
+            row = [_when(event.at), person.name, person.username, "Refused request", f"{event.method} {address}"]
             yield event.at, [*row, f"Refused ({event.status})", "", "", "", event.ip_address or ""]
 
     return heapq.merge(sign_ins(), refusals(), key=lambda pair: pair[0])
@@ -216,8 +233,8 @@ def user_audit_rows(
     *, user, force_area: ForceArea | None, first: datetime.date, last: datetime.date
 ) -> Iterator[list[str]]:
     """The person's audit trail between two dates (both included), oldest first: rows under HEADINGS. With a force
-    area, only that area's records (and the person's own sign-in and refusal records); without, everything (the
-    site administrator's export)."""
+    area, only that area's records (and the person's own sign-in and refusal records, the refused pages named by
+    their kind, not their address: `refused_address`); without, everything (the site administrator's export)."""
     from grants.models.decisions import AppendOnly
 
     since, until = day_bounds(first, last)
@@ -232,7 +249,7 @@ def user_audit_rows(
     for model in apps.get_models():
         if issubclass(model, AppendOnly) and (scope := in_area(model, force_area)) is not None:
             sources.append(_written_once_rows(model, user, person, since, until, scope))
-    sources.append(_security_rows(user, person, since, until))
+    sources.append(_security_rows(user, person, since, until, whole=force_area is None))
     for _moment, row in heapq.merge(*sources, key=lambda pair: pair[0]):
         yield row
 

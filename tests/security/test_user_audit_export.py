@@ -70,6 +70,24 @@ def test_the_opcc_exports_a_persons_trail_of_its_own_area(client, demo_user, two
     kinds = {(row[3], row[5]) for row in rows[1:]}
     assert ("Sign-in record", "Signed out") in kinds
     assert ("Refused request", "Refused (403)") in kinds and ("Refused request", "Refused (404)") in kinds
+    # the refused pages are named by their kind: South Gloucestershire's plan number is not Devon's to learn
+    refused = sorted(row[4] for row in rows[1:] if row[3] == "Refused request")
+    assert refused == ["GET /plans/<int:pk>/", "GET /plans/<int:pk>/edit/"]
+
+
+def test_the_site_administrators_export_names_the_refused_addresses(client, demo_user, two_area_worker):
+    client.force_login(demo_user("admin"))
+    rows = rows_of(export(client, two_area_worker, area=None))
+    southglos = SpendingPlan.objects.get(award__partnership__slug="safer-and-stronger-south-gloucestershire")
+    refused = sorted(row[4] for row in rows[1:] if row[3] == "Refused request")
+    assert refused == sorted(["GET /plans/999999/", f"GET /plans/{southglos.pk}/edit/"])
+
+
+def test_an_address_that_is_no_page_is_not_shown_in_an_areas_export():
+    from grants.audit import refused_address
+
+    assert refused_address("/../secret-of-another-area", whole=False) == "(an address that is not a page)"
+    assert refused_address("/../secret-of-another-area", whole=True) == "/../secret-of-another-area"
 
 
 def test_the_other_areas_opcc_sees_its_own_records_of_the_same_person(client, demo_user, two_area_worker):
