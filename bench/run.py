@@ -682,10 +682,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def collect(repeat: int, only: str = "", profile_requests: int = 0) -> list[Row]:
+def collect(repeat: int, only: str = "", profile_requests: int = 0, *, least: int = 5) -> list[Row]:
     """Times every page (or those whose name contains one of `only`'s comma-separated parts) with its floor, its
     floor page and its admin equivalent; or, with `profile_requests`, profiles them instead and returns nothing.
-    Django must be set up (main does it; tests/bench runs it on the test database)."""
+    The floors are timed at least `least` times, the admin pages at least 3 (or `least` if fewer): both are
+    quick. Django must be set up (main does it; tests/bench runs it on the test database)."""
     from django.test import Client
 
     from bench.urls import floor_url
@@ -717,14 +718,15 @@ def collect(repeat: int, only: str = "", profile_requests: int = 0) -> list[Row]
             if row.page_timing.status != 200:
                 row.notes.append(f"HTTP {row.page_timing.status}")
         if page.floor is not None:
-            row.floor = measure(page.floor, max(repeat, 5))
+            row.floor = measure(page.floor, max(repeat, least))
             floor_path = floor_url(f"floor-{index}", page.floor, public=page.who == "anonymous")
             with bench_urls(True):
-                row.floor_page = measure(lambda client=client, url=floor_path: client.get(url), max(repeat, 5))
+                row.floor_page = measure(lambda client=client, url=floor_path: client.get(url), max(repeat, least))
             if row.floor_page.status != 200:
                 row.notes.append(f"floor page HTTP {row.floor_page.status}")
         if page.admin_url:
-            row.admin = measure(lambda url=page.admin_url: clients["admin"].get(url), max(3, min(page.repeat, repeat)))
+            admin_repeat = max(min(3, least), min(page.repeat, repeat))
+            row.admin = measure(lambda url=page.admin_url: clients["admin"].get(url), admin_repeat)
             if row.admin.status != 200:
                 row.notes.append(f"admin HTTP {row.admin.status}")
         if page.memory:

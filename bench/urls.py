@@ -43,6 +43,12 @@ def floor_page(request, name: str) -> HttpResponse:
     return floor()
 
 
+@login_not_required
+def public_floor_page(request, name: str) -> HttpResponse:
+    """The same for anyone (its own function: `login_not_required` marks the function it is given)."""
+    return floor_page(request, name)
+
+
 def empty_page(request) -> HttpResponse:
     """The request stack with no data: no query and no template of its own."""
     return HttpResponse(EMPTY)
@@ -51,6 +57,6 @@ def empty_page(request) -> HttpResponse:
 urlpatterns = [
     *site_urlpatterns,
     path("bench/floor/<slug:name>/", floor_page, name="bench-floor"),
-    path("bench/public-floor/<slug:name>/", login_not_required(floor_page), name="bench-public-floor"),
+    path("bench/public-floor/<slug:name>/", public_floor_page, name="bench-public-floor"),
     path("bench/empty/", empty_page, name="bench-empty"),
 ]
