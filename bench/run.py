@@ -314,10 +314,72 @@ def bench_urls(on: bool = True):
 
 def set_up_returns() -> None:
     """Returns for this year's approved grants, as approval sets them up, so the returns pages and packs have some
-    (bench/load.py's set-up, the same one; it only adds what is missing, so a second run writes nothing)."""
+    (bench/load.py's set-up, the same one; it only adds what is missing, so a second run writes nothing), and the
+    figures of those already due (`returns_reported`)."""
     from bench.load import returns_set_up
 
     returns_set_up()
+    returns_reported()
+
+
+def returns_reported(today=None) -> int:
+    """Figures for this year's returns already due that nobody has started, entered as their CSP's officer would
+    through the returns service's one writer (`return_save`): spend in the period near its share of the project's
+    allocation, a forecast for each later period, and a figure for each outcome measure around its target (some
+    met, some not), so the returns page has its spend table and the packs their spend and ratings. Seeded by the
+    return, so every data set gets the same; a return already saved is left alone, so a second run writes nothing.
+    Returns how many were saved."""
+    import random
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from grants.models import OutcomeMeasure, PerformanceReturn, SpendingPlan
+    from grants.services.returns import return_save
+    from partnerships.models import User
+
+    today = today or timezone.localdate()
+    latest = SpendingPlan.objects.order_by("-award__financial_year").values_list("award__financial_year", flat=True)
+    due = (
+        PerformanceReturn.objects.filter(
+            status=PerformanceReturn.Status.NOT_STARTED,
+            spend_in_period__isnull=True,
+            project__isnull=False,
+            period__due_on__lt=today,
+            period__award__financial_year=latest[:1],
+        )
+        .select_related("period__award__partnership", "project")
+        .prefetch_related("project__outcome_measures", "period__award__reporting_periods")
+        .order_by("pk")
+    )
+    officers: dict[int, User | None] = {}
+    saved = 0
+    for performance_return in due:
+        partnership = performance_return.period.award.partnership
+        if partnership.pk not in officers:
+            officers[partnership.pk] = User.objects.filter(username=f"officer.{partnership.slug}").first()
+        if officers[partnership.pk] is None:  # not the generator's data set
+            continue
+        rng = random.Random(performance_return.pk)
+        periods = list(performance_return.period.award.reporting_periods.all())
+        share = performance_return.project.amount_allocated / len(periods)
+        results = {}
+        for measure in performance_return.project.outcome_measures.all():
+            value = (measure.target_value or Decimal(10)) * Decimal(str(round(rng.uniform(0.6, 1.3), 2)))
+            if measure.target_unit == OutcomeMeasure.Unit.PERCENT:
+                value = min(value, Decimal(100))
+            results[measure.pk] = (value.quantize(Decimal("0.01")), "")
+        return_save(
+            performance_return=performance_return,
+            by=officers[partnership.pk],
+            spend_in_period=(share * Decimal(str(round(rng.uniform(0.5, 1.2), 2)))).quantize(Decimal("0.01")),
+            forecasts={
+                p.pk: share.quantize(Decimal("0.01")) for p in periods if p.number > performance_return.period.number
+            },
+            results=results,
+        )
+        saved += 1
+    return saved
 
 
 def signed_in(user):
@@ -338,8 +400,9 @@ def scenario():
     """What to open: the first force area (the largest, 30 CSPs at national scale) and the second (the smallest),
     the first CSP's longest plan (this year's, a draft: 60 lines) and shortest (last year's, approved: 5), and for
     the returns pages the first area's approved plan of this year with the most lines (returns are set up for this
-    year's approved grants before the run: `set_up_returns`) with its newest reporting period."""
+    year's approved grants before the run: `set_up_returns`) with the area's latest period already due."""
     from django.db.models import Count
+    from django.utils import timezone
 
     from grants.figures.packs import area_pack_periods
     from grants.models import ReportingPeriod, SpendingPlan
@@ -369,7 +432,19 @@ def scenario():
         .order_by("-lines", "pk")
         .first()
     )
-    periods = [(number, name) for y, number, name in area_pack_periods(big_area) if y == year]
+    # The period the OPCC looks at now: the latest already due (its returns reported: `returns_reported`), or
+    # before any is due the newest with returns.
+    due = (
+        ReportingPeriod.objects.filter(
+            award__partnership__force_area=big_area,
+            award__financial_year=year,
+            due_on__lt=timezone.localdate(),
+            returns__isnull=False,
+        )
+        .order_by("-number")
+        .values_list("number", "name")
+    )
+    periods = list(due[:1]) or [(number, name) for y, number, name in area_pack_periods(big_area) if y == year]
 
     def user(kind, scope):
         return User.objects.get(username=f"{kind}.{scope.slug}")

@@ -3,18 +3,20 @@ the bare floor's rows through the whole request stack, the empty page is the sta
 packs are there, and the benchmark's URLconf (bench/urls.py) never reaches a server's settings."""
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import timezone
 
 from bench.generate import generate
-from bench.run import EMPTY_PAGE, Floor, collect, signed_in, table
+from bench.load import returns_set_up
+from bench.run import EMPTY_PAGE, Floor, collect, returns_reported, signed_in, table
 from bench.urls import EMPTY, floor_url
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 27)
 ROOT = Path(__file__).resolve().parents[2]
 # Fast pages only (no PDF, no export of everything twice): one of each kind the benchmark adds or changes.
 ONLY = "empty page,plan page,reporting page,returns page,performance pack,360giving json, everything"
@@ -23,7 +25,9 @@ ONLY = "empty page,plan page,reporting page,returns page,performance pack,360giv
 @pytest.fixture
 def national():
     """The CI size with three CSPs in the first area, so one of its plans this year is approved and has returns."""
-    generate(scale=0.01, year_count=2, csps_per_area=[3, 2], lines=(3, 3), today=TODAY, log=lambda _: None)
+    generate(
+        scale=0.01, year_count=2, csps_per_area=[3, 2], lines=(3, 3), today=timezone.localdate(), log=lambda _: None
+    )
 
 
 def test_each_page_its_floor_and_its_floor_page_answer(national, capsys):
@@ -78,3 +82,26 @@ def test_the_bench_urlconf_is_never_a_servers():
     assert settings.ROOT_URLCONF == "config.urls"
     for module in (ROOT / "config").rglob("*.py"):
         assert "bench.urls" not in module.read_text(), module
+
+
+def test_the_due_returns_are_reported_once_through_the_service(national):
+    from grants.figures.packs import area_pack
+    from grants.models import PerformanceReturn, ReturnStep
+    from partnerships.models import ForceArea
+
+    returns_set_up()
+    returns = PerformanceReturn.objects.filter(project__isnull=False)
+    assert returns.exists() and not returns.exclude(spend_in_period=None).exists()
+    last_due = max(returns.values_list("period__due_on", flat=True))
+    after_all = last_due + datetime.timedelta(days=1)
+    assert returns_reported(today=after_all) == returns.count()
+    assert returns_reported(today=after_all) == 0  # a saved return is left alone
+    assert not returns.filter(spend_in_period=None).exists()
+    assert ReturnStep.objects.filter(action="save").count() == returns.count()  # the service's own trail
+    first = returns.select_related("period__award").first()
+    pack = area_pack(
+        force_area=ForceArea.objects.get(partnerships__awards=first.period.award),
+        financial_year=first.period.award.financial_year,
+        number=first.period.number,
+    )
+    assert pack.partnerships and sum(p.spend.in_period for p in pack.partnerships) > Decimal(0)
