@@ -29,8 +29,9 @@ The first row, "Signed-in empty page", is the request stack alone for a signed-i
 query and no template of its own (bench/urls.py), its queries those of the stack (the session and the user).
 
 Returns are set up first for this year's approved grants, as approval does (bench/load.py's set-up; it adds only
-what is missing), so the returns page, the CSP's performance pack, the OPCC's reporting page and its pack across
-the area's CSPs have returns to show: unstarted ones, as the generator writes no reported figures.
+what is missing), and those already due are filled in through the returns service (`returns_reported`), so the
+returns page, the CSP's performance pack, the OPCC's reporting page and its pack across the area's CSPs show
+what they would in life. The first run on a data set writes them; later runs write nothing.
 
 Prints a table (Markdown, for docs/performance.md) and writes bench/results.json. Timings are noisy on a shared
 machine: compare ratios measured in one run, never figures from different runs.
