@@ -769,6 +769,12 @@ def collect(repeat: int, only: str = "", profile_requests: int = 0, *, least: in
 
     set_up_returns()
     s = scenario()
+    if s["longest"].status != "draft":  # bench/load.py moves plans along: the editor hub would answer 403
+        print(
+            f"  warning: the {s['longest'].lines}-line plan is {s['longest'].status}, not a draft: this data set has "
+            "been changed (by bench/load.py?); generate it again for figures comparable with other runs",
+            file=sys.stderr,
+        )
     clients = {"anonymous": Client()}
     for who in ("officer", "board", "opcc", "opcc_small", "pcc", "reporting_officer", "admin"):
         if s[who] is not None:
