@@ -25,6 +25,13 @@ comes back with an error summary, or an edit or return page answered 403 (someon
 return on first: the officer's draft was submitted meanwhile), counts as refused, not as an error; an error is
 any other answer of 400 or more, a sign-in page, or no answer.
 
+The client runs in this process on the same cores as gunicorn and PostgreSQL, so what it costs the server does not
+get. It is kept cheap (one keep-alive connection per person, reopened when the server closes it; answers kept as
+bytes; only a form's own text parsed, found by string search; no regular expressions over whole pages) and it is
+measured: "client_cpu_ms_per_request" is this process's CPU over the run (all its threads, not gunicorn's) per
+request, "client_share_of_cores" the same as a share of the machine. `--nice N` runs the client at niceness N so the
+server and the database get the cores first; "client_nice" says which niceness was used.
+
 Bounded on purpose: loopback addresses only, at most 300 people and 120 seconds, `--pause 0 0` for saturation.
 The load changes the database (plans move along, returns are saved): run it on a benchmark database.
 """
@@ -33,12 +40,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.cookiejar
+import http.client
 import ipaddress
 import math
 import os
 import random
-import re
 import secrets
 import socket
 import statistics
@@ -210,55 +216,97 @@ class FormReader(HTMLParser):
 
 
 def form_of(page: str, path: str) -> list[tuple[str, str]] | None:
-    """The page's own form (posting to itself), not the sign-out button in the header."""
-    reader = FormReader()
-    reader.feed(page)
-    for action, fields in reader.forms:
-        if action in ("", path) and any(name == "csrfmiddlewaretoken" for name, _ in fields):
-            return fields
+    """The page's own form (posting to itself), not the sign-out button in the header. Only the text of each POST
+    form is parsed, found by plain string search, not the whole page: the client shares the server's two cores."""
+    at = page.find("<form")
+    while at != -1:
+        tag_end = page.find(">", at)
+        end = page.find("</form>", tag_end)
+        if tag_end == -1 or end == -1:
+            return None
+        if 'method="post"' in page[at:tag_end].lower():
+            reader = FormReader()
+            reader.feed(page[at : end + len("</form>")])
+            for action, fields in reader.forms:
+                if action in ("", path) and any(name == "csrfmiddlewaretoken" for name, _ in fields):
+                    return fields
+        at = page.find("<form", end)
     return None
 
 
-DECISION_LINK = re.compile(r'href="(/plans/\d+/decide/([\w-]+)/)"')
+def decision_links(page: bytes) -> list[tuple[str, str]]:
+    """(address, action) of each decision link on a home page (`/plans/<pk>/decide/<action>/`), by plain search for
+    the links to plans rather than a regular expression over the whole page."""
+    found, marker = [], b'href="/plans/'
+    at = page.find(marker)
+    while at != -1:
+        start = at + len('href="')
+        end = page.find(b'"', start)
+        if end == -1:
+            break
+        parts = page[start:end].split(b"/")  # b"", b"plans", pk, b"decide", action, b""
+        if len(parts) == 6 and parts[3] == b"decide" and parts[2].isdigit() and not parts[5]:
+            found.append((page[start:end].decode(), parts[4].decode()))
+        at = page.find(marker, end)
+    return found
 
 
 class Visitor:
-    """One person's browser: their session cookie, the CSRF cookie the server sets, redirects followed."""
+    """One person's browser, kept cheap because it runs on the same cores as the server: one keep-alive connection
+    (opened again when the server closes it, as gunicorn's sync workers do after every answer, or when it was
+    closed while idle), their session cookie and the cookies the server sets (the CSRF token, messages), redirects
+    followed. Answers are read in full, as bytes; nothing is decoded or parsed unless a form is wanted."""
+
+    MAX_REDIRECTS = 5
 
     def __init__(self, url: str, session_key: str):
+        parts = urllib.parse.urlsplit(url)
         self.url = url
-        host = urllib.parse.urlparse(url).hostname
-        jar = http.cookiejar.CookieJar()
-        jar.set_cookie(
-            http.cookiejar.Cookie(
-                0,
-                "sessionid",
-                session_key,
-                None,
-                False,
-                host,
-                False,
-                False,
-                "/",
-                True,
-                False,
-                None,
-                False,
-                None,
-                None,
-                {},
-            )  # fmt: skip
-        )
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+        self.cookies = {"sessionid": session_key}
 
-    def open(self, path: str, fields: list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
-        data = urllib.parse.urlencode(fields).encode() if fields is not None else None
-        request = urllib.request.Request(self.url + path, data=data, headers={"Referer": self.url + path})
+    def _exchange(self, method: str, path: str, body: bytes | None) -> http.client.HTTPResponse:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Referer": self.url + path}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        reused = self.connection.sock is not None
         try:
-            with self.opener.open(request, timeout=30) as answer:
-                return answer.status, answer.geturl(), answer.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as error:
-            return error.code, error.geturl(), ""
+            self.connection.request(method, path, body=body, headers=headers)
+            return self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.connection.close()
+            if not reused:
+                raise
+        # The server had closed the idle connection before this request reached it: send it once more, anew.
+        self.connection.request(method, path, body=body, headers=headers)
+        return self.connection.getresponse()
+
+    def _keep(self, response: http.client.HTTPResponse) -> None:
+        for header in response.headers.get_all("Set-Cookie") or ():
+            pair, _, attributes = header.partition(";")
+            name, _, value = pair.strip().partition("=")
+            if "max-age=0" in attributes.lower() or not value.strip('"'):
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+
+    def open(self, path: str, fields: list[tuple[str, str]] | None = None) -> tuple[int, str, bytes]:
+        """(status, the address finally answered, the body) for a GET, or a POST of `fields`."""
+        method, body = ("POST", urllib.parse.urlencode(fields).encode()) if fields is not None else ("GET", None)
+        for _ in range(self.MAX_REDIRECTS + 1):
+            response = self._exchange(method, path, body)
+            page = response.read()
+            self._keep(response)
+            location = response.getheader("Location")
+            if response.status not in (301, 302, 303, 307, 308) or not location:
+                return response.status, path, page
+            path = urllib.parse.urlsplit(location)._replace(scheme="", netloc="").geturl() or "/"
+            if response.status in (301, 302, 303):
+                method, body = "GET", None
+        return response.status, path, page
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 @dataclass
@@ -284,8 +332,8 @@ def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> list
         try:
             status, where, page = visitor.open(path, fields)
             problem = _check(status, where, path)
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-            status, where, page, problem = 0, "", "", f"{path}: {error}"
+        except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out, a broken answer
+            status, where, page, problem = 0, "", b"", f"{path}: {error!r}"
         outcome = Outcome(kind_, (time.perf_counter() - started) * 1000, problem)
         if status == 403 and kind_ in ("edit", "return"):  # someone moved the plan or return on first: the app
             outcome.problem, outcome.refused = "", True  # refuses, as it would refuse a person; not an error
@@ -294,7 +342,7 @@ def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> list
 
     if kind == "approve":  # the home page's inbox lists what waits for this person, with its decision links
         status, page, _ = timed("read", "/")
-        links = [link for link, action in DECISION_LINK.findall(page) if action not in SKIPPED_ACTIONS]
+        links = [link for link, action in decision_links(page) if action not in SKIPPED_ACTIONS]
         if not links:
             return outcomes
         path = rng.choice(links)
@@ -307,11 +355,11 @@ def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> list
     status, page, opened = timed("read" if kind == "approve" else kind, path)
     if opened.problem:
         return outcomes
-    fields = form_of(page, path) if not opened.refused else None
+    fields = form_of(page.decode("utf-8", "replace"), path) if not opened.refused else None
     if fields is None:
         return outcomes
     status, answer, sent = timed(kind, path, fields)
-    sent.refused = not sent.problem and "govuk-error-summary" in answer
+    sent.refused = not sent.problem and b"govuk-error-summary" in answer
     return outcomes
 
 
@@ -325,20 +373,35 @@ def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float
         rng = random.Random(seed + index)
         visitor = Visitor(url, who.session_key)
         time.sleep(rng.uniform(0, pause[1]))  # people do not all arrive in the same second
-        while time.monotonic() < stop:
-            done = act(visitor, who, rng.choices(kinds, weights)[0], rng)
-            with lock:
-                outcomes.extend(done)
-            time.sleep(rng.uniform(*pause))
+        try:
+            while time.monotonic() < stop:
+                done = act(visitor, who, rng.choices(kinds, weights)[0], rng)
+                with lock:
+                    outcomes.extend(done)
+                time.sleep(rng.uniform(*pause))
+        finally:
+            visitor.close()
 
     threads = [threading.Thread(target=person, args=(i, p), daemon=True) for i, p in enumerate(crowd)]
-    began = time.monotonic()
+    began, began_cpu = time.monotonic(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    took = time.monotonic() - began
-    return summary(outcomes, took, len(crowd))
+    took, client_cpu = time.monotonic() - began, time.process_time() - began_cpu
+    return {**summary(outcomes, took, len(crowd)), **client_cost(client_cpu, took, len(outcomes))}
+
+
+def client_cost(cpu_seconds: float, took: float, requests: int) -> dict:
+    """What the load's own client cost: this process's CPU (all its threads; with `--serve`, not gunicorn's, a
+    separate process) per request and as a share of the machine's cores over the run. The client runs on the same
+    cores as the server and PostgreSQL, so whatever it takes the server does not get; `--nice` lowers its claim."""
+    cores = os.cpu_count() or 1
+    return {
+        "client_cpu_ms_per_request": round(cpu_seconds * 1000 / requests, 2) if requests else None,
+        "client_share_of_cores": f"{cpu_seconds * 100 / (took * cores):.1f}% of {cores}" if took else None,
+        "client_nice": os.nice(0),
+    }
 
 
 def _percentiles(times: list[float]) -> tuple[float | None, float | None]:
@@ -496,6 +559,13 @@ def gunicorn(
             process.kill()
 
 
+def niced(increment: int) -> None:
+    """Lowers the client's priority by `increment` (os.nice). On Linux niceness is per thread, and a thread starts
+    with its creator's: called in the main thread before the people's threads start, it applies to all of them."""
+    if increment:
+        os.nice(increment)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="a server you started (ignored with --serve)")
@@ -507,6 +577,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause", type=float, nargs=2, default=(5.0, 10.0), metavar=("MIN", "MAX"))
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-returns-set-up", action="store_true", help="do not set up returns for approved grants")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        choices=range(20),
+        metavar="N",
+        help="run the load's client at this niceness (0 to 19; the server started with --serve keeps its own), so "
+        "the server and PostgreSQL get the cores first; the result says which was used",
+    )
     options = parser.parse_args(argv)
     if not options.serve and not _loopback(options.url):
         parser.error("the load runs against a loopback address only (127.0.0.1, ::1 or localhost)")
@@ -525,11 +604,13 @@ def main(argv: list[str] | None = None) -> int:
     crowd = people(options.users, options.seed)
     if options.serve:
         with gunicorn(options.workers, options.threads) as server:
+            niced(options.nice)  # after gunicorn has started: its processes keep their own niceness
             before = server_cpu(server)
             result = run(server.url, crowd, options.seconds, tuple(options.pause), options.seed)
             after = server_cpu(server)
         result.update(cpu_per_request(before, after, result["requests"]))
     else:
+        niced(options.nice)
         result = run(options.url.rstrip("/"), crowd, options.seconds, tuple(options.pause), options.seed)
     for key, value in result.items():
         print(f"{key:>12}: {value}")

@@ -1,9 +1,25 @@
 """bench/load.py stays bounded (loopback addresses only, at most 300 people and 120 seconds), and works: three
 people of the demo for three seconds against gunicorn on a free loopback port, with no error."""
 
+import os
+import threading
+import time
+
 import pytest
 
-from bench.load import _loopback, cpu_per_request, form_of, gunicorn, main, people, run, server_cpu
+from bench.load import (
+    Visitor,
+    _loopback,
+    cpu_per_request,
+    decision_links,
+    form_of,
+    gunicorn,
+    main,
+    niced,
+    people,
+    run,
+    server_cpu,
+)
 from tests.test_scale_out import _database_url
 
 
@@ -28,6 +44,7 @@ def test_only_loopback_addresses_are_loaded(url, allowed):
         ["--users", "301"],
         ["--seconds", "121"],
         ["--users", "0"],
+        ["--nice", "20"],
     ],
 )
 def test_the_load_refuses_to_go_beyond_its_bounds(arguments, capsys):
@@ -35,7 +52,7 @@ def test_the_load_refuses_to_go_beyond_its_bounds(arguments, capsys):
         main(arguments)
     assert stopped.value.code == 2
     error = capsys.readouterr().err
-    assert "loopback address only" in error or "at most 300 people and 120 seconds" in error
+    assert "loopback address only" in error or "at most 300 people and 120 seconds" in error or "--nice" in error
 
 
 def test_the_form_reader_sends_a_page_form_as_it_is_shown():
@@ -58,6 +75,46 @@ Line one</textarea>
     ]
 
 
+def test_the_form_reader_finds_the_page_form_after_others_and_ignores_get_forms():
+    page = (
+        '<form method="get" action="/search/"><input name="q" value="x"></form>'
+        + "<p>" + "a long page " * 1000 + "</p>"
+        + '<form method="POST" action="/plans/1/edit/details/"><input type="hidden" name="csrfmiddlewaretoken" '
+        'value="t"><input name="title" value="T"></form>'
+    )  # fmt: skip
+    assert form_of(page, "/plans/1/edit/details/") == [("csrfmiddlewaretoken", "t"), ("title", "T")]
+    assert form_of(page, "/elsewhere/") is None
+    assert form_of("<p>No form</p>", "/") is None
+
+
+def test_decision_links_are_found_without_parsing_the_page():
+    page = (
+        b'<a href="/plans/12/">plan</a><a href="/plans/12/decide/recommend/">Recommend</a>'
+        b'<a href="/plans/7/decide/return/">Return</a><a href="/plans/x/decide/recommend/">bad</a>'
+        b'<a href="/plans/9/decide/approve/extra/">bad</a>'
+    )
+    assert decision_links(page) == [("/plans/12/decide/recommend/", "recommend"), ("/plans/7/decide/return/", "return")]
+
+
+def test_the_client_is_niced_for_its_threads_only():
+    seen = {}
+
+    def client():
+        niced(3)
+        seen["client"] = os.nice(0)
+        person = threading.Thread(target=lambda: seen.setdefault("person", os.nice(0)))
+        person.start()
+        person.join()
+
+    before = os.nice(0)
+    thread = threading.Thread(target=client)
+    thread.start()
+    thread.join()
+    # Linux keeps a niceness per thread, inherited by the threads it starts: the people's threads, not the rest.
+    assert seen == {"client": before + 3, "person": before + 3}
+    assert os.nice(0) == before
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_tiny_load_against_gunicorn_has_no_errors(demo):
     crowd = people(3, seed=13)
@@ -69,3 +126,23 @@ def test_a_tiny_load_against_gunicorn_has_no_errors(demo):
         cpu = cpu_per_request(before, server_cpu(server), result["requests"])
     assert result["requests"] >= 3 and result["errors"] == 0, result["first_errors"]
     assert cpu["server_cpu_ms_per_request"] > 0
+    assert result["client_cpu_ms_per_request"] > 0 and result["client_nice"] == os.nice(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_client_keeps_its_connection_and_the_cookies_it_is_given(demo):
+    crowd = people(1, seed=13)
+    with gunicorn(1, 2, database_url=_database_url()) as server:  # gthread: connections kept alive
+        visitor = Visitor(server.url, crowd[0].session_key)
+        status, where, page = visitor.open("/")
+        first = visitor.connection.sock
+        again = visitor.open("/")
+        kept = visitor.connection.sock is first and first is not None
+        time.sleep(3)  # gunicorn closes a connection idle for 2 s (its keep-alive): the next request opens another
+        after_close = visitor.open("/")
+        reopened = visitor.connection.sock is not first
+        visitor.close()
+    assert status == 200 and where == "/" and b"<html" in page.lower()
+    assert again[0] == 200 and kept
+    assert after_close[0] == 200 and reopened
+    assert "csrftoken" in visitor.cookies  # set by the page's sign-out form, sent back with the next POST
