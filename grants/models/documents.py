@@ -61,8 +61,16 @@ class RenderedDocument(models.Model):
         related_name="+",
         help_text="Whose view of the data is rendered (the Panel report lists the partnerships they may see).",
     )
+    reads = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The queries the document was made from, to ask again whether it is current (documents/reads.py).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    last_asked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone last asked for it: files nobody asks for are swept away."
+    )
 
     class Meta:
         constraints = [
