@@ -463,3 +463,20 @@ def test_the_scheduler_queues_the_sweep(settings):
     scheduler.queue_due_jobs()
     queued = [result.task.name for result in sweep_kept_files.get_backend().results]
     assert "sweep_kept_files" in queued
+
+
+def test_the_download_chooses_its_release_as_the_releases_are_found(demo, demo_user, plymouth_plan):
+    """`release_heads` (what the download reads) names the same funders, in the same order, as `releases` (what
+    the file is made of), also after the area's funder changed and with grants under both bodies."""
+    from grants.services.threesixty import release_heads, releases
+    from tests.grants.test_funder_titles import devon, mayor_from
+
+    def heads():
+        return [(r.key, r.funder.name) for r in release_heads(force_area=devon())]
+
+    assert heads() == [(r.key, r.funder.name) for r in releases(force_area=devon())] and heads()
+    mayor_from(datetime.date(2020, 6, 1))
+    GrantAward.objects.filter(partnership__slug="safer-plymouth").update(awarded_on=datetime.date(2020, 7, 1))
+    found = releases(force_area=devon())
+    assert heads() == [(r.key, r.funder.name) for r in found]
+    assert len(found) >= 1
