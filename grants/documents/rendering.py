@@ -392,7 +392,9 @@ def render(document_id: int) -> str:
     """Makes one queued document (the task's body): reads the data again, prints it, keeps the file with the
     fingerprint of what it was made from, and removes this subject's older files of the same kind and format. A
     failure is kept on the row, for the waiting page."""
-    document = RenderedDocument.objects.select_related("requested_by").get(pk=document_id)
+    document = RenderedDocument.objects.select_related("requested_by").filter(pk=document_id).first()
+    if document is None:  # swept away while it waited in the queue (kept_files_sweep): nobody is waiting for it
+        return "gone"
     if document.status == Status.READY:
         return document.status
     try:

@@ -480,3 +480,13 @@ def test_the_download_chooses_its_release_as_the_releases_are_found(demo, demo_u
     found = releases(force_area=devon())
     assert heads() == [(r.key, r.funder.name) for r in found]
     assert len(found) >= 1
+
+
+def test_a_queued_document_swept_away_is_not_made(client, demo_user, plymouth_plan, settings):
+    settings.TASKS = DUMMY
+    client.force_login(demo_user("officer.plymouth"))
+    client.get(reverse("grants:plan-download", args=[plymouth_plan.pk, "board-paper", "docx"]))
+    queued = RenderedDocument.objects.get()
+    RenderedDocument.objects.filter(pk=queued.pk).update(last_asked_at=timezone.now() - datetime.timedelta(days=31))
+    assert rendering.kept_files_sweep() == 1
+    assert render_document.call(queued.pk) == "gone" and not RenderedDocument.objects.exists()
