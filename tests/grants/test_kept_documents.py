@@ -490,3 +490,30 @@ def test_a_queued_document_swept_away_is_not_made(client, demo_user, plymouth_pl
     RenderedDocument.objects.filter(pk=queued.pk).update(last_asked_at=timezone.now() - datetime.timedelta(days=31))
     assert rendering.kept_files_sweep() == 1
     assert render_document.call(queued.pk) == "gone" and not RenderedDocument.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_reads_and_prints_in_one_snapshot(client, settings):
+    """Outside any transaction (a `db_worker`), the document is read, printed and fingerprinted in one REPEATABLE
+    READ transaction, so a change committed meanwhile is in neither or in both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.partnerships import officer_of
+    from tests.monitoring.test_packs import area_with_returns
+
+    settings.TASKS = DUMMY
+    _, partnerships = area_with_returns(csps=1)
+    award = GrantAward.objects.get(partnership=partnerships[0])
+    client.force_login(officer_of(partnerships[0]))
+    url = reverse("grants:performance-pack-docx", kwargs={"award_pk": award.pk, "number": 2})
+    client.get(url)
+    queued = RenderedDocument.objects.get()
+    with CaptureQueriesContext(connection) as queries:
+        assert render_document.call(queued.pk) == Status.READY
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ" in statements
+    first_read = next(i for i, sql in enumerate(statements) if "grants_reportingperiod" in sql)
+    assert statements.index("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") < first_read
+    answer = client.get(url)
+    assert answer.status_code == 200 and not answer["Content-Type"].startswith("text/html")  # kept, and current
