@@ -368,7 +368,7 @@ def _make(document: RenderedDocument) -> tuple[bytes, str, dict]:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         today = timezone.localdate()
         with reads.recording() as queries:
-            person = _person(document) if kind.personal else document.requested_by
+            person = _person(document) if kind.personal else None  # made for nobody in particular
             content = kind.formats[document.format](kind.load(document.subject, person))
         digest = reads.digest(queries)
         if timezone.localdate() != today:
