@@ -4,9 +4,11 @@
 A board paper, Panel report, performance pack or decision notice as PDF or Word takes seconds of WeasyPrint or
 python-docx work, and an area's 360Giving file (JSON, CSV, XLSX) a second of reading and writing at national size:
 too long for a web request, and the same file is asked for again and again while nothing has changed. A
-`RenderedDocument` is one such file for one subject (`subject`, a key string such as "plan:12") built from data
-whose fingerprint is `fingerprint`. Asking again with the same fingerprint answers the kept file; once the data
-changes, the fingerprint changes and a new file is made (the old one is removed when the new one is ready).
+`RenderedDocument` is one such file for one subject (`subject`, a key string such as "plan:12"), with the queries
+it was made from (`reads`) and the fingerprint of what they answered (`fingerprint`, with the code, the day and,
+for the Panel report, the person). A request asks those queries again (grants/documents/reads.py): the kept file
+is answered while they answer the same; otherwise a new file is made, and the old one is removed when the new one
+is ready, or by the sweep when nobody has asked for it in `KEPT_DOCUMENTS_DAYS` days.
 
 The file goes through Django's storage API (MEDIA_ROOT or the bucket, like supporting documents) and is never
 served from a public address: the download views check the person may see the subject first.
