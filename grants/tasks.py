@@ -70,3 +70,13 @@ def render_document(document_id: int) -> str:
     from grants.documents.rendering import render
 
     return render(document_id)
+
+
+@task()
+def sweep_kept_files() -> int:
+    """THE sweep of kept documents (grants/documents/rendering.py `kept_files_sweep`), queued by the scheduler:
+    removes files nobody has asked for in `KEPT_DOCUMENTS_DAYS` days, superseded ones and files no row names.
+    Idempotent. Returns how many rows and files it removed."""
+    from grants.documents.rendering import kept_files_sweep
+
+    return kept_files_sweep()

@@ -16,6 +16,7 @@ Variables (all optional for trying the app, see README):
   TWO_FACTOR_KEY   key that encrypts two-factor secrets at rest (default: derived from SECRET_KEY).
   SIGN_IN_EVENTS_RETENTION_DAYS  how long sign-in records are kept (default 400 days).
   REFUSED_REQUESTS_RETENTION_DAYS  how long the record of refused requests (403, 404) is kept (default 90 days).
+  KEPT_DOCUMENTS_DAYS  how long a document made in the task queue is kept after it was last asked for (default 30).
   DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, TIME_ZONE are also read.
   TASKS_IMMEDIATE  "1" runs background tasks (e-mails, reminders) at once in the web process instead of queueing
                    them for `manage.py db_worker`. Default: on when DEBUG is on, off otherwise (docs/deploy.md).
@@ -210,6 +211,8 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True  # e-mail addresses are entered by administrat
 TWO_FACTOR_KEY = env.str("TWO_FACTOR_KEY", default="")
 SIGN_IN_EVENTS_RETENTION_DAYS = env.int("SIGN_IN_EVENTS_RETENTION_DAYS", default=400)
 REFUSED_REQUESTS_RETENTION_DAYS = env.int("REFUSED_REQUESTS_RETENTION_DAYS", default=90)
+# Documents made in the task queue (grants/documents/rendering.py): removed this many days after last asked for.
+KEPT_DOCUMENTS_DAYS = env.int("KEPT_DOCUMENTS_DAYS", default=30)
 
 # Five failed sign-ins lock the username from that address for an hour (WCAG-friendly message on the form).
 AXES_FAILURE_LIMIT = 5

@@ -4,9 +4,11 @@
 A board paper, Panel report, performance pack or decision notice as PDF or Word takes seconds of WeasyPrint or
 python-docx work, and an area's 360Giving file (JSON, CSV, XLSX) a second of reading and writing at national size:
 too long for a web request, and the same file is asked for again and again while nothing has changed. A
-`RenderedDocument` is one such file for one subject (`subject`, a key string such as "plan:12") built from data
-whose fingerprint is `fingerprint`. Asking again with the same fingerprint answers the kept file; once the data
-changes, the fingerprint changes and a new file is made (the old one is removed when the new one is ready).
+`RenderedDocument` is one such file for one subject (`subject`, a key string such as "plan:12"), with the queries
+it was made from (`reads`) and the fingerprint of what they answered (`fingerprint`, with the code, the day and,
+for the Panel report, the person). A request asks those queries again (grants/documents/reads.py): the kept file
+is answered while they answer the same; otherwise a new file is made, and the old one is removed when the new one
+is ready, or by the sweep when nobody has asked for it in `KEPT_DOCUMENTS_DAYS` days.
 
 The file goes through Django's storage API (MEDIA_ROOT or the bucket, like supporting documents) and is never
 served from a public address: the download views check the person may see the subject first.
@@ -61,8 +63,16 @@ class RenderedDocument(models.Model):
         related_name="+",
         help_text="Whose view of the data is rendered (the Panel report lists the partnerships they may see).",
     )
+    reads = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The queries the document was made from, to ask again whether it is current (documents/reads.py).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    last_asked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone last asked for it: files nobody asks for are swept away."
+    )
 
     class Meta:
         constraints = [

@@ -567,3 +567,24 @@ def threesixty_xlsx(package: dict) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def release_heads(*, force_area: ForceArea, today: datetime.date | None = None) -> list[Release]:
+    """The area's releases as `releases` finds and orders them (one per funder body that made a published grant,
+    the newest body first), without their grants: what a download needs to choose its kept file
+    (grants/views/public.py; the file itself is made in the task queue). One query for the grants' award dates
+    (`award_date`'s rule: the round's decision, else the award's date) and one for the area's bodies."""
+    from django.db.models.functions import Coalesce
+
+    days = (
+        _published(today)
+        .filter(funding_stream__force_area=force_area)
+        .annotate(decided=Coalesce("application__decided_on", "awarded_on"))
+        .values_list("decided", flat=True)
+        .distinct()
+    )
+    by_body: dict[object, Release] = {}
+    for day in days:
+        funder = force_area.funder_on(day)
+        by_body.setdefault(funder.pk or "current", Release(force_area, funder))
+    return sorted(by_body.values(), key=lambda r: r.funder.starts_on or datetime.date.min, reverse=True)

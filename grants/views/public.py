@@ -13,7 +13,13 @@ from django.views.generic import TemplateView
 
 from grants.documents.rendering import release_subject
 from grants.models import RenderedDocument
-from grants.services.threesixty import NothingPublished, release_for, releases, threesixty_everything_json
+from grants.services.threesixty import (
+    NothingPublished,
+    release_for,
+    release_heads,
+    releases,
+    threesixty_everything_json,
+)
 from partnerships.models import ForceArea
 
 from .rendered import rendered_download
@@ -22,8 +28,9 @@ from .rendered import rendered_download
 def threesixty_download(request, force_area: ForceArea, fmt: str) -> HttpResponse:
     """The 360Giving file of the funder asked for (`?funder=`), or of the newest, made in the task queue and kept
     until the published grants change (grants/documents/rendering.py); when nothing is published, a page saying
-    so (404), never an empty file."""
-    found = releases(force_area=force_area)
+    so (404), never an empty file. Only the releases' funders are read here (`release_heads`), not their grants:
+    the task reads those when it makes the file."""
+    found = release_heads(force_area=force_area)
     try:
         release = release_for(force_area=force_area, funder=request.GET.get("funder"), found=found)
     except NothingPublished as nothing:
@@ -38,7 +45,6 @@ def threesixty_download(request, force_area: ForceArea, fmt: str) -> HttpRespons
         subject=release_subject(force_area, release.key),
         filename=f"360giving-{force_area.slug}{suffix}.{fmt}",
         title=f"the 360Giving file of the grants made by {release.funder.name}",
-        data=release,
     )
 
 
