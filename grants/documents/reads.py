@@ -32,7 +32,7 @@ from functools import cache as once
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 # Bump when the way fingerprints are taken changes, so that no kept file matches by accident.
 FORMAT = 1
@@ -92,9 +92,13 @@ def digest(queries: list[str]) -> str:
         f"(SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM ({query}) AS r)"
         for query in queries
     )
-    with connection.cursor() as cursor:
+    # The stored queries are asked in a read-only (sub)transaction, rolled back after: they came from our own code
+    # as plain SELECTs (`recording`), and PostgreSQL itself now refuses any write one might make.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL transaction_read_only = on")
         cursor.execute(f"SELECT array_to_string(ARRAY[{parts}], ',')")  # noqa: S608 - the document's own queries
         (hashes,) = cursor.fetchone()
+        transaction.set_rollback(True)
     return hashlib.sha256(hashes.encode()).hexdigest()
 
 

@@ -517,3 +517,15 @@ def test_the_worker_reads_and_prints_in_one_snapshot(client, settings):
     assert statements.index("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") < first_read
     answer = client.get(url)
     assert answer.status_code == 200 and not answer["Content-Type"].startswith("text/html")  # kept, and current
+
+
+def test_the_stored_queries_are_asked_read_only(db):
+    """The digest asks queries kept in the database; PostgreSQL refuses any write one might make (here a sequence
+    moved on), and the transaction around it carries on, writable."""
+    from django.contrib.auth.models import Group
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="read-only"):
+        reads.digest(["SELECT nextval(pg_get_serial_sequence('auth_group', 'id'))"])
+    assert reads.digest(["SELECT 1"]) == reads.digest(["SELECT 1"])
+    Group.objects.create(name="Written after the digest")
