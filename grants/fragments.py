@@ -1,20 +1,24 @@
-"""Rendered fragments of frozen records, kept in the shared cache (issue 13: "cache what is frozen").
+"""Rendered fragments of a plan's content, kept in the shared cache (issue 13: "cache what is frozen", and drafts).
 
 The plan table's rows are most of the plan page's work: six related sets per line fetched and turned into objects,
-then rendered (outlines, measures, sub-items, priorities). Once a version is submitted its content cannot change
-(`SpendingPlan.refuse_changes_unless_editable` refuses every save and delete of a line, sub-item, measure, match
-funding or priority link), and it becomes editable again only by being returned or withdrawn, after which it
-leaves the officer's hands only by being submitted, which counts one more `round`. So the rows of a version that
-is not editable are kept under a key of the plan, its round, and a fingerprint of the other records they name
-(providers, thematic groups, Police and Crime Plan and local priorities, which can be renamed at any time): one
-SQL query, no objects. Anything else a row shows that can change after submission, or depends on the person
-(supporting documents, scrutiny comments, the Approved column and its declarations), is rendered on every request
-around the kept parts, in `grants/includes/plan_table.html`.
+then rendered (outlines, measures, sub-items, priorities). Every write of a plan's content gives the plan a new
+`content_stamp` (a random UUID): the one writer of plan content once per write (`SpendingPlan.writing_content`),
+and every other save or delete of a line, sub-item, measure, match funding, risk, section or document, and every
+change of a line's priority links, through signals (grants/signals.py), whoever makes it (the admin and its
+inlines, a shell); a save of the plan itself writes a new one too, so an instance read before a content write can
+never save the old stamp back. So the rows of any version, draft or frozen, are kept under a key of the plan, its
+stamp, and a fingerprint of the other records they name (providers, thematic groups, Police and Crime Plan and
+local priorities, which can be renamed at any time without touching the plan): one SQL query, no objects. Anything
+else a row shows that can change without the content, or depends on the person (supporting documents, scrutiny
+comments, the Approved column and its declarations), is rendered on every request around the kept parts, in
+`grants/includes/plan_table.html`.
 
 The cache is Django's (`DatabaseCache` in production, shared by every app server); a kept entry is only ever
-read under the exact key it was written with, so a variation (a new plan), a resubmission (a new round) or a
-renamed provider or priority (a new fingerprint) is never shown the old rows. A draft's rows are rendered every
-time by the same template, so the page is the same whichever way its rows were made.
+read under the exact key it was written with, so a variation (a new plan), any change of the content (a new
+stamp) or a renamed provider or priority (a new fingerprint) is never shown the old rows. The stamp changes after
+(or in the same transaction as) the write it follows, and the page reads the stamp before the rows: rows kept
+under a stamp are never older than the stamp. The rows are made by one template whether kept or not, so the page
+is the same whichever way its rows were made.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ ROW_PARTS_TEMPLATE = "grants/includes/plan_row_parts.html"
 KEEP_FOR = 60 * 60 * 24 * 30  # seconds; an entry is only ever outdated by a new key, so this just frees space
 # Bump when code the fragments are made with changes their output (a filter, a model's property): old entries are
 # then never read again. The row template's own source is part of the key already.
-FORMAT = 1
+FORMAT = 2
 
 # PostgreSQL text never holds a NUL character, so these cannot occur in what the template prints.
 _CUT, _END = "\x00", "\x01"
@@ -51,14 +55,10 @@ class RowParts:
 
 
 def plan_table_rows(plan: SpendingPlan) -> list[FundedProject]:
-    """The plan's funded projects in number order, each with its `row_parts`; the rows of a frozen version come
-    from the cache when nothing they name has changed, and then cost two queries (the fingerprint and the lines
-    themselves, without their related sets)."""
-    if plan.is_editable:
-        projects = list(plan.projects.for_plan_page())
-        _attach(projects, _render(projects))
-        return projects
-    key = f"plan-rows:{FORMAT}:{_template_version()}:{plan.pk}:{plan.round}:{_names_fingerprint(plan)}"
+    """The plan's funded projects in number order, each with its `row_parts`; the rows come from the cache when
+    neither the content (its stamp) nor anything it names has changed, and then cost two queries (the fingerprint
+    and the lines themselves, without their related sets)."""
+    key = f"plan-rows:{FORMAT}:{_template_version()}:{plan.pk}:{plan.content_stamp}:{_names_fingerprint(plan)}"
     kept = cache.get(key)
     if kept is not None:
         projects = list(plan.projects.order_by("number"))
