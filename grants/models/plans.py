@@ -254,10 +254,12 @@ class SpendingPlan(models.Model):
         if not connection.in_atomic_block:
             raise RuntimeError("A plan's content is written inside a transaction.")
         cls.refuse_changes_unless_editable(plan_id)
+        outermost = _WRITING_CONTENT_OF.get() != plan_id
         token = _WRITING_CONTENT_OF.set(plan_id)
         try:
             yield
-            cls.content_changed(plan_id)  # once for all the rows written, in their transaction
+            if outermost:  # once for all the rows written, in their transaction (a nested block's by the outer one)
+                cls.content_changed(plan_id)
         finally:
             _WRITING_CONTENT_OF.reset(token)
 
