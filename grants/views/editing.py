@@ -103,7 +103,7 @@ class ProjectsEditView(EditorPage):
     template_name = "grants/edit/projects.html"
 
     def get_context_data(self, **kwargs):
-        plan = SpendingPlan.objects.with_figures().get(pk=self.plan.pk)
+        plan = SpendingPlan.objects.with_figures().select_related("award__partnership").get(pk=self.plan.pk)
         self.plan = plan
         projects = list(plan.projects.for_plan_page())
         for project in projects:
