@@ -38,7 +38,7 @@ ROW_PARTS_TEMPLATE = "grants/includes/plan_row_parts.html"
 KEEP_FOR = 60 * 60 * 24 * 30  # seconds; an entry is only ever outdated by a new key, so this just frees space
 # Bump when code the fragments are made with changes their output (a filter, a model's property): old entries are
 # then never read again. The row template's own source is part of the key already.
-FORMAT = 2
+FORMAT = 3
 
 # PostgreSQL text never holds a NUL character, so these cannot occur in what the template prints.
 _CUT, _END = "\x00", "\x01"
@@ -56,20 +56,27 @@ class RowParts:
 
 def plan_table_rows(plan: SpendingPlan) -> list[FundedProject]:
     """The plan's funded projects in number order, each with its `row_parts`; the rows come from the cache when
-    neither the content (its stamp) nor anything it names has changed, and then cost two queries (the fingerprint
-    and the lines themselves, without their related sets)."""
+    neither the content (its stamp) nor anything it names has changed, and then cost one query (the fingerprint):
+    the lines' own fields are content too, kept with their parts and made into objects again without a read."""
     key = f"plan-rows:{FORMAT}:{_template_version()}:{plan.pk}:{plan.content_stamp}:{_names_fingerprint(plan)}"
+    fields = _line_fields()
     kept = cache.get(key)
-    if kept is not None:
-        projects = list(plan.projects.order_by("number"))
-        if [p.pk for p in projects] == [pk for pk, _ in kept]:
-            _attach(projects, [parts for _, parts in kept])
-            return projects
+    if kept is not None and kept[0] == fields:
+        projects = [FundedProject.from_db(connection.alias, fields, values) for values, _ in kept[1]]
+        _attach(projects, [parts for _, parts in kept[1]])
+        return projects
     projects = list(plan.projects.for_plan_page())
     parts = _render(projects)
-    cache.set(key, [(p.pk, part) for p, part in zip(projects, parts, strict=True)], KEEP_FOR)
+    rows = [(tuple(getattr(p, name) for name in fields), part) for p, part in zip(projects, parts, strict=True)]
+    cache.set(key, (fields, rows), KEEP_FOR)
     _attach(projects, parts)
     return projects
+
+
+@once
+def _line_fields() -> list[str]:
+    """A line's own columns, in the order `Model.from_db` takes them (a deployment that adds one keeps apart)."""
+    return [field.attname for field in FundedProject._meta.concrete_fields]
 
 
 def _attach(projects: list[FundedProject], parts: list[tuple[str, str, str]]) -> None:
