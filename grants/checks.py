@@ -164,15 +164,20 @@ def unfinished_message(project: FundedProject) -> str:
 
 def plan_checks(plan: SpendingPlan, projects, risks=None) -> list[PlanCheck]:
     """`projects` as `FundedProject.objects.for_plan_page()` gives them, so the checks cost no queries."""
+    return whole_plan_checks(
+        plan,
+        line_count=len(projects),
+        lines_checked=line_checks(plan, projects),
+        lines_by_id={str(p.line_id): p for p in projects},
+        risks=risks,
+    )
+
+
+def line_checks(plan: SpendingPlan, projects) -> list[PlanCheck]:
+    """The checks of each funded project: made from the lines' content alone (and the plan's year), so the
+    editor may keep them under the plan's `content_stamp` (grants/fragments.py)."""
     checks = []
-    figures = plan.figures
-    if message := plan.allocation_error(figures.allocated):
-        checks.append(PlanCheck(message))
-    if not projects:
-        checks.append(PlanCheck("The plan has no funded projects yet."))
-    line_ids = set()
     for project in projects:
-        line_ids.add(str(project.line_id))
         where = f"Line {project.number} ({project.title})"
         if project.unfinished:
             checks.append(PlanCheck(f"{where}: {unfinished_message(project)}", project, _unfinished_field(project)))
@@ -186,15 +191,29 @@ def plan_checks(plan: SpendingPlan, projects, risks=None) -> list[PlanCheck]:
             checks.append(PlanCheck(f"{where}: say how its outcomes will be measured.", project, "outcomes_summary"))
         if message := contract_end_message(project, plan.financial_year):
             checks.append(PlanCheck(f"{where}: {message}", project, "contract_end_date"))
+    return checks
+
+
+def whole_plan_checks(
+    plan: SpendingPlan, *, line_count: int, lines_checked: list[PlanCheck], lines_by_id: dict, risks=None
+) -> list[PlanCheck]:
+    """The plan's checks in page order around `line_checks`: its figures (read afresh), its sections, the figures
+    its text quotes, and its roll-forward notes (`lines_by_id`: each line, or what stands for it, by line id)."""
+    checks = []
+    figures = plan.figures
+    if message := plan.allocation_error(figures.allocated):
+        checks.append(PlanCheck(message))
+    if not line_count:
+        checks.append(PlanCheck("The plan has no funded projects yet."))
+    checks += lines_checked
     sections = list(plan.sections.all())
     checks += section_checks(plan, sections)
     checks += quoted_figure_checks(plan, figures, list(plan.risks.all()) if risks is None else risks, sections)
-    by_id = {str(p.line_id): p for p in projects}
     for note in plan.roll_forward_notes or []:
         if note.get("kind") == "over_award":
             continue  # the live over-allocation check above says the same, with today's figures
-        if note.get("line_id") and note["line_id"] not in line_ids:
+        if note.get("line_id") and note["line_id"] not in lines_by_id:
             continue  # the line has since been removed
-        project = by_id.get(note.get("line_id") or "")
+        project = lines_by_id.get(note.get("line_id") or "")
         checks.append(PlanCheck(f"Rolled forward: {note['text']}", project, "pcc_priorities" if project else ""))
     return checks

@@ -1,20 +1,24 @@
-"""Rendered fragments of frozen records, kept in the shared cache (issue 13: "cache what is frozen").
+"""Rendered fragments of a plan's content, kept in the shared cache (issue 13: "cache what is frozen", and drafts).
 
 The plan table's rows are most of the plan page's work: six related sets per line fetched and turned into objects,
-then rendered (outlines, measures, sub-items, priorities). Once a version is submitted its content cannot change
-(`SpendingPlan.refuse_changes_unless_editable` refuses every save and delete of a line, sub-item, measure, match
-funding or priority link), and it becomes editable again only by being returned or withdrawn, after which it
-leaves the officer's hands only by being submitted, which counts one more `round`. So the rows of a version that
-is not editable are kept under a key of the plan, its round, and a fingerprint of the other records they name
-(providers, thematic groups, Police and Crime Plan and local priorities, which can be renamed at any time): one
-SQL query, no objects. Anything else a row shows that can change after submission, or depends on the person
-(supporting documents, scrutiny comments, the Approved column and its declarations), is rendered on every request
-around the kept parts, in `grants/includes/plan_table.html`.
+then rendered (outlines, measures, sub-items, priorities). Every write of a plan's content gives the plan a new
+`content_stamp` (a random UUID): the one writer of plan content once per write (`SpendingPlan.writing_content`),
+and every other save or delete of a line, sub-item, measure, match funding, risk, section or document, and every
+change of a line's priority links, through signals (grants/signals.py), whoever makes it (the admin and its
+inlines, a shell); a save of the plan itself writes a new one too, so an instance read before a content write can
+never save the old stamp back. So the rows of any version, draft or frozen, are kept under a key of the plan, its
+stamp, and a fingerprint of the other records they name (providers, thematic groups, Police and Crime Plan and
+local priorities, which can be renamed at any time without touching the plan): one SQL query, no objects. Anything
+else a row shows that can change without the content, or depends on the person (supporting documents, scrutiny
+comments, the Approved column and its declarations), is rendered on every request around the kept parts, in
+`grants/includes/plan_table.html`.
 
 The cache is Django's (`DatabaseCache` in production, shared by every app server); a kept entry is only ever
-read under the exact key it was written with, so a variation (a new plan), a resubmission (a new round) or a
-renamed provider or priority (a new fingerprint) is never shown the old rows. A draft's rows are rendered every
-time by the same template, so the page is the same whichever way its rows were made.
+read under the exact key it was written with, so a variation (a new plan), any change of the content (a new
+stamp) or a renamed provider or priority (a new fingerprint) is never shown the old rows. The stamp changes after
+(or in the same transaction as) the write it follows, and the page reads the stamp before the rows: rows kept
+under a stamp are never older than the stamp. The rows are made by one template whether kept or not, so the page
+is the same whichever way its rows were made.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ ROW_PARTS_TEMPLATE = "grants/includes/plan_row_parts.html"
 KEEP_FOR = 60 * 60 * 24 * 30  # seconds; an entry is only ever outdated by a new key, so this just frees space
 # Bump when code the fragments are made with changes their output (a filter, a model's property): old entries are
 # then never read again. The row template's own source is part of the key already.
-FORMAT = 1
+FORMAT = 3
 
 # PostgreSQL text never holds a NUL character, so these cannot occur in what the template prints.
 _CUT, _END = "\x00", "\x01"
@@ -51,25 +55,28 @@ class RowParts:
 
 
 def plan_table_rows(plan: SpendingPlan) -> list[FundedProject]:
-    """The plan's funded projects in number order, each with its `row_parts`; the rows of a frozen version come
-    from the cache when nothing they name has changed, and then cost two queries (the fingerprint and the lines
-    themselves, without their related sets)."""
-    if plan.is_editable:
-        projects = list(plan.projects.for_plan_page())
-        _attach(projects, _render(projects))
-        return projects
-    key = f"plan-rows:{FORMAT}:{_template_version()}:{plan.pk}:{plan.round}:{_names_fingerprint(plan)}"
+    """The plan's funded projects in number order, each with its `row_parts`; the rows come from the cache when
+    neither the content (its stamp) nor anything it names has changed, and then cost one query (the fingerprint):
+    the lines' own fields are content too, kept with their parts and made into objects again without a read."""
+    key = f"plan-rows:{FORMAT}:{_template_version()}:{plan.pk}:{plan.content_stamp}:{_names_fingerprint(plan)}"
+    fields = _line_fields()
     kept = cache.get(key)
-    if kept is not None:
-        projects = list(plan.projects.order_by("number"))
-        if [p.pk for p in projects] == [pk for pk, _ in kept]:
-            _attach(projects, [parts for _, parts in kept])
-            return projects
+    if kept is not None and kept[0] == fields:
+        projects = [FundedProject.from_db(connection.alias, fields, values) for values, _ in kept[1]]
+        _attach(projects, [parts for _, parts in kept[1]])
+        return projects
     projects = list(plan.projects.for_plan_page())
     parts = _render(projects)
-    cache.set(key, [(p.pk, part) for p, part in zip(projects, parts, strict=True)], KEEP_FOR)
+    rows = [(tuple(getattr(p, name) for name in fields), part) for p, part in zip(projects, parts, strict=True)]
+    cache.set(key, (fields, rows), KEEP_FOR)
     _attach(projects, parts)
     return projects
+
+
+@once
+def _line_fields() -> list[str]:
+    """A line's own columns, in the order `Model.from_db` takes them (a deployment that adds one keeps apart)."""
+    return [field.attname for field in FundedProject._meta.concrete_fields]
 
 
 def _attach(projects: list[FundedProject], parts: list[tuple[str, str, str]]) -> None:
@@ -121,3 +128,36 @@ def _names_fingerprint(plan: SpendingPlan) -> str:
         cursor.execute(sql, [plan.pk] * 4)
         named = cursor.fetchall()
     return hashlib.sha256(repr(named).encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class KeptLines:
+    """What the editor's hub needs of the plan's lines, kept under the plan's content stamp: how many there are,
+    their checks (`grants.checks.line_checks`), and each line by line id (for the roll-forward notes' links).
+    The lines stand in as `FundedProject(pk=...)`: the hub only links to them."""
+
+    count: int
+    checks: list
+    by_line_id: dict
+
+
+def editor_lines(plan: SpendingPlan) -> KeptLines:
+    """The hub's `KeptLines`, from the cache when the content has not changed since (its stamp, and the plan's
+    year, which the contract checks compare with): one query fewer than the six the lines and their related sets
+    cost, and no objects. The checks print nothing but the lines' own fields (no names of other records)."""
+    from grants.checks import PlanCheck, line_checks
+
+    key = f"editor-lines:{FORMAT}:{plan.pk}:{plan.content_stamp}:{plan.financial_year}"
+    kept = cache.get(key)
+    if kept is None:
+        projects = list(plan.projects.for_plan_page())
+        checks = [(check.project.pk, check.message, check.field) for check in line_checks(plan, projects)]
+        kept = (len(projects), checks, {str(p.line_id): p.pk for p in projects})
+        cache.set(key, kept, KEEP_FOR)
+    count, checks, by_line_id = kept
+    lines = {pk: FundedProject(pk=pk, plan_id=plan.pk) for pk in by_line_id.values()}
+    return KeptLines(
+        count=count,
+        checks=[PlanCheck(message, lines[pk], field) for pk, message, field in checks],
+        by_line_id={line_id: lines[pk] for line_id, pk in by_line_id.items()},
+    )

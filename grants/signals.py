@@ -10,9 +10,9 @@ Deletes do not go through `save()`, and queryset deletes not even through `delet
 refuses deleting any part of a plan that is not editable.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
@@ -36,14 +36,16 @@ from .services.comparison import plan_snapshot
 def refuse_priority_changes_on_frozen_plans(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in ("pre_add", "pre_remove", "pre_clear"):
         return
-    if reverse:
-        plan_ids = set(FundedProject.objects.filter(pk__in=pk_set or ()).values_list("plan_id", flat=True))
-        if action == "pre_clear":
-            plan_ids = set(instance.funded_projects.values_list("plan_id", flat=True))
-    else:
-        plan_ids = {instance.plan_id}
-    for plan_id in plan_ids:
+    for plan_id in _plans_whose_links_change(instance, action, reverse, pk_set):
         SpendingPlan.refuse_changes_unless_editable(plan_id)
+
+
+def _plans_whose_links_change(instance, action, reverse, pk_set) -> set[int]:
+    if not reverse:
+        return {instance.plan_id}
+    if action == "pre_clear":
+        return set(instance.funded_projects.values_list("plan_id", flat=True))
+    return set(FundedProject.objects.filter(pk__in=pk_set or ()).values_list("plan_id", flat=True))
 
 
 @receiver(pre_delete, sender=FundedProject)
@@ -94,3 +96,54 @@ def keep_a_snapshot_with_each_history_record(sender, instance, history_instance,
     just taken; any other save (a status change, the admin) takes one here."""
     snapshot = getattr(instance, "_history_snapshot", None)
     history_instance.snapshot = snapshot if snapshot is not None else plan_snapshot(instance)
+
+
+# --- the content stamp (`SpendingPlan.content_stamp`): a new one after every write of a plan's content -------------
+
+
+@receiver(m2m_changed, sender=FundedProject.pcc_priorities.through)
+@receiver(m2m_changed, sender=FundedProject.local_priorities.through)
+def new_stamp_when_priority_links_change(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Django changes links inside a transaction that also sends the `pre_` and `post_` signals, so a new stamp
+    given at `pre_` (the only moment a `clear()` from the priority's side still knows its lines) is committed
+    with the change, never before it."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    for plan_id in _plans_whose_links_change(instance, action, reverse, pk_set):
+        SpendingPlan.content_changed(plan_id)
+
+
+@receiver(post_save, sender=FundedProject)
+@receiver(post_save, sender=SubItem)
+@receiver(post_save, sender=OutcomeMeasure)
+@receiver(post_save, sender=MatchFunding)
+@receiver(post_save, sender=RiskItem)
+@receiver(post_save, sender=PlanSection)
+@receiver(post_save, sender=SupportingDocument)
+def new_stamp_when_content_is_saved(sender, instance, **kwargs):
+    """Every save of a content row, whoever makes it (the admin and its inlines, a shell): after the row is
+    written, so the stamp never changes before the content does. The one writer of plan content gives one stamp
+    for all its rows instead (`SpendingPlan.writing_content`)."""
+    plan_id = instance.owning_plan_id
+    if plan_id is not None and plan_id != SpendingPlan.content_being_written():
+        SpendingPlan.content_changed(plan_id)
+
+
+@receiver(post_delete, sender=FundedProject)
+@receiver(post_delete, sender=SubItem)
+@receiver(post_delete, sender=OutcomeMeasure)
+@receiver(post_delete, sender=MatchFunding)
+@receiver(post_delete, sender=RiskItem)
+@receiver(post_delete, sender=PlanSection)
+@receiver(post_delete, sender=SupportingDocument)
+def new_stamp_when_content_is_deleted(sender, instance, **kwargs):
+    """Every delete of a content row, also by a queryset or a cascade, after the row is gone. Within the one
+    writer's block the row is its plan's (see `refuse_deleting_parts_of_frozen_plans`), which gets its stamp
+    when the block ends; a line whose own delete is being cascaded gets the plan's stamp with the line's."""
+    if SpendingPlan.content_being_written() is not None:
+        return
+    try:
+        plan_id = instance.owning_plan_id
+    except ObjectDoesNotExist:
+        return  # its line is gone already, and the line's own delete gives the new stamp
+    SpendingPlan.content_changed(plan_id)

@@ -549,3 +549,16 @@ def approval_steps(plan: SpendingPlan) -> list[ApprovalStep]:
             )
         )
     return steps
+
+
+def plan_in_force_beside(plan: SpendingPlan, versions: list[SpendingPlan]) -> PlanInForce:
+    """`plan_in_force(plan.award)` for the plan page, which has read every version of the award already
+    (`grants.trail.versions_of`, newest first) and `plan` with its figures: when the version in force and the
+    newest version are each either `plan` or none, they are `plan` itself and no query is asked; otherwise the
+    other version's figures are needed, and `plan_in_force` reads them. THE rule is the same as
+    `SpendingPlanQuerySet.in_force_or_latest`: the newest approved version is in force, the newest is latest."""
+    in_force = next((version for version in versions if version.status == Status.APPROVED), None)
+    latest = versions[0] if versions else None
+    if {version.pk for version in (in_force, latest) if version is not None} - {plan.pk}:
+        return plan_in_force(plan.award)
+    return PlanInForce(plan.award, in_force=plan if in_force else None, latest=plan if latest else None)

@@ -70,8 +70,10 @@ def carried_forward_into(award: GrantAward) -> list[CarriedForward]:
     if award is None or not award.pk:
         return []
     return [
-        CarriedForward(from_year=year_end.financial_year, amount=year_end.carried_forward)
-        for year_end in YearEnd.objects.filter(
+        CarriedForward(from_year=year, amount=amount)
+        for year, amount in YearEnd.objects.filter(
             next_award=award, status=YearEnd.Status.APPROVED, carried_forward__gt=0
-        ).order_by("financial_year")
+        )
+        .order_by("financial_year")
+        .values_list("financial_year", "carried_forward")
     ]

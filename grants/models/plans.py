@@ -154,6 +154,13 @@ class SpendingPlan(models.Model):
         help_text="Goes up by one on every save in the plan editor, so a save from a page opened before someone "
         "else's save can be refused rather than silently overwriting it.",
     )
+    content_stamp = models.UUIDField(
+        default=uuid.uuid4,
+        editable=False,
+        help_text="A new value after every write of the plan's content (its lines and what they hold, their "
+        "priority links, risks, sections and documents), whoever makes it: the key of what is kept of the content "
+        "(grants/fragments.py).",
+    )
     rolled_forward_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -173,7 +180,7 @@ class SpendingPlan(models.Model):
     history = HistoricalRecords(
         bases=[PlanHistoryBase],
         history_change_reason_field=models.TextField(null=True),
-        excluded_fields=["roll_forward_notes"],
+        excluded_fields=["roll_forward_notes", "content_stamp"],
     )
 
     class Meta:
@@ -191,6 +198,11 @@ class SpendingPlan(models.Model):
         update_fields = kwargs.get("update_fields")
         if self.pk is not None and not (update_fields is not None and set(update_fields) <= self.WORKFLOW_FIELDS):
             self.refuse_changes_unless_editable(self.pk)
+        # An instance read before a content write holds the stamp from before it (the editor saves the plan it
+        # locked after writing its lines): saving that old stamp back would make old kept rows current again, so
+        # a save that writes the stamp writes a new one.
+        if update_fields is None or "content_stamp" in update_fields:
+            self.content_stamp = uuid.uuid4()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -242,15 +254,27 @@ class SpendingPlan(models.Model):
         if not connection.in_atomic_block:
             raise RuntimeError("A plan's content is written inside a transaction.")
         cls.refuse_changes_unless_editable(plan_id)
+        outermost = _WRITING_CONTENT_OF.get() != plan_id
         token = _WRITING_CONTENT_OF.set(plan_id)
         try:
             yield
+            if outermost:  # once for all the rows written, in their transaction (a nested block's by the outer one)
+                cls.content_changed(plan_id)
         finally:
             _WRITING_CONTENT_OF.reset(token)
 
     @staticmethod
     def content_being_written() -> int | None:
         return _WRITING_CONTENT_OF.get()
+
+    @classmethod
+    def content_changed(cls, plan_id) -> None:
+        """Gives the plan a new `content_stamp`: called after every write of its content (grants/signals.py for
+        single rows and priority links, whoever writes them; `writing_content` once for the one writer's bulk
+        writes). Called after the write, or inside the write's transaction: a reader can then never keep the
+        content from before the write under the stamp from after it."""
+        if plan_id is not None:
+            cls.objects.filter(pk=plan_id).update(content_stamp=uuid.uuid4())
 
     @classmethod
     def refuse_changes_unless_editable(cls, plan_id) -> None:

@@ -61,12 +61,15 @@ def plan_copy_contents(*, source: SpendingPlan, target: SpendingPlan) -> CopyRep
         data.local_priorities = [target_locals[p.title] for p in data.local_priorities if p.title in target_locals]
         unmapped_local += [(index, p) for p in line.local_priorities.all() if p.title not in target_locals]
         inputs.append(data)
-    copies = projects_write(plan=target, projects=inputs, check_award=False)
-    risks_write(
-        plan=target,
-        risks=[RiskInput(r.theme, r.initiative, r.budget, r.budget_note, r.recommendation) for r in source.risks.all()],
-    )
-    sections_write(plan=target, sections={section.kind: section.text for section in source.sections.all()})
+    with SpendingPlan.writing_content(target.pk):  # one new content stamp for the three writes
+        copies = projects_write(plan=target, projects=inputs, check_award=False)
+        risks_write(
+            plan=target,
+            risks=[
+                RiskInput(r.theme, r.initiative, r.budget, r.budget_note, r.recommendation) for r in source.risks.all()
+            ],
+        )
+        sections_write(plan=target, sections={section.kind: section.text for section in source.sections.all()})
     return CopyReport(
         unmapped_priorities=[(copies[index], priority) for index, priority in unmapped],
         unmapped_local_priorities=[(copies[index], priority) for index, priority in unmapped_local],

@@ -46,6 +46,7 @@ def project_remove(*, plan: SpendingPlan, project: FundedProject, by, expected_r
     number, title, amount = project.number, project.title, project.amount_allocated
     project.delete()
     plan.projects.filter(number__gt=number).update(number=F("number") - 1)
+    SpendingPlan.content_changed(plan.pk)  # `update()` sends no signal: the renumbering's own new stamp
     plan_record_change(plan=plan, by=by, reason=f"Removed funded project {number}: {title} ({format_money(amount)})")
 
 
@@ -66,7 +67,7 @@ def project_move(
     else:
         plan.projects.filter(number__gt=from_number, number__lte=to_number).update(number=F("number") - 1)
     project.number = to_number
-    project.save(update_fields=["number"])
+    project.save(update_fields=["number"])  # after the `update()`s, so its new content stamp follows theirs
     plan_record_change(plan=plan, by=by, reason=f"Moved {project.title} from line {from_number} to line {to_number}")
     return project
 

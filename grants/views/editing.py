@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from grants.checks import contract_end_message, plan_checks
+from grants.checks import contract_end_message, plan_checks, whole_plan_checks
 from grants.figures.plans import plan_priority_figures
 from grants.forms.editing import (
     PlanDetailsForm,
@@ -20,6 +20,7 @@ from grants.forms.editing import (
     risk_formset,
     risk_inputs,
 )
+from grants.fragments import editor_lines
 from grants.models import SpendingPlan
 from grants.models.plans import SUB_ITEMS_DIFFER, SUB_ITEMS_MATCH
 from grants.money import ZERO
@@ -67,7 +68,9 @@ class EditorPage(PlanEditMixin, TemplateView):
 
 
 class PlanEditView(EditorPage):
-    """The hub of the editor: figures, the funded projects with their actions, the other parts of the plan."""
+    """The hub of the editor: figures, the parts of the plan and what to check. The lines' checks are kept under
+    the plan's content stamp (`grants.fragments.editor_lines`): the lines and their related sets are not read
+    while the content has not changed."""
 
     template_name = "grants/edit/plan.html"
 
@@ -78,13 +81,13 @@ class PlanEditView(EditorPage):
             .get(pk=self.plan.pk)
         )
         self.plan = plan
-        projects = list(plan.projects.for_plan_page())
-        for project in projects:
-            project.contract_flag = contract_end_message(project, plan.financial_year)
+        lines = editor_lines(plan)
         risks = list(plan.risks.all())
-        checks = plan_checks(plan, projects, risks)
+        checks = whole_plan_checks(
+            plan, line_count=lines.count, lines_checked=lines.checks, lines_by_id=lines.by_line_id, risks=risks
+        )
         return super().get_context_data(
-            projects=projects,
+            line_count=lines.count,
             risks=risks,
             checks=checks,
             project_checks=[check for check in checks if check.project is not None],
@@ -94,10 +97,18 @@ class PlanEditView(EditorPage):
         )
 
 
-class ProjectsEditView(PlanEditView):
+class ProjectsEditView(EditorPage):
     """The plan's funded projects, with change, move up, move down and remove for each."""
 
     template_name = "grants/edit/projects.html"
+
+    def get_context_data(self, **kwargs):
+        plan = SpendingPlan.objects.with_figures().select_related("award__partnership").get(pk=self.plan.pk)
+        self.plan = plan
+        projects = list(plan.projects.for_plan_page())
+        for project in projects:
+            project.contract_flag = contract_end_message(project, plan.financial_year)
+        return super().get_context_data(projects=projects, **kwargs)
 
 
 class PlanDetailsView(EditorPage):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from grants import inbox, trail, workflow
-from grants.figures.plans import line_approvals, plan_in_force, plans_in_force
+from grants.figures.plans import line_approvals, plan_in_force_beside, plans_in_force
 from grants.figures.year_end import carried_forward_into
 from grants.fragments import plan_table_rows
 from grants.models import GrantAward, SpendingPlan
@@ -72,7 +72,7 @@ class PlanDetailView(DetailView):
         approvals = line_approvals(plan, projects, declarations)
         for project in projects:
             project.approval = approvals[project.line_id]
-        versions = trail.versions_of(plan)
+        versions = trail.versions_of(plan)  # every version of the award, read once above
         return super().get_context_data(
             projects=projects,
             risks=plan.risks.all(),
@@ -93,7 +93,7 @@ class PlanDetailView(DetailView):
             may_comment=rules.test_rule("grants.comment_on_plan", user, plan),
             may_answer=rules.test_rule("grants.answer_comment", user, plan),
             documents=trail.supporting_documents(plan, projects),
-            in_force=plan_in_force(plan.award),
+            in_force=plan_in_force_beside(plan, versions),
             carried_forward=carried_forward_into(plan.award),
             **kwargs,
         )

@@ -194,7 +194,7 @@ def test_copying_a_60_line_plan_costs_the_same_queries_as_a_6_line_one(plymouth_
     small = _copy_queries(plymouth_plan, 6)
     large = _copy_queries(plymouth_plan, 60)
     assert large == small
-    assert large <= 40
+    assert large <= 41  # 40, and the target's new content stamp (grants/fragments.py)
 
 
 def test_importing_60_lines_costs_the_same_queries_as_6(demo_user, plymouth_plan):
