@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grants", "0021_after_approval_delegation_direct_returns_withdrawals"),
+        ("grants", "0022_rendered_document_reads_and_last_asked"),
     ]
 
     operations = [
