@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from grants import workflow
 from grants.models import Decision, InterestDeclaration, SpendingPlan, SubmissionDeadline
@@ -64,13 +64,24 @@ def _candidates(user):
         for stage, kind in workflow.ACTS_AT.items():
             if kind == role.kind:
                 condition |= scope & workflow.awaiting_q(stage)
-    return (
-        SpendingPlan.objects.filter(condition)
-        .latest_versions()
-        .with_figures()
-        .select_related("award__partnership__force_area")
-        .prefetch_related("award__partnership__force_area__funder_bodies")  # the sign-off titles, in one query
-    )
+    # No figures: the inbox shows none, and `check` reads none (the plans list below has them).
+    return SpendingPlan.objects.filter(condition).latest_versions().select_related("award__partnership__force_area")
+
+
+def _with_funder_titles(plans, user) -> list[SpendingPlan]:
+    """The plans' force areas with their funder bodies (the sign-off titles of the stages and of "waiting for"),
+    read once for the page: a plan of an area where the user holds a role gets that role's own `ForceArea`, which
+    the header prints the titles of too, so the bodies are read in one query for both, or none when already read."""
+    plans = list(plans)
+    areas = {role.force_area_id: role.force_area for role in _roles(user) if role.force_area_id}
+    for plan in plans:
+        partnership = plan.award.partnership
+        shared = areas.setdefault(partnership.force_area_id, partnership.force_area)
+        if shared is not partnership.force_area:
+            partnership.force_area = shared
+    if plans:
+        prefetch_related_objects(list(areas.values()), "funder_bodies")
+    return plans
 
 
 def _deadlines(plans) -> dict[tuple[int, str], SubmissionDeadline]:
@@ -92,9 +103,12 @@ def awaiting_decision(user) -> list[InboxItem]:
     """Plans the user can act on now, overdue first, then by due date, then the longest waiting."""
     if not user.is_authenticated:
         return []
-    plans = list(_candidates(user))
+    plans = _with_funder_titles(_candidates(user), user)
     deadlines = _deadlines(plans)
-    decisions = list(Decision.objects.filter(plan__in=plans).select_related("user").order_by("decided_at", "pk"))
+    # Not their snapshots of the plan (JSON the size of the plan, decoded for nothing: nothing here reads them).
+    decisions = list(
+        Decision.objects.filter(plan__in=plans).defer("snapshot").select_related("user").order_by("decided_at", "pk")
+    )
     declarations = InterestDeclaration.objects.filter(plan__in=plans, user=user, prejudicial=True)
     # Who may act on each plan, from these rows: a fixed number of queries however many plans wait (issue 13).
     workflow.know_in_advance(plans, user, roles=_roles(user), decisions=decisions, declarations=list(declarations))
@@ -127,19 +141,20 @@ def submitted_in_progress(user) -> list[SpendingPlan]:
     """Plans whose current submission the user made, still being reviewed."""
     if not user.is_authenticated:
         return []
-    plans = list(
+    plans = _with_funder_titles(  # whom each waits for, in its funder's titles
         SpendingPlan.objects.filter(
             status__in=workflow.IN_REVIEW,
             decisions__user=user,
             decisions__action="submit",
         )
         .distinct()
-        .with_figures()
-        .order_by("award__partnership__name")
+        .select_related("award__partnership__force_area")
+        .order_by("award__partnership__name"),
+        user,
     )
     submitted_at, latest = {}, {}
     rounds = {p.pk: p.round for p in plans}
-    for decision in Decision.objects.filter(plan__in=plans).order_by("decided_at", "pk"):
+    for decision in Decision.objects.filter(plan__in=plans).defer("snapshot").order_by("decided_at", "pk"):
         if decision.round != rounds[decision.plan_id]:
             continue
         latest[decision.plan_id] = decision
@@ -176,10 +191,18 @@ def recent_decisions(user, limit: int = 8) -> list[Decision]:
     """The latest decisions on plans the user can see."""
     if not user.is_authenticated:
         return []
-    return list(
+    # The latest few chosen on the decisions alone, then read with their plans: sorting every decision of an
+    # area joined to its plan's whole row cost PostgreSQL more than everything else on the page (issue 13).
+    latest = (
         Decision.objects.filter(plan__in=SpendingPlan.objects.visible_to(user))
+        .order_by("-decided_at", "-pk")
+        .values("pk")[:limit]
+    )
+    return list(
+        Decision.objects.filter(pk__in=latest)
+        .defer("snapshot")  # the plan's content when decided: not shown here
         .select_related("plan__award__partnership")
-        .order_by("-decided_at", "-pk")[:limit]
+        .order_by("-decided_at", "-pk")
     )
 
 
