@@ -692,11 +692,7 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     kinds = {r.kind for r in roles}
     if Role.Kind.CERTIFIER not in kinds and user.deputyships.filter(revoked_at__isnull=True).exists():
         kinds.add(Role.Kind.CERTIFIER)  # a deputy for a plan: `check` says which returns
-    candidates = (
-        mine.filter(_waiting_statuses(kinds))
-        .exclude(pk__in=late_returns.values("pk"))
-        .order_by("period__due_on", "project__number", "pk")
-    )
+    candidates = mine.filter(_waiting_statuses(kinds)).not_late(on).order_by("period__due_on", "project__number", "pk")
     waiting = []
     for performance_return in candidates[: HOME_LIMIT * 3 + 1]:  # `check` may pass over some (one's own, say)
         if len(waiting) == HOME_LIMIT:

@@ -35,12 +35,13 @@ class HomeView(TemplateView):
             .order_by("-financial_year", "partnership__name", "pk")
         )
         page = counted_page(awards, self.PLANS_PER_PAGE, self.request.GET.get("page"))  # the rows and their count
-        # Every version of a visible award's plan is visible (visibility is the partnership's): no second filter.
-        in_force = plans_in_force(page.object_list)
+        # Every version of a visible award's plan is visible (visibility is the partnership's): no second filter;
+        # and in no order, as they are looked up by award (`Meta.ordering` would join two tables to sort them).
+        in_force = plans_in_force(page.object_list, plans=SpendingPlan.objects.order_by())
         return super().get_context_data(
             plans=[in_force[award.pk] for award in page.object_list],
             plans_page=page,
-            startable_awards=GrantAward.objects.startable_by(user),
+            startable_awards=inbox.startable_awards(user),
             awaiting=inbox.awaiting_decision(user),
             in_progress=inbox.submitted_in_progress(user),
             to_answer=inbox.comments_to_answer(user),
