@@ -706,7 +706,10 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
                     continue
                 waiting.append((performance_return, transition))
                 break
-    ending_rows, ending_total = first_rows_and_total(contracts_ending(plans, on=on), HOME_LIMIT)
+    # When the list holds every plan in force (a CSP's, as a rule), their keys stand for the query that chose them.
+    listed_all = awards_total <= len(in_force)
+    ending = contracts_ending([plan.pk for plan in in_force] if listed_all else plans, on=on)
+    ending_rows, ending_total = first_rows_and_total(ending, HOME_LIMIT)
     return ReturnsWork(
         late,
         waiting,
