@@ -7,6 +7,7 @@ put in its place: the same address `reverse` gives, for integer keys (which `rev
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _STAND_IN = 987654321987  # a key no row has, found once in the reversed address and replaced
@@ -15,7 +16,7 @@ _patterns: dict[tuple, tuple[str, str]] = {}
 
 def address(name: str, pk: int) -> str:
     """`reverse(name, args=[pk])` for a URL whose one argument is a record's integer key."""
-    key = (name, get_script_prefix(), get_urlconf())
+    key = (name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     pattern = _patterns.get(key)
     if pattern is None:
         before, _, after = reverse(name, args=[_STAND_IN]).partition(str(_STAND_IN))
