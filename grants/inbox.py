@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, prefetch_related_objects
 
 from grants import workflow
-from grants.models import Decision, InterestDeclaration, SpendingPlan, SubmissionDeadline
-from partnerships.models import Role
-from partnerships.rules import roles_held
+from grants.models import Decision, GrantAward, InterestDeclaration, SpendingPlan, SubmissionDeadline
+from partnerships.models import ForceArea, Role
+from partnerships.rules import funder_bodies_prefetch, roles_held
 
 Status = SpendingPlan.Status
 
@@ -64,13 +64,24 @@ def _candidates(user):
         for stage, kind in workflow.ACTS_AT.items():
             if kind == role.kind:
                 condition |= scope & workflow.awaiting_q(stage)
-    return (
-        SpendingPlan.objects.filter(condition)
-        .latest_versions()
-        .with_figures()
-        .select_related("award__partnership__force_area")
-        .prefetch_related("award__partnership__force_area__funder_bodies")  # the sign-off titles, in one query
-    )
+    # No figures: the inbox shows none, and `check` reads none (the plans list below has them).
+    return SpendingPlan.objects.filter(condition).latest_versions().select_related("award__partnership__force_area")
+
+
+def _with_funder_titles(plans, user) -> list[SpendingPlan]:
+    """The plans' force areas with their funder bodies (the sign-off titles of the stages and of "waiting for"),
+    read once for the page: a plan of an area where the user holds a role gets that role's own `ForceArea`, which
+    the header prints the titles of too, so the bodies are read in one query for both, or none when already read."""
+    plans = list(plans)
+    areas = {role.force_area_id: role.force_area for role in _roles(user) if role.force_area_id}
+    for plan in plans:
+        partnership = plan.award.partnership
+        shared = areas.setdefault(partnership.force_area_id, partnership.force_area)
+        if shared is not partnership.force_area:
+            partnership.force_area = shared
+    if plans:
+        prefetch_related_objects(list(areas.values()), funder_bodies_prefetch())
+    return plans
 
 
 def _deadlines(plans) -> dict[tuple[int, str], SubmissionDeadline]:
@@ -78,7 +89,7 @@ def _deadlines(plans) -> dict[tuple[int, str], SubmissionDeadline]:
     years = {p.financial_year for p in plans}
     return {
         (d.force_area_id, d.financial_year): d
-        for d in SubmissionDeadline.objects.filter(force_area_id__in=areas, financial_year__in=years)
+        for d in SubmissionDeadline.objects.filter(force_area_id__in=areas, financial_year__in=years).order_by()
     }
 
 
@@ -92,12 +103,20 @@ def awaiting_decision(user) -> list[InboxItem]:
     """Plans the user can act on now, overdue first, then by due date, then the longest waiting."""
     if not user.is_authenticated:
         return []
-    plans = list(_candidates(user))
+    plans = _with_funder_titles(_candidates(user), user)
     deadlines = _deadlines(plans)
-    decisions = list(Decision.objects.filter(plan__in=plans).select_related("user").order_by("decided_at", "pk"))
-    declarations = InterestDeclaration.objects.filter(plan__in=plans, user=user, prejudicial=True)
+    # Not their snapshots of the plan (JSON the size of the plan, decoded for nothing: nothing here reads them),
+    # nor their users: a decision keeps the name and role it was taken under.
+    decisions = list(Decision.objects.filter(plan__in=plans).defer("snapshot").order_by("decided_at", "pk"))
+    # A prejudicial interest bars a reviewer (`workflow.check`, at the review stages): none is read for someone who
+    # reviews nowhere (a CSP officer, who only submits), whose inbox `check` never asks about one.
+    declarations = []
+    if any(workflow.ACTS_AT[stage] == role.kind for role in _roles(user) for stage in workflow.REVIEW_STAGES):
+        declarations = InterestDeclaration.objects.filter(plan__in=plans, user=user, prejudicial=True)
+        # each plan's in `Meta.ordering`'s order, without its joins to order by the plan
+        declarations = list(declarations.order_by("declared_at", "pk"))
     # Who may act on each plan, from these rows: a fixed number of queries however many plans wait (issue 13).
-    workflow.know_in_advance(plans, user, roles=_roles(user), decisions=decisions, declarations=list(declarations))
+    workflow.know_in_advance(plans, user, roles=_roles(user), decisions=decisions, declarations=declarations)
     last_decisions = {}
     for decision in decisions:
         last_decisions[decision.plan_id] = decision
@@ -127,19 +146,16 @@ def submitted_in_progress(user) -> list[SpendingPlan]:
     """Plans whose current submission the user made, still being reviewed."""
     if not user.is_authenticated:
         return []
-    plans = list(
-        SpendingPlan.objects.filter(
-            status__in=workflow.IN_REVIEW,
-            decisions__user=user,
-            decisions__action="submit",
-        )
-        .distinct()
-        .with_figures()
-        .order_by("award__partnership__name")
+    submitted = Decision.objects.filter(plan=OuterRef("pk"), user=user, action="submit")
+    plans = _with_funder_titles(  # whom each waits for, in its funder's titles
+        SpendingPlan.objects.filter(Exists(submitted), status__in=workflow.IN_REVIEW)  # not DISTINCT over wide rows
+        .select_related("award__partnership__force_area")
+        .order_by("award__partnership__name"),
+        user,
     )
     submitted_at, latest = {}, {}
     rounds = {p.pk: p.round for p in plans}
-    for decision in Decision.objects.filter(plan__in=plans).order_by("decided_at", "pk"):
+    for decision in Decision.objects.filter(plan__in=plans).defer("snapshot").order_by("decided_at", "pk"):
         if decision.round != rounds[decision.plan_id]:
             continue
         latest[decision.plan_id] = decision
@@ -149,6 +165,14 @@ def submitted_in_progress(user) -> list[SpendingPlan]:
         # Where it is, at every step: the latest decision on this submission, and whom it waits for now.
         plan.submitted_at, plan.latest_step = submitted_at.get(plan.pk), latest.get(plan.pk)
     return [p for p in plans if p.submitted_at]
+
+
+def startable_awards(user):
+    """Awards to the user's partnerships with no spending plan yet (`GrantAward.objects.startable_by`): asked only
+    of someone who is a CSP officer somewhere, from the roles already read, as only officers start plans."""
+    if not user.is_authenticated or not any(role.kind == Role.Kind.OFFICER for role in _roles(user)):
+        return []
+    return GrantAward.objects.startable_by(user)
 
 
 def comments_to_answer(user) -> list:
@@ -173,13 +197,22 @@ def comments_to_answer(user) -> list:
 
 
 def recent_decisions(user, limit: int = 8) -> list[Decision]:
-    """The latest decisions on plans the user can see."""
+    """The latest decisions on plans the user can see, each with `partnership_name` and `financial_year`."""
     if not user.is_authenticated:
         return []
-    return list(
+    # The latest few chosen on the decisions alone, then read with their plans: sorting every decision of an
+    # area joined to its plan's whole row cost PostgreSQL more than everything else on the page (issue 13).
+    latest = (
         Decision.objects.filter(plan__in=SpendingPlan.objects.visible_to(user))
-        .select_related("plan__award__partnership")
-        .order_by("-decided_at", "-pk")[:limit]
+        .order_by("-decided_at", "-pk")
+        .values("pk")[:limit]
+    )
+    # Of each decision's plan, only the two words the list prints, read in SQL: not three objects a row.
+    return list(
+        Decision.objects.filter(pk__in=latest)
+        .defer("snapshot")  # the plan's content when decided: not shown here
+        .annotate(partnership_name=F("plan__award__partnership__name"), financial_year=F("plan__award__financial_year"))
+        .order_by("-decided_at", "-pk")
     )
 
 
@@ -202,21 +235,27 @@ def approval_settings(user) -> list[Setting]:
     settings = []
     roles = [role for role in _roles(user) if role.kind in (Role.Kind.OPCC, Role.Kind.BOARD)]
     areas = [role.force_area_id for role in roles if role.kind == Role.Kind.OPCC]
-    # Only the user's areas' thresholds, and no query for those with no OPCC role (every home page asks).
-    thresholds = {}
+    # Only the user's areas, with their threshold and their papers' sections in one query, and no query for those
+    # with no OPCC role (every home page asks).
+    with_settings = {}
     if areas:
-        thresholds = {t.force_area_id: t for t in VariationThreshold.objects.filter(force_area_id__in=areas)}
+        with_settings = ForceArea.objects.filter(pk__in=areas).select_related("variation_threshold", "paper_sections")
+        with_settings = {area.pk: area for area in with_settings.order_by()}
     for role in roles:
         if role.kind == Role.Kind.OPCC:
-            threshold = thresholds.get(role.force_area_id)
+            area = with_settings[role.force_area_id]
+            try:
+                threshold = area.variation_threshold
+            except VariationThreshold.DoesNotExist:
+                threshold = None
             settings.append(
                 Setting(
-                    f"Minor variation threshold, {role.force_area}",
+                    f"Minor variation threshold, {area}",
                     f"Below {format_money(threshold.minor_below)}" if threshold else "Not set",
-                    reverse("grants:variation-threshold", args=[role.force_area.slug]),
+                    reverse("grants:variation-threshold", args=[area.slug]),
                 )
             )
-            settings.append(paper_sections_setting(role.force_area))
+            settings.append(paper_sections_setting(area))
         else:
             settings.append(
                 Setting(

@@ -4,14 +4,16 @@
 from django.db.models import prefetch_related_objects
 from django.utils.functional import SimpleLazyObject
 
-from .rules import roles_held
+from .rules import funder_bodies_prefetch, roles_held
 
 
 def _with_titles(user):
     """The roles the rules read for this request, with their areas' funder bodies (the sign-off titles) added
     only when a template shows them."""
     roles = roles_held(user)
-    prefetch_related_objects([role for role in roles if role.force_area_id], "force_area__funder_bodies")
+    prefetch_related_objects(
+        [role for role in roles if role.force_area_id], funder_bodies_prefetch("force_area__funder_bodies")
+    )
     return roles
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import rules
+from django.db.models import F, Prefetch
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import LazyObject, empty
 
@@ -39,7 +40,9 @@ def roles_held(user) -> list[Role]:
         user = user._wrapped
     memo = user.__dict__.get("_roles_held")
     if memo is None or memo[0] != _writes:
-        memo = (_writes, list(Role.objects.filter(user=user).select_related("partnership", "force_area")))
+        # By kind, as `Role.Meta.ordering` orders one user's roles, without the join to the user that ordering adds.
+        roles = Role.objects.filter(user=user).select_related("partnership", "force_area").order_by("kind", "pk")
+        memo = (_writes, list(roles))
         user.__dict__["_roles_held"] = memo
     return memo[1]
 
@@ -96,3 +99,10 @@ is_officer_of = partnership_role(Role.Kind.OFFICER)
 rules.add_rule("partnerships.set_up_force_area", force_area_role(Role.Kind.ADMINISTRATOR))
 """Set the force area up: its funder body, the order of the final sign-off, its Police and Crime Plan and
 priorities, councils and partnerships, funding streams, and invite its people. OPCC administrators only."""
+
+
+def funder_bodies_prefetch(lookup: str = "funder_bodies") -> Prefetch:
+    """A force area's funder bodies (the sign-off titles) in `FunderBody.Meta.ordering`'s order within one area,
+    the earliest first, without the join to the force area that ordering by the area adds (issue 13: the header
+    and the inbox read them on most pages)."""
+    return Prefetch(lookup, queryset=FunderBody.objects.order_by(F("starts_on").asc(nulls_first=True), "pk"))

@@ -133,9 +133,19 @@ class PerformanceReturnQuerySet(models.QuerySet):
     def late(self, on: datetime.date):
         """THE late rule in SQL (`PerformanceReturn.is_late` for one return): past its due date, not submitted.
         Most overdue first."""
-        return self.filter(period__due_on__lt=on, status__in=LATE_STATUSES).order_by(
+        return self.filter(_late_q(on)).order_by(
             "period__due_on", "period__award__partnership__name", "project__number"
         )
+
+    def not_late(self, on: datetime.date):
+        """The returns `late` leaves out, by the same rule: a list of returns beside the late ones (the home page's
+        returns waiting for someone) without a subquery repeating the whole list's joins to take the late ones
+        out."""
+        return self.exclude(_late_q(on))
+
+
+def _late_q(on: datetime.date) -> models.Q:
+    return models.Q(period__due_on__lt=on, status__in=LATE_STATUSES)
 
 
 class PerformanceReturn(models.Model):

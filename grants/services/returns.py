@@ -47,6 +47,7 @@ from grants.models import (
     SpendingPlan,
 )
 from grants.money import format_money
+from grants.paging import first_rows_and_total
 from grants.services.certification import is_deputy
 from grants.workflow import Verdict  # one answer to "may they?", with the reason
 from grants.working_days import add_working_days
@@ -668,30 +669,30 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     areas = {r.force_area_id for r in roles if r.force_area_id}
     if not partnerships and not areas:
         return ReturnsWork([], [])
+    # Only the scopes the user has: an empty `__in` still costs the ORM a join and a clause to build.
+    plan_scope = _scope_q("award__partnership", partnerships, areas)
     plans = (
         SpendingPlan.objects.in_force()
-        .filter(Q(award__partnership_id__in=partnerships) | Q(award__partnership__force_area_id__in=areas))
+        .filter(plan_scope)
         .select_related("award__partnership")
         .order_by("-award__financial_year", "award__partnership__name")
     )
     # its returns were made on approval (and by the reminder job): a page only reads
-    awards = [plan.award for plan in plans[:HOME_LIMIT]]
-    mine = PerformanceReturn.objects.filter(
-        Q(period__award__partnership_id__in=partnerships)
-        | Q(period__award__partnership__force_area_id__in=areas)
-        | Q(period__award__partnership__isnull=True, period__award__funding_stream__force_area_id__in=areas),
-        period__opens_on__lte=on,
-    ).select_related("period__award__partnership", "period__award__organisation", "project")
-    late_returns = mine.late(on)
-    late = list(late_returns[:HOME_LIMIT])
-    kinds = {r.kind for r in roles}
-    if user.deputyships.filter(revoked_at__isnull=True).exists():
-        kinds.add(Role.Kind.CERTIFIER)  # a deputy for a plan: `check` says which returns
-    candidates = (
-        mine.filter(_waiting_statuses(kinds))
-        .exclude(pk__in=late_returns.values("pk"))
-        .order_by("period__due_on", "project__number", "pk")
+    in_force, awards_total = first_rows_and_total(plans, HOME_LIMIT)
+    awards = [plan.award for plan in in_force]
+    return_scope = _scope_q("period__award__partnership", partnerships, areas)
+    if areas:  # an OPCC's direct awards to organisations: no partnership, the funding stream's area
+        direct = Q(period__award__partnership__isnull=True, period__award__funding_stream__force_area_id__in=areas)
+        return_scope |= direct
+    mine = PerformanceReturn.objects.filter(return_scope, period__opens_on__lte=on).select_related(
+        "period__award__partnership", "period__award__organisation", "project"
     )
+    late_returns = mine.late(on)
+    late, late_total = first_rows_and_total(late_returns, HOME_LIMIT)
+    kinds = {r.kind for r in roles}
+    if Role.Kind.CERTIFIER not in kinds and user.deputyships.filter(revoked_at__isnull=True).exists():
+        kinds.add(Role.Kind.CERTIFIER)  # a deputy for a plan: `check` says which returns
+    candidates = mine.filter(_waiting_statuses(kinds)).not_late(on).order_by("period__due_on", "project__number", "pk")
     waiting = []
     for performance_return in candidates[: HOME_LIMIT * 3 + 1]:  # `check` may pass over some (one's own, say)
         if len(waiting) == HOME_LIMIT:
@@ -705,19 +706,30 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
                     continue
                 waiting.append((performance_return, transition))
                 break
-    ending = contracts_ending(plans, on=on)
-    ending_rows = list(ending[:HOME_LIMIT])
+    # When the list holds every plan in force (a CSP's, as a rule), their keys stand for the query that chose them.
+    listed_all = awards_total <= len(in_force)
+    ending = contracts_ending([plan.pk for plan in in_force] if listed_all else plans, on=on)
+    ending_rows, ending_total = first_rows_and_total(ending, HOME_LIMIT)
     return ReturnsWork(
         late,
         waiting,
         awards,
         ending_rows,
-        late_total=late_returns.count(),
-        awards_total=plans.count(),
-        contracts_ending_total=ending.count(),
+        late_total=late_total,
+        awards_total=awards_total,
+        contracts_ending_total=ending_total,
         waiting_more=len(waiting) == HOME_LIMIT,
         reporting_area=next((r.force_area for r in roles if r.force_area_id and r.kind == Role.Kind.OPCC), None),
     )
+
+
+def _scope_q(partnership_path: str, partnerships, areas) -> Q:
+    """Rows of the user's partnerships or of their force areas' partnerships, with only the branches they hold."""
+    own = Q(**{f"{partnership_path}_id__in": partnerships})
+    of_areas = Q(**{f"{partnership_path}__force_area_id__in": areas})
+    if partnerships and areas:
+        return own | of_areas
+    return own if partnerships else of_areas
 
 
 CONTRACT_WARNING_MONTHS = 6

@@ -1,16 +1,16 @@
 """Pages for spending plans. Thin: find what the user may see, hand it to a template."""
 
 import rules
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from grants import inbox, trail, workflow
-from grants.figures.plans import line_approvals, plan_in_force_beside, plans_in_force
+from grants.figures.plans import line_approvals, plan_in_force_beside, plans_in_force_of_listed
 from grants.figures.year_end import carried_forward_into
 from grants.fragments import plan_table_rows
 from grants.models import GrantAward, SpendingPlan
 from grants.models.sections import PaperSections
+from grants.paging import counted_page
 from grants.services.alignment import plans_alignment
 from grants.services.returns import returns_work
 
@@ -34,12 +34,12 @@ class HomeView(TemplateView):
             .select_related("partnership__force_area")
             .order_by("-financial_year", "partnership__name", "pk")
         )
-        page = Paginator(awards, self.PLANS_PER_PAGE).get_page(self.request.GET.get("page"))
-        in_force = plans_in_force(page.object_list, plans=visible)
+        page = counted_page(awards, self.PLANS_PER_PAGE, self.request.GET.get("page"))  # the rows and their count
+        in_force = plans_in_force_of_listed(page.object_list)
         return super().get_context_data(
             plans=[in_force[award.pk] for award in page.object_list],
             plans_page=page,
-            startable_awards=GrantAward.objects.startable_by(user),
+            startable_awards=inbox.startable_awards(user),
             awaiting=inbox.awaiting_decision(user),
             in_progress=inbox.submitted_in_progress(user),
             to_answer=inbox.comments_to_answer(user),
