@@ -168,15 +168,24 @@ class PlanInForce:
         return {plan.status for plan in (self.in_force, self.latest) if plan is not None}
 
 
-def plans_in_force(awards: Iterable[GrantAward], *, plans=None) -> dict[int, PlanInForce]:
+def plans_in_force(awards: Iterable[GrantAward], *, plans=None, awards_read: bool = False) -> dict[int, PlanInForce]:
     """THE selector: for each award, its plan in force and its newest version, with their figures, in one query.
 
     `plans` narrows the versions that may be read (`SpendingPlan.objects.visible_to(user)`); an award with no
-    plan still gets an entry, with nothing committed."""
+    plan still gets an entry, with nothing committed. With `awards_read`, for a list that has read its awards with
+    what it prints of them (the home page's page of awards, with their partnerships and areas), each version is
+    given its award as already read instead of reading the award, its partnership, its area and its funding
+    stream again beside every version (issue 13: four objects a version that nothing on the page used)."""
     awards = list(awards)
     plans = SpendingPlan.objects.all() if plans is None else plans
     result = {award.pk: PlanInForce(award) for award in awards}
-    for plan in with_plan_figures(plans.filter(award__in=awards).in_force_or_latest()):
+    versions = with_plan_figures(plans.filter(award__in=awards).in_force_or_latest())
+    if awards_read:
+        listed = {award.pk: award for award in awards}
+        versions = versions.select_related(None).order_by()  # looked up by award: no order needed
+    for plan in versions:
+        if awards_read:
+            plan.award = listed[plan.award_id]
         entry = result[plan.award_id]
         if plan.is_in_force:
             entry.in_force = plan
@@ -562,24 +571,3 @@ def plan_in_force_beside(plan: SpendingPlan, versions: list[SpendingPlan]) -> Pl
     if {version.pk for version in (in_force, latest) if version is not None} - {plan.pk}:
         return plan_in_force(plan.award)
     return PlanInForce(plan.award, in_force=plan if in_force else None, latest=plan if latest else None)
-
-
-def plans_in_force_of_listed(awards: Iterable[GrantAward]) -> dict[int, PlanInForce]:
-    """`plans_in_force` for awards a list has already read with what it prints of them (the home page's page of
-    awards, with their partnerships and areas): the same versions, chosen by `in_force_or_latest`, with the same
-    figures (`with_plan_figures`), each version given its award as already read rather than reading the award,
-    its partnership, its area and its funding stream again beside every version (issue 13: four objects a version
-    that nothing on the page used) and in no order, as they are looked up by award. Every version of a listed
-    award is read: visibility is the partnership's, so the list's filter is the versions' filter too."""
-    awards = list(awards)
-    listed = {award.pk: award for award in awards}
-    result = {award.pk: PlanInForce(award) for award in awards}
-    versions = with_plan_figures(SpendingPlan.objects.filter(award__in=awards).in_force_or_latest())
-    for plan in versions.select_related(None).order_by():
-        plan.award = listed[plan.award_id]
-        entry = result[plan.award_id]
-        if plan.is_in_force:
-            entry.in_force = plan
-        if plan.is_latest:
-            entry.latest = plan
-    return result

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from grants import inbox, trail, workflow
-from grants.figures.plans import line_approvals, plan_in_force_beside, plans_in_force_of_listed
+from grants.figures.plans import line_approvals, plan_in_force_beside, plans_in_force
 from grants.figures.year_end import carried_forward_into
 from grants.fragments import plan_table_rows
 from grants.models import GrantAward, SpendingPlan
@@ -35,7 +35,7 @@ class HomeView(TemplateView):
             .order_by("-financial_year", "partnership__name", "pk")
         )
         page = counted_page(awards, self.PLANS_PER_PAGE, self.request.GET.get("page"))  # the rows and their count
-        in_force = plans_in_force_of_listed(page.object_list)
+        in_force = plans_in_force(page.object_list, awards_read=True)
         return super().get_context_data(
             plans=[in_force[award.pk] for award in page.object_list],
             plans_page=page,
