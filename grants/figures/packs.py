@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from grants import rag
 from grants.figures.money import awards_with_ledger
-from grants.figures.monitoring import MeasureRow, PeriodSpend, Spend, measure_rows, percent, period_spend, return_spend
+from grants.figures.monitoring import MeasureRow, PeriodSpend, Spend, percent, period_spend, returns_measure_rows
 from grants.models import (
     GrantAward,
     MeasureResult,
@@ -71,13 +71,12 @@ class PerformancePack:
 
 
 def performance_pack(period: ReportingPeriod) -> PerformancePack:
-    returns = (
-        PerformanceReturn.objects.filter(period=period)
-        .select_related("period__award__partnership", "project")
-        .order_by("project__number")
-    )
-    projects = [PackProject(r, measure_rows(r), return_spend(r)) for r in returns]
-    pack = PerformancePack(period=period, projects=projects, spend=period_spend(period))
+    # The period's returns and each kind of figure read once for all of them (grants/figures/monitoring.py), not
+    # once a return: the projects are the plan's spend rows, so the two cannot list different returns.
+    spend = period_spend(period)
+    rows = returns_measure_rows([r for r, _ in spend.rows])
+    projects = [PackProject(r, rows[r.pk], s) for r, s in spend.rows]
+    pack = PerformancePack(period=period, projects=projects, spend=spend)
     pack.rag_trend, pack.spend_chart = pack_charts(pack)
     return pack
 

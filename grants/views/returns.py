@@ -66,7 +66,7 @@ class ReturnsView(TemplateView):
         service.returns_set_up(award=award)
         periods = list(award.reporting_periods.prefetch_related("returns__project"))
         today = timezone.localdate()
-        reported = [p for p in periods if p.returns.exclude(spend_in_period=None).exists()]
+        reported = [p for p in periods if any(r.spend_in_period is not None for r in p.returns.all())]
         return super().get_context_data(
             award=award,
             plan=plan,
