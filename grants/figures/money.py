@@ -260,6 +260,8 @@ def area_money(*, force_area, financial_year: str) -> AreaMoney:
     A fixed number of queries whatever the number of streams or awards."""
     year = FinancialYear.parse(financial_year)
     streams = list(FundingStream.objects.live().filter(force_area=force_area).select_related("funder"))
+    for stream in streams:  # their funder names read the area's funder body: the caller's object, not one each
+        stream.force_area = force_area
     received = _by_stream(
         FundingReceivedYear.objects.filter(
             income__force_area=force_area, income__withdrawn_at__isnull=True, financial_year=financial_year
@@ -313,7 +315,7 @@ def area_money(*, force_area, financial_year: str) -> AreaMoney:
     known = {s.pk for s in streams}
     extra = (set(by_status["made"]) | set(by_status["proposed"]) | set(paid)) - known
     if extra:  # a stream of another area (or withdrawn) with money to the area's CSPs this year
-        streams += list(FundingStream.objects.filter(pk__in=extra).select_related("funder"))
+        streams += list(FundingStream.objects.filter(pk__in=extra).select_related("funder", "force_area"))
     for stream in streams:
         rows.append(
             StreamMoney(
@@ -381,11 +383,17 @@ def served_priorities(award: GrantAward) -> list[Priority]:
     return []
 
 
-def direct_spending(*, force_area, financial_year: str) -> DirectSpending:
-    from grants.services.alignment import Combination, PriorityMoney
+_COVERING = object()  # direct_spending's default: read the Police and Crime Plan covering the year
 
-    plan = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
-    priorities = list(plan.priorities.all()) if plan else []
+
+def direct_spending(*, force_area, financial_year: str, police_and_crime_plan=_COVERING) -> DirectSpending:
+    """`police_and_crime_plan`: the plan covering the year (None when none does), when the caller has read it
+    already (the dashboard and the Panel report show the plans' alignment against the same plan beside it)."""
+    from .plans import priority_figures_of_lines
+
+    plan = police_and_crime_plan
+    if plan is _COVERING:
+        plan = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
     awards = list(
         awards_in_year(
             area_awards(force_area).filter(
@@ -397,30 +405,15 @@ def direct_spending(*, force_area, financial_year: str) -> DirectSpending:
         .prefetch_related("pcc_priorities", "allocation__pcc_priorities", "application__grant_round__pcc_priorities")
         .order_by("funding_stream__name", "pk")
     )
-    total = sum((a.year_amount for a in awards), ZERO)
-    rows = {p.pk: PriorityMoney(p, of_total=total) for p in priorities}
-    combinations: dict[tuple[int, ...], Combination] = {}
-    for award in awards:
-        served = sorted(served_priorities(award), key=lambda p: (p.plan_id, p.number))
-        for priority in served:
-            row = rows.setdefault(priority.pk, PriorityMoney(priority, of_total=total))
-            row.lines += 1
-            if len(served) == 1:
-                row.alone += award.year_amount
-            else:
-                row.shared += award.year_amount
-        combination = combinations.setdefault(tuple(p.pk for p in served), Combination(tuple(served)))
-        combination.amount += award.year_amount
-        combination.lines += 1
+    # Summed by the plans' rule (an award is one amount, shared under each priority it serves, counted once).
+    served = {award.pk: served_priorities(award) for award in awards}
+    lines = [(award.year_amount, frozenset(p.pk for p in served[award.pk])) for award in awards]
+    known = [p for priorities in served.values() for p in priorities]
+    figures = priority_figures_of_lines({0: lines}, plan, known=known)[0]
     return DirectSpending(
         police_and_crime_plan=plan,
-        by_priority=sorted(
-            rows.values(), key=lambda r: (r.priority.plan_id != (plan.pk if plan else None), r.priority.number)
-        ),
-        combinations=sorted(
-            combinations.values(),
-            key=lambda c: (not c.priorities, len(c.priorities), [p.number for p in c.priorities]),
-        ),
-        total=total,
+        by_priority=figures.rows,
+        combinations=figures.combinations,
+        total=figures.allocated,
         awards=awards,
     )

@@ -549,3 +549,51 @@ def approval_steps(plan: SpendingPlan) -> list[ApprovalStep]:
             )
         )
     return steps
+
+
+# --- money by priority from lines already read (added for issue 13) ------------------------------------------------
+
+
+def priority_figures_of_lines(
+    lines_by_key: dict[int, list[tuple[Decimal, frozenset[int]]]],
+    police_and_crime_plan: PoliceAndCrimePlan | None,
+    *,
+    known: Iterable[Priority] = (),
+) -> tuple[PriorityFigures, dict[int, PriorityFigures]]:
+    """`priority_figures`' sums, for money a caller has already read with the priorities each amount serves:
+    (amount, priority pks) per funded project, or per award, under any key (a plan's pk). The dashboard's
+    alignment reads its lines together with their local priorities in one query, and the direct OPCC spending
+    reads awards, not lines; both are summed here, by the same rule (`_priority_figures`), so "alone", "shared"
+    and the combinations mean the same everywhere. `known`: priority objects the caller already holds, so those
+    outside the Police and Crime Plan are not read again. Reads the plan's priorities (prefetch them to share
+    one read between callers) and any other priority used."""
+    priorities = list(police_and_crime_plan.priorities.all()) if police_and_crime_plan else []
+    by_pk = {p.pk: p for p in known}
+    by_pk.update({p.pk: p for p in priorities})
+    used = {pk for lines in lines_by_key.values() for _, served in lines for pk in served}
+    if missing := used - by_pk.keys():
+        by_pk.update({p.pk: p for p in Priority.objects.filter(pk__in=missing)})
+    every_line = [line for lines in lines_by_key.values() for line in lines]
+    pcp = police_and_crime_plan
+    per_key = {key: _priority_figures(lines, priorities, by_pk, pcp) for key, lines in lines_by_key.items()}
+    return _priority_figures(every_line, priorities, by_pk, pcp), per_key
+
+
+def plans_in_force_of_awards(awards: Iterable[GrantAward]) -> dict[int, PlanInForce]:
+    """`plans_in_force` for awards the caller has read with what their plans print (the partnership and its force
+    area, the funding stream), for a whole area's dashboard or report: the plans are read without joining the
+    award again, and each is given the caller's award object. The same versions as `plans_in_force` (the same
+    queryset, `in_force_or_latest`) and the same figures (`with_plan_figures`); only fewer objects (issue 13).
+    The caller has checked the user may see these awards' plans."""
+    awards = list(awards)
+    by_pk = {award.pk: award for award in awards}
+    result = {award.pk: PlanInForce(award) for award in awards}
+    plans = SpendingPlan.objects.filter(award__in=awards).in_force_or_latest()
+    for plan in with_plan_figures(plans).select_related(None):
+        plan.award = by_pk[plan.award_id]
+        entry = result[plan.award_id]
+        if plan.is_in_force:
+            entry.in_force = plan
+        if plan.is_latest:
+            entry.latest = plan
+    return result

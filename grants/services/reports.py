@@ -84,7 +84,7 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
     overview = force_area_overview(force_area=force_area, financial_year=financial_year, user=user)
     in_force = overview.plans_in_force
     pcp = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
-    alignment = plans_alignment(plans=in_force, police_and_crime_plan=pcp)
+    alignment = plans_alignment(plans=in_force, police_and_crime_plan=pcp, local=False)  # money only
     awards = (
         awards_in_year(GrantAward.objects.live(), financial_year)
         .filter(Q(funding_stream__force_area=force_area) | Q(partnership__force_area=force_area))
@@ -93,25 +93,33 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
     )
     by_stream: dict[int, StreamSummary] = {}
     for award in awards:
+        if award.funding_stream.force_area_id == force_area.pk:  # its funder name reads the caller's area, once
+            award.funding_stream.force_area = force_area
         by_stream.setdefault(award.funding_stream_id, StreamSummary(award.funding_stream, [])).awards.append(award)
     rounds = list(
         rounds_with_figures(GrantRound.objects.live().filter(force_area=force_area, financial_year=financial_year))
     )
     outcomes = []
-    measures = OutcomeMeasure.objects.filter(project__plan__in=in_force).select_related("project__plan")
-    by_plan: dict[int, list[OutcomeMeasure]] = {}
-    for measure in measures:
-        by_plan.setdefault(measure.project.plan_id, []).append(measure)
+    # Plain values, not a measure, project and plan object per row: an area's approved plans hold thousands of
+    # measures, of which the report prints counts and three examples a plan (issue 13). Within a plan, in the
+    # measures' own order (their project's number, then `OutcomeMeasure.Meta.ordering`).
+    by_plan: dict[int, list[tuple]] = {}
+    for plan_id, project_id, title, description, target in (
+        OutcomeMeasure.objects.filter(project__plan__in=in_force)
+        .order_by("project__plan_id", "project__number", "sub_item__label", "position", "pk")
+        .values_list("project__plan_id", "project_id", "project__title", "description", "target_value")
+    ):
+        by_plan.setdefault(plan_id, []).append((project_id, title, description, target is not None))
     for plan in in_force:
         plan_measures = by_plan.get(plan.pk, [])
-        numeric = [m for m in plan_measures if m.is_numeric]
+        numeric = [m for m in plan_measures if m[3]]
         outcomes.append(
             OutcomeSummary(
                 partnership=str(plan.partnership),
-                projects=len({m.project_id for m in plan_measures}),
+                projects=len({m[0] for m in plan_measures}),
                 measures=len(plan_measures),
                 numeric_targets=len(numeric),
-                examples=[f"{m.project.title}: {m.description}" for m in numeric[:3]],
+                examples=[f"{title}: {description}" for _, title, description, _ in numeric[:3]],
             )
         )
     return PanelReport(
@@ -123,5 +131,5 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
         rounds=rounds,
         outcomes=outcomes,
         money=area_money(force_area=force_area, financial_year=financial_year),
-        direct=direct_spending(force_area=force_area, financial_year=financial_year),
+        direct=direct_spending(force_area=force_area, financial_year=financial_year, police_and_crime_plan=pcp),
     )
