@@ -1,0 +1,153 @@
+"""The area pages' cheaper reads (issue 13) print what they printed, and never stale: the dashboard's rows drawn by
+one tag against the template loop they replace, the alignment's one read of lines and local priorities after each
+kind of change, the Panel report's money-only alignment, and the funder names read through the area's own object."""
+
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from grants.services.alignment import plans_alignment
+from grants.services.oversight import force_area_overview
+from grants.services.reports import panel_report
+from grants.templatetags.oversight_tables import dashboard_rows
+from priorities.models import LocalPriority
+from tests.factories import (
+    FundedProjectFactory,
+    GrantAwardFactory,
+    PartnershipFactory,
+    SpendingPlanFactory,
+    SubmissionDeadlineFactory,
+)
+from tests.workflow import drive
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+# The dashboard's row loop as the template printed it before `dashboard_rows` (templates/oversight/dashboard.html
+# with grants/includes/plan_versions.html inlined, at 0570b32).
+TEMPLATE_ROWS = (Path(__file__).parent / "dashboard_rows_0570b32.html").read_text()
+
+
+def _squeezed(html: str) -> str:
+    """Without the white space between and just inside tags, which a browser does not show."""
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", str(html))).strip()
+
+
+def test_the_dashboard_rows_print_what_the_template_loop_printed(demo_user, plymouth_plan):
+    area = plymouth_plan.partnership.force_area
+    drive(plymouth_plan, demo_user)  # approved: in force
+    # A newer version of Plymouth's plan awaiting approval, with more money: proposed figures and a signed change.
+    variation = SpendingPlanFactory(award=plymouth_plan.award, version=2)
+    FundedProjectFactory(plan=variation, amount_allocated=D("390000.00"))
+    type(variation).objects.filter(pk=variation.pk).update(status="submitted")
+    odd = PartnershipFactory(force_area=area, name='Safer <Torbay> & "Paignton"', slug="safer-torbay")
+    torbay = GrantAwardFactory(partnership=odd, funding_stream=plymouth_plan.award.funding_stream, proposed=True)
+    FundedProjectFactory(plan=SpendingPlanFactory(award=torbay), amount_allocated=D("60000.50"))  # a draft
+    PartnershipFactory(force_area=area, name="Safer Cornwall")  # no award
+    SubmissionDeadlineFactory(force_area=area, financial_year="2020/21", submit_by=datetime.date(2020, 3, 31))
+    user = demo_user("opcc.devon")
+    drawn = {}
+    for status in ("", "none"):
+        overview = force_area_overview(force_area=area, financial_year="2020/21", user=user, status=status)
+        late_rows = {row.partnership.pk for row in overview.rows if overview.is_late(row)}
+        assert status or late_rows == {odd.pk}  # the draft, past the deadline
+        context = {"overview": overview, "late_rows": late_rows, "year": "2020/21"}
+        expected = Template(TEMPLATE_ROWS).render(Context(context))
+        drawn[status] = dashboard_rows(overview, late_rows, "2020/21")
+        assert _squeezed(drawn[status]) == _squeezed(expected)
+    assert "Safer &lt;Torbay&gt; &amp; &quot;Paignton&quot;" in drawn[""]
+    assert "Version 2: <span" in drawn[""] and "(+£12,432.00)" in drawn[""]  # the variation, beside version 1
+    assert "No partnerships match these filters." in drawn["none"]
+
+
+def test_the_dashboard_shows_each_change_to_the_alignment_at_once(client, demo_user, plymouth_plan):
+    """Written, then read on the page: a line's local priority, a high-level risk, a line's Police and Crime Plan
+    priority and its amount."""
+    drive(plymouth_plan, demo_user)
+    client.force_login(demo_user("opcc.devon"))
+    url = reverse("grants:oversight-dashboard", kwargs={"area": "devon-and-cornwall"}) + "?year=2020/21"
+
+    def page():
+        return client.get(url).content.decode()
+
+    def section(content, anchor):
+        return content.split(f'id="{anchor}"')[1].split("<h2")[0]
+
+    content = page()
+    assert "#project-4" in section(content, "unaligned-lines")
+    assert "Terrorist Incidents" in section(content, "unfunded-risks")
+    line = plymouth_plan.projects.get(number=4)
+    risk = LocalPriority.objects.get(title="Terrorist Incidents", assessment__partnership=plymouth_plan.partnership)
+    # Approved versions are frozen to the product's writers; the pages must follow whatever is stored, so the
+    # links are written straight to their tables.
+    line.local_priorities.through.objects.bulk_create(
+        [line.local_priorities.through(fundedproject=line, localpriority=risk)]
+    )
+    content = page()
+    assert "#project-4" not in section(content, "unaligned-lines")
+    assert "Terrorist Incidents" not in section(content, "unfunded-risks")
+    # A new high-level risk with no project is listed.
+    LocalPriority.objects.create(
+        assessment=risk.assessment, position=99, title="Flooding of the Tamar", risk_level=LocalPriority.RiskLevel.HIGH
+    )
+    assert "Flooding of the Tamar" in section(page(), "unfunded-risks")
+    # A line moved to one priority alone, then its amount changed: the priority table follows.
+    pcp = plymouth_plan.police_and_crime_plan
+    links = line.pcc_priorities.through.objects
+    links.filter(fundedproject=line).delete()
+    links.bulk_create([line.pcc_priorities.through(fundedproject=line, priority=pcp.priorities.get(number=5))])
+    alignment = plans_alignment(plans=[plymouth_plan], police_and_crime_plan=pcp)
+    fifth = next(r for r in alignment.by_priority if r.priority.number == 5)
+    assert fifth.alone == line.amount_allocated
+    type(line).objects.filter(pk=line.pk).update(amount_allocated=line.amount_allocated + D("1.00"))
+    content = page()
+    row = content.split('id="priority-5"')[1].split("</tr>")[0]
+    assert f"£{fifth.alone + D('1.00'):,.2f}" in row
+
+
+def test_the_panel_report_reads_the_money_by_priority_and_no_local_priorities(demo_user, plymouth_plan):
+    drive(plymouth_plan, demo_user)
+    area = plymouth_plan.partnership.force_area
+    report = panel_report(force_area=area, financial_year="2020/21", user=demo_user("opcc.devon"))
+    full = plans_alignment(plans=[plymouth_plan], police_and_crime_plan=plymouth_plan.police_and_crime_plan)
+    assert [(r.priority.pk, r.alone, r.shared) for r in report.alignment.by_priority] == [
+        (r.priority.pk, r.alone, r.shared) for r in full.by_priority
+    ]
+    assert [(c.label, c.amount, c.lines) for c in report.alignment.combinations] == [
+        (c.label, c.amount, c.lines) for c in full.combinations
+    ]
+    assert report.alignment.reconciles
+    with pytest.raises(ValueError, match="not read"):
+        report.alignment.unfunded_risks  # noqa: B018 - reading it is the test
+    with pytest.raises(ValueError, match="not read"):
+        report.alignment.lines_without_local_priority  # noqa: B018
+
+
+def test_a_renamed_funder_body_shows_on_the_area_pages_at_once(client, demo_user, plymouth_plan):
+    area = plymouth_plan.partnership.force_area
+    client.force_login(demo_user("opcc.devon"))
+    url = reverse("grants:oversight-dashboard", kwargs={"area": area.slug}) + "?year=2020/21"
+    body = area.funder_bodies.first()
+    assert body is not None
+    body.name = "Devon and Cornwall Police, Fire and Crime Commissioner"
+    body.save()
+    table = client.get(url).content.decode().split('id="stream-money"')[1].split("</table>")[0]
+    assert "Devon and Cornwall Police, Fire and Crime Commissioner" in table
+
+
+def test_the_dashboard_reads_its_force_area_from_the_roles(client, demo_user, demo):
+    """No query for the force area in the address: it is among the roles the request reads once."""
+    client.force_login(demo_user("opcc.devon"))
+    url = reverse("grants:oversight-dashboard", kwargs={"area": "devon-and-cornwall"})
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q for q in queries.captured_queries if 'FROM "partnerships_forcearea"' in q["sql"]]
+    assert client.get(reverse("grants:oversight-dashboard", kwargs={"area": "avon-and-somerset"})).status_code == 404
