@@ -53,6 +53,7 @@ from grants.models import (
     GrantAward,
     GrantRound,
     Payment,
+    SpendingPlan,
 )
 from grants.money import ZERO
 from partnerships.financial_years import FinancialYear
@@ -202,6 +203,8 @@ class AreaMoney:
     grants_by_route: dict[str, Decimal] = field(default_factory=dict)
     contracts: Decimal = ZERO
     funder_direct: Decimal = ZERO
+    # Made awards no CSP spending plan accounts for (not a funder's direct award): what `direct_spending` lists.
+    direct_awards: int = 0
 
     @property
     def received(self) -> Decimal:
@@ -275,18 +278,29 @@ def area_money(*, force_area, financial_year: str) -> AreaMoney:
     grants_made, grants_made_count, contracts, funder_direct = ZERO, 0, ZERO, ZERO
     routes: dict[str, Decimal] = defaultdict(lambda: ZERO)
     # One grouped query gives every figure about awards: per stream and status, and the OPCC's grants by route.
+    has_plan = Exists(SpendingPlan.objects.filter(award=OuterRef("pk")))
     grouped = (
-        in_year.annotate(route=_route())
+        in_year.annotate(route=_route(), has_plan=has_plan)
         .order_by()
-        .values("status", "kind", "route", stream=F("funding_stream"), direct=F("funding_stream__awarded_directly"))
+        .values(
+            "status",
+            "kind",
+            "route",
+            "has_plan",
+            stream=F("funding_stream"),
+            direct=F("funding_stream__awarded_directly"),
+        )
         .annotate(total=Sum("year_amount"), count=Count("pk"))
     )
+    direct_awards = 0
     for row in grouped:
         total = row["total"] or ZERO
         by_status[row["status"]][row["stream"]] = by_status[row["status"]].get(row["stream"], ZERO) + total
         if row["status"] != GrantAward.Status.MADE:
             continue
         made_counts[row["stream"]] += row["count"]
+        if not row["direct"] and not row["has_plan"]:
+            direct_awards += row["count"]
         if row["direct"]:
             funder_direct += total
         elif row["kind"] == GrantAward.Kind.CONTRACT:
@@ -339,6 +353,7 @@ def area_money(*, force_area, financial_year: str) -> AreaMoney:
         grants_by_route={label: routes.get(key, ZERO) for key, label in ROUTES.items()},
         contracts=contracts,
         funder_direct=funder_direct,
+        direct_awards=direct_awards,
     )
 
 
@@ -386,14 +401,23 @@ def served_priorities(award: GrantAward) -> list[Priority]:
 _COVERING = object()  # direct_spending's default: read the Police and Crime Plan covering the year
 
 
-def direct_spending(*, force_area, financial_year: str, police_and_crime_plan=_COVERING) -> DirectSpending:
+def direct_spending(
+    *, force_area, financial_year: str, police_and_crime_plan=_COVERING, money: AreaMoney | None = None
+) -> DirectSpending:
     """`police_and_crime_plan`: the plan covering the year (None when none does), when the caller has read it
-    already (the dashboard and the Panel report show the plans' alignment against the same plan beside it)."""
+    already (the dashboard and the Panel report show the plans' alignment against the same plan beside it).
+    `money`: the area's `area_money` for the same year, when the caller has it: its count of the same awards
+    (`direct_awards`, from the same `awards_in_year(area_awards(…))`) spares reading them when there are none."""
     from .plans import priority_figures_of_lines
 
     plan = police_and_crime_plan
     if plan is _COVERING:
         plan = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
+    if money is not None and (money.force_area, money.financial_year) != (force_area, financial_year):
+        raise ValueError("The money given is another area's or another year's.")
+    if money is not None and not money.direct_awards:
+        figures = priority_figures_of_lines({}, plan)[0]
+        return DirectSpending(plan, figures.rows, figures.combinations, figures.allocated, [])
     awards = list(
         awards_in_year(
             area_awards(force_area).filter(

@@ -122,6 +122,7 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
                 examples=[f"{title}: {description}" for _, title, description, _ in numeric[:3]],
             )
         )
+    money = area_money(force_area=force_area, financial_year=financial_year)
     return PanelReport(
         force_area=force_area,
         financial_year=financial_year,
@@ -130,6 +131,8 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
         streams=sorted(by_stream.values(), key=lambda s: (s.stream.kind != "pcc_csp", s.stream.name)),
         rounds=rounds,
         outcomes=outcomes,
-        money=area_money(force_area=force_area, financial_year=financial_year),
-        direct=direct_spending(force_area=force_area, financial_year=financial_year, police_and_crime_plan=pcp),
+        money=money,
+        direct=direct_spending(
+            force_area=force_area, financial_year=financial_year, police_and_crime_plan=pcp, money=money
+        ),
     )

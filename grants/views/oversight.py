@@ -109,6 +109,7 @@ class DashboardView(ForceAreaMixin, TemplateView):
             descending=descending,
         )
         pcp = PoliceAndCrimePlan.objects.covering(self.force_area, year).first()
+        money = area_money(force_area=self.force_area, financial_year=year)
         alignment = plans_alignment(plans=overview.plans_in_force, police_and_crime_plan=pcp)
         base = f"{reverse('grants:oversight-dashboard', kwargs={'area': self.force_area.slug})}?year={year}"
         if status:
@@ -142,7 +143,9 @@ class DashboardView(ForceAreaMixin, TemplateView):
             late_rows={row.partnership.pk for row in overview.rows if overview.is_late(row)},
             alignment=alignment,
             columns=columns,
-            money=area_money(force_area=self.force_area, financial_year=year),
-            direct=direct_spending(force_area=self.force_area, financial_year=year, police_and_crime_plan=pcp),
+            money=money,
+            direct=direct_spending(
+                force_area=self.force_area, financial_year=year, police_and_crime_plan=pcp, money=money
+            ),
             **kwargs,
         )

@@ -151,3 +151,43 @@ def test_the_dashboard_reads_its_force_area_from_the_roles(client, demo_user, de
         assert client.get(url).status_code == 200
     assert not [q for q in queries.captured_queries if 'FROM "partnerships_forcearea"' in q["sql"]]
     assert client.get(reverse("grants:oversight-dashboard", kwargs={"area": "avon-and-somerset"})).status_code == 404
+
+
+def test_direct_spending_read_beside_the_area_money_is_the_same_as_read_alone(demo_user, plymouth_plan):
+    """The dashboard and the Panel report pass the area's money, whose count of direct awards spares reading them
+    when there are none; with one, or none, the figures are those read alone."""
+    from grants.figures.money import area_money, direct_spending
+
+    area = plymouth_plan.partnership.force_area
+    pcp = plymouth_plan.police_and_crime_plan
+
+    def both():
+        money = area_money(force_area=area, financial_year="2020/21")
+        beside = direct_spending(force_area=area, financial_year="2020/21", police_and_crime_plan=pcp, money=money)
+        alone = direct_spending(force_area=area, financial_year="2020/21")
+        for found in (beside, alone):
+            assert found.police_and_crime_plan == pcp
+        assert [a.pk for a in beside.awards] == [a.pk for a in alone.awards]
+        assert beside.total == alone.total
+        assert [(r.priority.pk, r.alone, r.shared) for r in beside.by_priority] == [
+            (r.priority.pk, r.alone, r.shared) for r in alone.by_priority
+        ]
+        assert [(c.label, c.amount) for c in beside.combinations] == [(c.label, c.amount) for c in alone.combinations]
+        return money, beside
+
+    money, direct = both()
+    count = money.direct_awards
+    assert count == len(direct.awards)
+    # A made award with no spending plan is direct spending; a proposed one is not; one with a plan is not.
+    stream = plymouth_plan.award.funding_stream
+    torbay = PartnershipFactory(force_area=area, name="Safer Torbay")
+    award = GrantAwardFactory(partnership=torbay, funding_stream=stream, amount=D("1234.00"))
+    award.pcc_priorities.set([pcp.priorities.get(number=2)])
+    GrantAwardFactory(partnership=PartnershipFactory(force_area=area), funding_stream=stream, proposed=True)
+    money, direct = both()
+    assert money.direct_awards == count + 1 and award in direct.awards
+    SpendingPlanFactory(award=award)
+    money, direct = both()
+    assert money.direct_awards == count and award not in direct.awards
+    with pytest.raises(ValueError, match="another"):
+        direct_spending(force_area=area, financial_year="2021/22", money=money)
