@@ -191,3 +191,15 @@ def test_direct_spending_read_beside_the_area_money_is_the_same_as_read_alone(de
     assert money.direct_awards == count and award not in direct.awards
     with pytest.raises(ValueError, match="another"):
         direct_spending(force_area=area, financial_year="2021/22", money=money)
+
+
+def test_the_years_offered_follow_each_new_record_though_their_question_is_built_once(plymouth_plan):
+    from grants.years import force_area_years
+
+    area = plymouth_plan.partnership.force_area
+    before = force_area_years(area, today=datetime.date(2021, 1, 1))
+    assert "2034/35" not in before.with_data
+    GrantAwardFactory(partnership=plymouth_plan.partnership, financial_year="2034/35")
+    assert "2034/35" in force_area_years(area, today=datetime.date(2021, 1, 1)).with_data
+    SubmissionDeadlineFactory(force_area=area, financial_year="2036/37", submit_by=datetime.date(2036, 3, 1))
+    assert "2036/37" in force_area_years(area, today=datetime.date(2021, 1, 1)).with_data
