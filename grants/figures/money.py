@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import (
     Case,
@@ -258,29 +259,41 @@ def area_awards(force_area) -> QuerySet:
     )
 
 
-def area_money(*, force_area, financial_year: str) -> AreaMoney:
-    """Received, granted, committed, paid and remaining per stream, and the grants made by the OPCC, for a year.
-    A fixed number of queries whatever the number of streams or awards."""
+@dataclass(frozen=True)
+class _AreaMoneyQuestions:
+    """The six reads of `area_money`, as querysets not yet run."""
+
+    streams: QuerySet
+    received: QuerySet
+    awards: QuerySet  # one grouped read: every figure about awards, per stream and status, and by route
+    round_left: QuerySet
+    table_left: QuerySet
+    paid: QuerySet
+
+
+@lru_cache(maxsize=256)
+def _area_money_questions(force_area_pk: int, financial_year: str) -> _AreaMoneyQuestions:
+    """`area_money`'s querysets for an area and a year. Building them (filters, subqueries, annotations) cost
+    more than running them (issue 13), and they depend on nothing but the area and the year (no date, no
+    user), so they are built once per process; `area_money` runs a copy of each (`.all()`) on every call, so
+    every figure is read afresh: no data is kept, only the questions."""
     year = FinancialYear.parse(financial_year)
-    streams = list(FundingStream.objects.live().filter(force_area=force_area).select_related("funder"))
-    for stream in streams:  # their funder names read the area's funder body: the caller's object, not one each
-        stream.force_area = force_area
-    received = _by_stream(
-        FundingReceivedYear.objects.filter(
-            income__force_area=force_area, income__withdrawn_at__isnull=True, financial_year=financial_year
+    has_plan = Exists(SpendingPlan.objects.filter(award=OuterRef("pk")))
+    rounds = rounds_with_figures(
+        GrantRound.objects.live().filter(force_area=force_area_pk, financial_year=financial_year)
+    ).annotate(unawarded=Greatest(F("pot") - F("awarded_total"), _zero()))
+    tables = allocations_with_figures(
+        AllocationTable.objects.live().filter(force_area=force_area_pk, financial_year=financial_year)
+    ).annotate(unallocated=Greatest(F("difference"), _zero()))
+    return _AreaMoneyQuestions(
+        streams=FundingStream.objects.live().filter(force_area=force_area_pk).select_related("funder"),
+        received=FundingReceivedYear.objects.filter(
+            income__force_area=force_area_pk, income__withdrawn_at__isnull=True, financial_year=financial_year
         )
         .values(stream=F("income__funding_stream"))
-        .annotate(total=Sum("amount"))
-    )
-    in_year = awards_in_year(area_awards(force_area), financial_year)
-    by_status: dict[str, dict[int, Decimal]] = defaultdict(dict)
-    made_counts: dict[int, int] = defaultdict(int)
-    grants_made, grants_made_count, contracts, funder_direct = ZERO, 0, ZERO, ZERO
-    routes: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    # One grouped query gives every figure about awards: per stream and status, and the OPCC's grants by route.
-    has_plan = Exists(SpendingPlan.objects.filter(award=OuterRef("pk")))
-    grouped = (
-        in_year.annotate(route=_route(), has_plan=has_plan)
+        .annotate(total=Sum("amount")),
+        awards=awards_in_year(area_awards(force_area_pk), financial_year)
+        .annotate(route=_route(), has_plan=has_plan)
         .order_by()
         .values(
             "status",
@@ -290,10 +303,32 @@ def area_money(*, force_area, financial_year: str) -> AreaMoney:
             stream=F("funding_stream"),
             direct=F("funding_stream__awarded_directly"),
         )
-        .annotate(total=Sum("year_amount"), count=Count("pk"))
+        .annotate(total=Sum("year_amount"), count=Count("pk")),
+        round_left=rounds.order_by().values(stream=F("funding_stream")).annotate(total=Sum("unawarded")),
+        table_left=tables.order_by().values(stream=F("funding_stream")).annotate(total=Sum("unallocated")),
+        paid=Payment.objects.filter(
+            award__in=area_awards(force_area_pk), paid_on__gte=year.starts_on, paid_on__lte=year.ends_on
+        )
+        .order_by()
+        .values(stream=F("award__funding_stream"))
+        .annotate(total=Sum("amount")),
     )
+
+
+def area_money(*, force_area, financial_year: str) -> AreaMoney:
+    """Received, granted, committed, paid and remaining per stream, and the grants made by the OPCC, for a year.
+    A fixed number of queries whatever the number of streams or awards."""
+    questions = _area_money_questions(force_area.pk, str(financial_year))
+    streams = list(questions.streams.all())
+    for stream in streams:  # their funder names read the area's funder body: the caller's object, not one each
+        stream.force_area = force_area
+    received = _by_stream(questions.received.all())
+    by_status: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    made_counts: dict[int, int] = defaultdict(int)
+    grants_made, grants_made_count, contracts, funder_direct = ZERO, 0, ZERO, ZERO
+    routes: dict[str, Decimal] = defaultdict(lambda: ZERO)
     direct_awards = 0
-    for row in grouped:
+    for row in questions.awards.all():
         total = row["total"] or ZERO
         by_status[row["status"]][row["stream"]] = by_status[row["status"]].get(row["stream"], ZERO) + total
         if row["status"] != GrantAward.Status.MADE:
@@ -309,22 +344,9 @@ def area_money(*, force_area, financial_year: str) -> AreaMoney:
             grants_made += total
             grants_made_count += row["count"]
             routes[row["route"]] += total
-    rounds = rounds_with_figures(
-        GrantRound.objects.live().filter(force_area=force_area, financial_year=financial_year)
-    ).annotate(unawarded=Greatest(F("pot") - F("awarded_total"), _zero()))
-    round_left = _by_stream(rounds.order_by().values(stream=F("funding_stream")).annotate(total=Sum("unawarded")))
-    tables = allocations_with_figures(
-        AllocationTable.objects.live().filter(force_area=force_area, financial_year=financial_year)
-    ).annotate(unallocated=Greatest(F("difference"), _zero()))
-    table_left = _by_stream(tables.order_by().values(stream=F("funding_stream")).annotate(total=Sum("unallocated")))
-    paid = _by_stream(
-        Payment.objects.filter(
-            award__in=area_awards(force_area), paid_on__gte=year.starts_on, paid_on__lte=year.ends_on
-        )
-        .order_by()
-        .values(stream=F("award__funding_stream"))
-        .annotate(total=Sum("amount"))
-    )
+    round_left = _by_stream(questions.round_left.all())
+    table_left = _by_stream(questions.table_left.all())
+    paid = _by_stream(questions.paid.all())
     rows = []
     known = {s.pk for s in streams}
     extra = (set(by_status["made"]) | set(by_status["proposed"]) | set(paid)) - known

@@ -203,3 +203,34 @@ def test_the_years_offered_follow_each_new_record_though_their_question_is_built
     assert "2034/35" in force_area_years(area, today=datetime.date(2021, 1, 1)).with_data
     SubmissionDeadlineFactory(force_area=area, financial_year="2036/37", submit_by=datetime.date(2036, 3, 1))
     assert "2036/37" in force_area_years(area, today=datetime.date(2021, 1, 1)).with_data
+
+
+def test_the_area_money_follows_each_write_though_its_questions_are_built_once(plymouth_plan):
+    """`area_money` builds its querysets once per area and year and runs a copy each time: income, an award made,
+    a payment and a withdrawal each show at once, in the area asked for and no other."""
+    from grants.figures.money import area_money
+    from tests.factories.money import FundingReceivedYearFactory, PaymentFactory
+
+    area = plymouth_plan.partnership.force_area
+    stream = plymouth_plan.award.funding_stream
+
+    def money(year="2020/21", of=area):
+        return area_money(force_area=of, financial_year=year)
+
+    first = money()
+    FundingReceivedYearFactory(
+        income__force_area=area, income__funding_stream=stream, financial_year="2020/21", amount=D("5000.00")
+    )
+    assert money().received == first.received + D("5000.00")
+    award = GrantAwardFactory(
+        partnership=PartnershipFactory(force_area=area), funding_stream=stream, amount=D("700.00")
+    )
+    assert money().granted == first.granted + D("700.00")
+    assert money().grants_made_count == first.grants_made_count + 1
+    PaymentFactory(award=award, amount=D("300.00"), paid_on=datetime.date(2020, 7, 15))
+    assert money().paid == first.paid + D("300.00")
+    assert money("2021/22").paid == area_money(force_area=area, financial_year="2021/22").paid  # another year
+    type(award).objects.filter(pk=award.pk).update(withdrawn_at=datetime.datetime(2020, 8, 1, tzinfo=datetime.UTC))
+    assert money().granted == first.granted
+    other = next(a for a in type(area).objects.exclude(pk=area.pk))
+    assert stream.pk not in {row.stream.pk for row in money(of=other).streams}  # the questions are per area
