@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from grants.figures.money import (
     AreaMoney,
@@ -80,25 +81,35 @@ class PanelReport:
         return self.money.grants_made_count
 
 
+@lru_cache(maxsize=256)
+def _questions(force_area_pk: int, financial_year: str) -> tuple[QuerySet, QuerySet]:
+    """The report's awards and grant rounds for an area and a year, as querysets not yet run: built once per
+    process (building them cost more than running them, issue 13) and run as a copy (`.all()`) by every report,
+    so nothing read is kept, only the questions. They depend on nothing but the area and the year."""
+    awards = (
+        awards_in_year(GrantAward.objects.live(), financial_year)
+        .filter(Q(funding_stream__force_area=force_area_pk) | Q(partnership__force_area=force_area_pk))
+        .select_related("funding_stream__funder", "funding_stream__force_area", "partnership", "organisation")
+        .order_by("funding_stream__name", "partnership__name", "organisation__name")
+    )
+    rounds = rounds_with_figures(
+        GrantRound.objects.live().filter(force_area=force_area_pk, financial_year=financial_year)
+    )
+    return awards, rounds
+
+
 def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
     overview = force_area_overview(force_area=force_area, financial_year=financial_year, user=user)
     in_force = overview.plans_in_force
     pcp = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
     alignment = plans_alignment(plans=in_force, police_and_crime_plan=pcp, local=False)  # money only
-    awards = (
-        awards_in_year(GrantAward.objects.live(), financial_year)
-        .filter(Q(funding_stream__force_area=force_area) | Q(partnership__force_area=force_area))
-        .select_related("funding_stream__funder", "funding_stream__force_area", "partnership", "organisation")
-        .order_by("funding_stream__name", "partnership__name", "organisation__name")
-    )
+    awards, rounds = (question.all() for question in _questions(force_area.pk, str(financial_year)))
     by_stream: dict[int, StreamSummary] = {}
     for award in awards:
         if award.funding_stream.force_area_id == force_area.pk:  # its funder name reads the caller's area, once
             award.funding_stream.force_area = force_area
         by_stream.setdefault(award.funding_stream_id, StreamSummary(award.funding_stream, [])).awards.append(award)
-    rounds = list(
-        rounds_with_figures(GrantRound.objects.live().filter(force_area=force_area, financial_year=financial_year))
-    )
+    rounds = list(rounds)
     outcomes = []
     # Plain values, not a measure, project and plan object per row: an area's approved plans hold thousands of
     # measures, of which the report prints counts and three examples a plan (issue 13). Within a plan, in the

@@ -234,3 +234,21 @@ def test_the_area_money_follows_each_write_though_its_questions_are_built_once(p
     assert money().granted == first.granted
     other = next(a for a in type(area).objects.exclude(pk=area.pk))
     assert stream.pk not in {row.stream.pk for row in money(of=other).streams}  # the questions are per area
+
+
+def test_the_panel_report_lists_each_new_award_and_round_though_its_questions_are_built_once(demo_user, plymouth_plan):
+    area = plymouth_plan.partnership.force_area
+    stream = plymouth_plan.award.funding_stream
+
+    def report():
+        return panel_report(force_area=area, financial_year="2020/21", user=demo_user("opcc.devon"))
+
+    before = report()
+    award = GrantAwardFactory(
+        partnership=PartnershipFactory(force_area=area), funding_stream=stream, amount=D("850.00")
+    )
+    after = report()
+    assert award.pk in {a.pk for summary in after.streams for a in summary.awards}
+    assert sum(s.total for s in after.streams) == sum(s.total for s in before.streams) + D("850.00")
+    type(award).objects.filter(pk=award.pk).update(amount=D("900.00"))
+    assert sum(s.total for s in report().streams) == sum(s.total for s in before.streams) + D("900.00")
