@@ -10,11 +10,11 @@ record cannot be left out of the selectors.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db.models import Q
 from django.utils import timezone
 
+from grants.questions import built_once
 from partnerships.financial_years import FinancialYear
 from partnerships.models import ForceArea
 
@@ -95,12 +95,12 @@ def _any(paths: tuple[str, ...], force_area_pk: int) -> Q:
     return condition
 
 
-@lru_cache(maxsize=128)
+@built_once()
 def _years_query(force_area_pk: int):
     """The union of every source's years for one area, as a queryset not yet run. Building its ten parts cost
     most of the selector's time (issue 13), and they are the same for an area on every request, so they are
-    built once per process and area; each call runs a copy (`.all()`), so the years are read afresh every time:
-    no data is kept, only the question."""
+    built once per thread and area (grants/questions.py); each call runs a copy (`.all()`), so the years are
+    read afresh every time: no data is kept, only the question."""
     queries = [
         model.objects.filter(_any(paths, force_area_pk)).order_by().values_list(field, flat=True).distinct()
         for model, field, paths in _sources()

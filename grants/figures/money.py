@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from django.db.models import (
     Case,
@@ -57,6 +56,7 @@ from grants.models import (
     SpendingPlan,
 )
 from grants.money import ZERO
+from grants.questions import built_once
 from partnerships.financial_years import FinancialYear
 from priorities.models import PoliceAndCrimePlan, Priority
 
@@ -271,12 +271,12 @@ class _AreaMoneyQuestions:
     paid: QuerySet
 
 
-@lru_cache(maxsize=256)
+@built_once()
 def _area_money_questions(force_area_pk: int, financial_year: str) -> _AreaMoneyQuestions:
     """`area_money`'s querysets for an area and a year. Building them (filters, subqueries, annotations) cost
     more than running them (issue 13), and they depend on nothing but the area and the year (no date, no
-    user), so they are built once per process; `area_money` runs a copy of each (`.all()`) on every call, so
-    every figure is read afresh: no data is kept, only the questions."""
+    user), so they are built once per thread (grants/questions.py); `area_money` runs a copy of each
+    (`.all()`) on every call, so every figure is read afresh: no data is kept, only the questions."""
     year = FinancialYear.parse(financial_year)
     has_plan = Exists(SpendingPlan.objects.filter(award=OuterRef("pk")))
     rounds = rounds_with_figures(

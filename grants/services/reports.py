@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from django.db.models import Q, QuerySet
 
@@ -26,6 +25,7 @@ from grants.figures.money import (
 )
 from grants.models import FundingStream, GrantAward, GrantRound, OutcomeMeasure
 from grants.money import ZERO
+from grants.questions import built_once
 from grants.services.alignment import Alignment, plans_alignment
 from grants.services.oversight import Overview, force_area_overview
 from priorities.models import PoliceAndCrimePlan
@@ -81,11 +81,12 @@ class PanelReport:
         return self.money.grants_made_count
 
 
-@lru_cache(maxsize=256)
+@built_once()
 def _questions(force_area_pk: int, financial_year: str) -> tuple[QuerySet, QuerySet]:
     """The report's awards and grant rounds for an area and a year, as querysets not yet run: built once per
-    process (building them cost more than running them, issue 13) and run as a copy (`.all()`) by every report,
-    so nothing read is kept, only the questions. They depend on nothing but the area and the year."""
+    thread (grants/questions.py; building them cost more than running them, issue 13) and run as a copy
+    (`.all()`) by every report, so nothing read is kept, only the questions. They depend on nothing but the
+    area and the year."""
     awards = (
         awards_in_year(GrantAward.objects.live(), financial_year)
         .filter(Q(funding_stream__force_area=force_area_pk) | Q(partnership__force_area=force_area_pk))

@@ -252,3 +252,26 @@ def test_the_panel_report_lists_each_new_award_and_round_though_its_questions_ar
     assert sum(s.total for s in after.streams) == sum(s.total for s in before.streams) + D("850.00")
     type(award).objects.filter(pk=award.pk).update(amount=D("900.00"))
     assert sum(s.total for s in report().streams) == sum(s.total for s in before.streams) + D("900.00")
+
+
+def test_built_once_keeps_questions_per_thread_and_argument_and_forgets_the_oldest():
+    import threading
+
+    from grants.questions import built_once
+
+    calls = []
+
+    @built_once(maxsize=2)
+    def build(*args):
+        calls.append(args)
+        return object()
+
+    first = build(1, "2020/21")
+    assert build(1, "2020/21") is first and calls == [(1, "2020/21")]
+    assert build(2, "2020/21") is not first and build(1, "2021/22") is not first
+    assert build(1, "2020/21") is not first  # the oldest was forgotten at three
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(build(1, "2021/22")))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not build(1, "2021/22")  # another thread builds its own
