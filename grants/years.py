@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from grants.questions import built_once
 from partnerships.financial_years import FinancialYear
 from partnerships.models import ForceArea
 
@@ -76,12 +77,7 @@ def force_area_years(force_area: ForceArea, *, today=None) -> Years:
     """Every year holding any of the area's data, plus the current and the next financial year. A page opens at
     the current year when it holds data, else at the newest year that does (the demo's 2020/21), else at the
     current year. One query, whatever the number of kinds of record."""
-    queries = [
-        model.objects.filter(_any(paths, force_area)).order_by().values_list(field, flat=True).distinct()
-        for model, field, paths in _sources()
-    ]
-    union = queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0]
-    with_data = sorted({year for year in union if year}, reverse=True)
+    with_data = sorted({year for year in _years_query(force_area.pk).all() if year}, reverse=True)
     current = FinancialYear.containing(today or timezone.localdate())
     newest = max([current, *(FinancialYear.parse(year) for year in with_data)])
     choices = sorted({*with_data, str(current), str(newest.next())}, reverse=True)
@@ -92,8 +88,21 @@ def force_area_years(force_area: ForceArea, *, today=None) -> Years:
     return Years(choices=choices, with_data=with_data, current=str(current), default=default)
 
 
-def _any(paths: tuple[str, ...], force_area: ForceArea) -> Q:
+def _any(paths: tuple[str, ...], force_area_pk: int) -> Q:
     condition = Q(pk__in=[])
     for path in paths:
-        condition |= Q(**{path: force_area})
+        condition |= Q(**{path: force_area_pk})
     return condition
+
+
+@built_once()
+def _years_query(force_area_pk: int):
+    """The union of every source's years for one area, as a queryset not yet run. Building its ten parts cost
+    most of the selector's time (issue 13), and they are the same for an area on every request, so they are
+    built once per thread and area (grants/questions.py); each call runs a copy (`.all()`), so the years are
+    read afresh every time: no data is kept, only the question."""
+    queries = [
+        model.objects.filter(_any(paths, force_area_pk)).order_by().values_list(field, flat=True).distinct()
+        for model, field, paths in _sources()
+    ]
+    return queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0]

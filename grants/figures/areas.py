@@ -112,9 +112,12 @@ def partnership_years(*, force_area: ForceArea, financial_year: str, user) -> li
     ):
         awards.setdefault(award.partnership_id, award)
     by_pk = {partnership.pk: partnership for partnership in partnerships}
+    for partnership in partnerships:
+        partnership.force_area = force_area  # the area asked for (`in_force_area`): not read again per row
     for award in awards.values():
         award.partnership = by_pk[award.partnership_id]
-    found = plans_in_force(awards.values(), plans=SpendingPlan.objects.visible_to(user))
+    # The awards are of partnerships the user may see, so their plans are too: no second visibility filter.
+    found = plans_in_force(awards.values(), awards_read=True)
     rows = []
     for partnership in partnerships:
         award = awards.get(partnership.pk)

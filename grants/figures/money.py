@@ -53,8 +53,10 @@ from grants.models import (
     GrantAward,
     GrantRound,
     Payment,
+    SpendingPlan,
 )
 from grants.money import ZERO
+from grants.questions import built_once
 from partnerships.financial_years import FinancialYear
 from priorities.models import PoliceAndCrimePlan, Priority
 
@@ -202,6 +204,8 @@ class AreaMoney:
     grants_by_route: dict[str, Decimal] = field(default_factory=dict)
     contracts: Decimal = ZERO
     funder_direct: Decimal = ZERO
+    # Made awards no CSP spending plan accounts for (not a funder's direct award): what `direct_spending` lists.
+    direct_awards: int = 0
 
     @property
     def received(self) -> Decimal:
@@ -255,36 +259,83 @@ def area_awards(force_area) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class _AreaMoneyQuestions:
+    """The six reads of `area_money`, as querysets not yet run."""
+
+    streams: QuerySet
+    received: QuerySet
+    awards: QuerySet  # one grouped read: every figure about awards, per stream and status, and by route
+    round_left: QuerySet
+    table_left: QuerySet
+    paid: QuerySet
+
+
+@built_once()
+def _area_money_questions(force_area_pk: int, financial_year: str) -> _AreaMoneyQuestions:
+    """`area_money`'s querysets for an area and a year. Building them (filters, subqueries, annotations) cost
+    more than running them (issue 13), and they depend on nothing but the area and the year (no date, no
+    user), so they are built once per thread (grants/questions.py); `area_money` runs a copy of each
+    (`.all()`) on every call, so every figure is read afresh: no data is kept, only the questions."""
+    year = FinancialYear.parse(financial_year)
+    has_plan = Exists(SpendingPlan.objects.filter(award=OuterRef("pk")))
+    rounds = rounds_with_figures(
+        GrantRound.objects.live().filter(force_area=force_area_pk, financial_year=financial_year)
+    ).annotate(unawarded=Greatest(F("pot") - F("awarded_total"), _zero()))
+    tables = allocations_with_figures(
+        AllocationTable.objects.live().filter(force_area=force_area_pk, financial_year=financial_year)
+    ).annotate(unallocated=Greatest(F("difference"), _zero()))
+    return _AreaMoneyQuestions(
+        streams=FundingStream.objects.live().filter(force_area=force_area_pk).select_related("funder"),
+        received=FundingReceivedYear.objects.filter(
+            income__force_area=force_area_pk, income__withdrawn_at__isnull=True, financial_year=financial_year
+        )
+        .values(stream=F("income__funding_stream"))
+        .annotate(total=Sum("amount")),
+        awards=awards_in_year(area_awards(force_area_pk), financial_year)
+        .annotate(route=_route(), has_plan=has_plan)
+        .order_by()
+        .values(
+            "status",
+            "kind",
+            "route",
+            "has_plan",
+            stream=F("funding_stream"),
+            direct=F("funding_stream__awarded_directly"),
+        )
+        .annotate(total=Sum("year_amount"), count=Count("pk")),
+        round_left=rounds.order_by().values(stream=F("funding_stream")).annotate(total=Sum("unawarded")),
+        table_left=tables.order_by().values(stream=F("funding_stream")).annotate(total=Sum("unallocated")),
+        paid=Payment.objects.filter(
+            award__in=area_awards(force_area_pk), paid_on__gte=year.starts_on, paid_on__lte=year.ends_on
+        )
+        .order_by()
+        .values(stream=F("award__funding_stream"))
+        .annotate(total=Sum("amount")),
+    )
+
+
 def area_money(*, force_area, financial_year: str) -> AreaMoney:
     """Received, granted, committed, paid and remaining per stream, and the grants made by the OPCC, for a year.
     A fixed number of queries whatever the number of streams or awards."""
-    year = FinancialYear.parse(financial_year)
-    streams = list(FundingStream.objects.live().filter(force_area=force_area).select_related("funder"))
-    received = _by_stream(
-        FundingReceivedYear.objects.filter(
-            income__force_area=force_area, income__withdrawn_at__isnull=True, financial_year=financial_year
-        )
-        .values(stream=F("income__funding_stream"))
-        .annotate(total=Sum("amount"))
-    )
-    in_year = awards_in_year(area_awards(force_area), financial_year)
+    questions = _area_money_questions(force_area.pk, str(financial_year))
+    streams = list(questions.streams.all())
+    for stream in streams:  # their funder names read the area's funder body: the caller's object, not one each
+        stream.force_area = force_area
+    received = _by_stream(questions.received.all())
     by_status: dict[str, dict[int, Decimal]] = defaultdict(dict)
     made_counts: dict[int, int] = defaultdict(int)
     grants_made, grants_made_count, contracts, funder_direct = ZERO, 0, ZERO, ZERO
     routes: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    # One grouped query gives every figure about awards: per stream and status, and the OPCC's grants by route.
-    grouped = (
-        in_year.annotate(route=_route())
-        .order_by()
-        .values("status", "kind", "route", stream=F("funding_stream"), direct=F("funding_stream__awarded_directly"))
-        .annotate(total=Sum("year_amount"), count=Count("pk"))
-    )
-    for row in grouped:
+    direct_awards = 0
+    for row in questions.awards.all():
         total = row["total"] or ZERO
         by_status[row["status"]][row["stream"]] = by_status[row["status"]].get(row["stream"], ZERO) + total
         if row["status"] != GrantAward.Status.MADE:
             continue
         made_counts[row["stream"]] += row["count"]
+        if not row["direct"] and not row["has_plan"]:
+            direct_awards += row["count"]
         if row["direct"]:
             funder_direct += total
         elif row["kind"] == GrantAward.Kind.CONTRACT:
@@ -293,27 +344,14 @@ def area_money(*, force_area, financial_year: str) -> AreaMoney:
             grants_made += total
             grants_made_count += row["count"]
             routes[row["route"]] += total
-    rounds = rounds_with_figures(
-        GrantRound.objects.live().filter(force_area=force_area, financial_year=financial_year)
-    ).annotate(unawarded=Greatest(F("pot") - F("awarded_total"), _zero()))
-    round_left = _by_stream(rounds.order_by().values(stream=F("funding_stream")).annotate(total=Sum("unawarded")))
-    tables = allocations_with_figures(
-        AllocationTable.objects.live().filter(force_area=force_area, financial_year=financial_year)
-    ).annotate(unallocated=Greatest(F("difference"), _zero()))
-    table_left = _by_stream(tables.order_by().values(stream=F("funding_stream")).annotate(total=Sum("unallocated")))
-    paid = _by_stream(
-        Payment.objects.filter(
-            award__in=area_awards(force_area), paid_on__gte=year.starts_on, paid_on__lte=year.ends_on
-        )
-        .order_by()
-        .values(stream=F("award__funding_stream"))
-        .annotate(total=Sum("amount"))
-    )
+    round_left = _by_stream(questions.round_left.all())
+    table_left = _by_stream(questions.table_left.all())
+    paid = _by_stream(questions.paid.all())
     rows = []
     known = {s.pk for s in streams}
     extra = (set(by_status["made"]) | set(by_status["proposed"]) | set(paid)) - known
     if extra:  # a stream of another area (or withdrawn) with money to the area's CSPs this year
-        streams += list(FundingStream.objects.filter(pk__in=extra).select_related("funder"))
+        streams += list(FundingStream.objects.filter(pk__in=extra).select_related("funder", "force_area"))
     for stream in streams:
         rows.append(
             StreamMoney(
@@ -337,6 +375,7 @@ def area_money(*, force_area, financial_year: str) -> AreaMoney:
         grants_by_route={label: routes.get(key, ZERO) for key, label in ROUTES.items()},
         contracts=contracts,
         funder_direct=funder_direct,
+        direct_awards=direct_awards,
     )
 
 
@@ -381,11 +420,26 @@ def served_priorities(award: GrantAward) -> list[Priority]:
     return []
 
 
-def direct_spending(*, force_area, financial_year: str) -> DirectSpending:
-    from grants.services.alignment import Combination, PriorityMoney
+_COVERING = object()  # direct_spending's default: read the Police and Crime Plan covering the year
 
-    plan = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
-    priorities = list(plan.priorities.all()) if plan else []
+
+def direct_spending(
+    *, force_area, financial_year: str, police_and_crime_plan=_COVERING, money: AreaMoney | None = None
+) -> DirectSpending:
+    """`police_and_crime_plan`: the plan covering the year (None when none does), when the caller has read it
+    already (the dashboard and the Panel report show the plans' alignment against the same plan beside it).
+    `money`: the area's `area_money` for the same year, when the caller has it: its count of the same awards
+    (`direct_awards`, from the same `awards_in_year(area_awards(…))`) spares reading them when there are none."""
+    from .plans import priority_figures_of_lines
+
+    plan = police_and_crime_plan
+    if plan is _COVERING:
+        plan = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
+    if money is not None and (money.force_area, money.financial_year) != (force_area, financial_year):
+        raise ValueError("The money given is another area's or another year's.")
+    if money is not None and not money.direct_awards:
+        figures = priority_figures_of_lines({}, plan)[0]
+        return DirectSpending(plan, figures.rows, figures.combinations, figures.allocated, [])
     awards = list(
         awards_in_year(
             area_awards(force_area).filter(
@@ -397,30 +451,15 @@ def direct_spending(*, force_area, financial_year: str) -> DirectSpending:
         .prefetch_related("pcc_priorities", "allocation__pcc_priorities", "application__grant_round__pcc_priorities")
         .order_by("funding_stream__name", "pk")
     )
-    total = sum((a.year_amount for a in awards), ZERO)
-    rows = {p.pk: PriorityMoney(p, of_total=total) for p in priorities}
-    combinations: dict[tuple[int, ...], Combination] = {}
-    for award in awards:
-        served = sorted(served_priorities(award), key=lambda p: (p.plan_id, p.number))
-        for priority in served:
-            row = rows.setdefault(priority.pk, PriorityMoney(priority, of_total=total))
-            row.lines += 1
-            if len(served) == 1:
-                row.alone += award.year_amount
-            else:
-                row.shared += award.year_amount
-        combination = combinations.setdefault(tuple(p.pk for p in served), Combination(tuple(served)))
-        combination.amount += award.year_amount
-        combination.lines += 1
+    # Summed by the plans' rule (an award is one amount, shared under each priority it serves, counted once).
+    served = {award.pk: served_priorities(award) for award in awards}
+    lines = [(award.year_amount, frozenset(p.pk for p in served[award.pk])) for award in awards]
+    known = [p for priorities in served.values() for p in priorities]
+    figures = priority_figures_of_lines({0: lines}, plan, known=known)[0]
     return DirectSpending(
         police_and_crime_plan=plan,
-        by_priority=sorted(
-            rows.values(), key=lambda r: (r.priority.plan_id != (plan.pk if plan else None), r.priority.number)
-        ),
-        combinations=sorted(
-            combinations.values(),
-            key=lambda c: (not c.priorities, len(c.priorities), [p.number for p in c.priorities]),
-        ),
-        total=total,
+        by_priority=figures.rows,
+        combinations=figures.combinations,
+        total=figures.allocated,
         awards=awards,
     )

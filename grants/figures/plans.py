@@ -571,3 +571,31 @@ def plan_in_force_beside(plan: SpendingPlan, versions: list[SpendingPlan]) -> Pl
     if {version.pk for version in (in_force, latest) if version is not None} - {plan.pk}:
         return plan_in_force(plan.award)
     return PlanInForce(plan.award, in_force=plan if in_force else None, latest=plan if latest else None)
+
+
+# --- money by priority from lines already read (added for issue 13) ------------------------------------------------
+
+
+def priority_figures_of_lines(
+    lines_by_key: dict[int, list[tuple[Decimal, frozenset[int]]]],
+    police_and_crime_plan: PoliceAndCrimePlan | None,
+    *,
+    known: Iterable[Priority] = (),
+) -> tuple[PriorityFigures, dict[int, PriorityFigures]]:
+    """`priority_figures`' sums, for money a caller has already read with the priorities each amount serves:
+    (amount, priority pks) per funded project, or per award, under any key (a plan's pk). The dashboard's
+    alignment reads its lines together with their local priorities in one query, and the direct OPCC spending
+    reads awards, not lines; both are summed here, by the same rule (`_priority_figures`), so "alone", "shared"
+    and the combinations mean the same everywhere. `known`: priority objects the caller already holds, so those
+    outside the Police and Crime Plan are not read again. Reads the plan's priorities (prefetch them to share
+    one read between callers) and any other priority used."""
+    priorities = list(police_and_crime_plan.priorities.all()) if police_and_crime_plan else []
+    by_pk = {p.pk: p for p in known}
+    by_pk.update({p.pk: p for p in priorities})
+    used = {pk for lines in lines_by_key.values() for _, served in lines for pk in served}
+    if missing := used - by_pk.keys():
+        by_pk.update({p.pk: p for p in Priority.objects.filter(pk__in=missing)})
+    every_line = [line for lines in lines_by_key.values() for line in lines]
+    pcp = police_and_crime_plan
+    per_key = {key: _priority_figures(lines, priorities, by_pk, pcp) for key, lines in lines_by_key.items()}
+    return _priority_figures(every_line, priorities, by_pk, pcp), per_key

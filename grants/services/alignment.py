@@ -15,18 +15,50 @@ from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 
-from grants.figures.plans import Combination, PriorityFigures, PriorityMoney, priority_figures
+from grants.figures.plans import (
+    Combination,
+    PriorityFigures,
+    PriorityMoney,
+    priority_figures,
+    priority_figures_of_lines,
+)
 from grants.models import FundedProject, SpendingPlan
 from grants.money import ZERO
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority
 
 
 @dataclass
+class _Line:
+    """A funded project as the alignment reads it: plain values, and the priorities it serves."""
+
+    plan_id: int
+    number: int
+    title: str
+    amount_allocated: Decimal
+    serves: set[int] = field(default_factory=set)  # Police and Crime Plan priorities
+    local: set[int] = field(default_factory=set)  # the partnership's local priorities
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A local high-level risk from a strategic assessment, as listed: its title."""
+
+    pk: int
+    title: str
+
+
+def _read(items: list | None, what: str) -> list:
+    if items is None:
+        raise ValueError(f"{what} were not read: call plans_alignment with local=True")
+    return items
+
+
+@dataclass
 class PartnershipAlignment:
     plan: SpendingPlan
     money: PriorityFigures
-    unfunded_risks: list[LocalPriority]
-    lines_without_local_priority: list[FundedProject]
+    unfunded_risks: list[Risk] | None  # None when not read (`local=False`)
+    lines_without_local_priority: list[_Line] | None
 
     @property
     def partnership(self):
@@ -79,56 +111,84 @@ class Alignment:
         return sum((c.amount for c in self.combinations), ZERO) == self.allocated == self.plans_allocated
 
     @property
-    def unfunded_risks(self) -> list[tuple[PartnershipAlignment, LocalPriority]]:
-        return [(p, risk) for p in self.partnerships for risk in p.unfunded_risks]
+    def unfunded_risks(self) -> list[tuple[PartnershipAlignment, Risk]]:
+        return [(p, risk) for p in self.partnerships for risk in _read(p.unfunded_risks, "The risks")]
 
     @property
-    def lines_without_local_priority(self) -> list[tuple[PartnershipAlignment, FundedProject]]:
-        return [(p, line) for p in self.partnerships for line in p.lines_without_local_priority]
+    def lines_without_local_priority(self) -> list[tuple[PartnershipAlignment, _Line]]:
+        return [(p, line) for p in self.partnerships for line in _read(p.lines_without_local_priority, "The lines")]
 
 
-def plans_alignment(*, plans: list[SpendingPlan], police_and_crime_plan: PoliceAndCrimePlan | None) -> Alignment:
+def plans_alignment(
+    *, plans: list[SpendingPlan], police_and_crime_plan: PoliceAndCrimePlan | None, local: bool = True
+) -> Alignment:
     """Money by Police and Crime Plan priority across the plans given and per plan (grants/figures/plans.py);
-    local high-level risks with no funded project; funded projects serving no local priority."""
+    with `local`, the local high-level risks with no funded project and the funded projects serving no local
+    priority (the Panel report shows neither and asks `local=False`: reading them there would raise).
+
+    A fixed number of queries: the Police and Crime Plan's priorities, then the lines with both kinds of
+    priority they serve in one read of plain values (a line serving two of each comes back four times; an
+    area's lines are read here, and an object per line or per link cost more than the figures, issue 13), then
+    the high-level risks."""
     if police_and_crime_plan is not None:
         prefetch_related_objects([police_and_crime_plan], "priorities")  # read by the figures and listed below
-    together, per_plan_money = priority_figures(plans, police_and_crime_plan)
-    # The lines as few fields and their local priorities as plain pairs: a whole area's lines are read here, and
-    # full rows with an object per link cost more than the figures (issue 13).
-    lines_by_plan = defaultdict(list)
-    lines = FundedProject.objects.filter(plan__in=plans).only("pk", "plan", "number", "title", "amount_allocated")
-    for line in lines.order_by("plan_id", "number"):
-        lines_by_plan[line.plan_id].append(line)
-    serving = defaultdict(set)
-    links = FundedProject.local_priorities.through.objects.filter(fundedproject__plan__in=plans).order_by()
-    for line_pk, local_pk in links.values_list("fundedproject_id", "localpriority_id"):
-        serving[line_pk].add(local_pk)
+    if not local:
+        together, per_plan_money = priority_figures(plans, police_and_crime_plan)
+        return _alignment(plans, police_and_crime_plan, together, per_plan_money, None, None)
+    lines: dict[int, _Line] = {}
+    rows = FundedProject.objects.filter(plan__in=plans).order_by("plan_id", "number")
+    for pk, plan_id, number, title, amount, pcc_pk, local_pk in rows.values_list(
+        "pk", "plan_id", "number", "title", "amount_allocated", "pcc_priorities", "local_priorities"
+    ):
+        line = lines.get(pk)
+        if line is None:
+            line = lines[pk] = _Line(plan_id, number, title, amount)
+        if pcc_pk is not None:
+            line.serves.add(pcc_pk)
+        if local_pk is not None:
+            line.local.add(local_pk)
+    money_lines: dict[int, list] = {plan.pk: [] for plan in plans}
+    for line in lines.values():
+        money_lines[line.plan_id].append((line.amount_allocated, frozenset(line.serves)))
+    together, per_plan_money = priority_figures_of_lines(money_lines, police_and_crime_plan)
     high_risks = defaultdict(list)
-    for risk in LocalPriority.objects.filter(
-        risk_level=LocalPriority.RiskLevel.HIGH,
-        assessment__partnership__in=[plan.partnership for plan in plans],
-        assessment__financial_year__in={plan.financial_year for plan in plans},
-    ).select_related("assessment"):
-        high_risks[(risk.assessment.partnership_id, risk.assessment.financial_year)].append(risk)
-
-    per_plan = []
+    for risk in (
+        LocalPriority.objects.filter(
+            risk_level=LocalPriority.RiskLevel.HIGH,
+            assessment__partnership__in=[plan.partnership for plan in plans],
+            assessment__financial_year__in={plan.financial_year for plan in plans},
+        )
+        .order_by("assessment_id", "position", "title", "pk")
+        .values_list("pk", "title", "assessment__partnership_id", "assessment__financial_year")
+    ):
+        high_risks[(risk[2], risk[3])].append(Risk(pk=risk[0], title=risk[1]))
+    lines_by_plan = defaultdict(list)
+    for line in lines.values():
+        lines_by_plan[line.plan_id].append(line)
+    unfunded, unaligned = {}, {}
     for plan in plans:
         plan_lines = lines_by_plan[plan.pk]
-        funded = {local_pk for line in plan_lines for local_pk in serving[line.pk]}
-        per_plan.append(
-            PartnershipAlignment(
-                plan=plan,
-                money=per_plan_money[plan.pk],
-                unfunded_risks=[
-                    risk for risk in high_risks[(plan.partnership.pk, plan.financial_year)] if risk.pk not in funded
-                ],
-                lines_without_local_priority=[line for line in plan_lines if not serving[line.pk]],
-            )
-        )
+        funded = {local_pk for line in plan_lines for local_pk in line.local}
+        unfunded[plan.pk] = [
+            risk for risk in high_risks[(plan.partnership.pk, plan.financial_year)] if risk.pk not in funded
+        ]
+        unaligned[plan.pk] = [line for line in plan_lines if not line.local]
+    return _alignment(plans, police_and_crime_plan, together, per_plan_money, unfunded, unaligned)
+
+
+def _alignment(plans, police_and_crime_plan, together, per_plan_money, unfunded, unaligned) -> Alignment:
     return Alignment(
         police_and_crime_plan=police_and_crime_plan,
         priorities=list(police_and_crime_plan.priorities.all()) if police_and_crime_plan else [],
         money=together,
-        partnerships=per_plan,
+        partnerships=[
+            PartnershipAlignment(
+                plan=plan,
+                money=per_plan_money[plan.pk],
+                unfunded_risks=None if unfunded is None else unfunded[plan.pk],
+                lines_without_local_priority=None if unaligned is None else unaligned[plan.pk],
+            )
+            for plan in plans
+        ],
         plans_allocated=sum((plan.figures.allocated for plan in plans), ZERO),
     )

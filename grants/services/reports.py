@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from grants.figures.money import (
     AreaMoney,
@@ -25,6 +25,7 @@ from grants.figures.money import (
 )
 from grants.models import FundingStream, GrantAward, GrantRound, OutcomeMeasure
 from grants.money import ZERO
+from grants.questions import built_once
 from grants.services.alignment import Alignment, plans_alignment
 from grants.services.oversight import Overview, force_area_overview
 from priorities.models import PoliceAndCrimePlan
@@ -80,40 +81,60 @@ class PanelReport:
         return self.money.grants_made_count
 
 
+@built_once()
+def _questions(force_area_pk: int, financial_year: str) -> tuple[QuerySet, QuerySet]:
+    """The report's awards and grant rounds for an area and a year, as querysets not yet run: built once per
+    thread (grants/questions.py; building them cost more than running them, issue 13) and run as a copy
+    (`.all()`) by every report, so nothing read is kept, only the questions. They depend on nothing but the
+    area and the year."""
+    awards = (
+        awards_in_year(GrantAward.objects.live(), financial_year)
+        .filter(Q(funding_stream__force_area=force_area_pk) | Q(partnership__force_area=force_area_pk))
+        .select_related("funding_stream__funder", "funding_stream__force_area", "partnership", "organisation")
+        .order_by("funding_stream__name", "partnership__name", "organisation__name")
+    )
+    rounds = rounds_with_figures(
+        GrantRound.objects.live().filter(force_area=force_area_pk, financial_year=financial_year)
+    )
+    return awards, rounds
+
+
 def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
     overview = force_area_overview(force_area=force_area, financial_year=financial_year, user=user)
     in_force = overview.plans_in_force
     pcp = PoliceAndCrimePlan.objects.covering(force_area, financial_year).first()
-    alignment = plans_alignment(plans=in_force, police_and_crime_plan=pcp)
-    awards = (
-        awards_in_year(GrantAward.objects.live(), financial_year)
-        .filter(Q(funding_stream__force_area=force_area) | Q(partnership__force_area=force_area))
-        .select_related("funding_stream__funder", "funding_stream__force_area", "partnership", "organisation")
-        .order_by("funding_stream__name", "partnership__name", "organisation__name")
-    )
+    alignment = plans_alignment(plans=in_force, police_and_crime_plan=pcp, local=False)  # money only
+    awards, rounds = (question.all() for question in _questions(force_area.pk, str(financial_year)))
     by_stream: dict[int, StreamSummary] = {}
     for award in awards:
+        if award.funding_stream.force_area_id == force_area.pk:  # its funder name reads the caller's area, once
+            award.funding_stream.force_area = force_area
         by_stream.setdefault(award.funding_stream_id, StreamSummary(award.funding_stream, [])).awards.append(award)
-    rounds = list(
-        rounds_with_figures(GrantRound.objects.live().filter(force_area=force_area, financial_year=financial_year))
-    )
+    rounds = list(rounds)
     outcomes = []
-    measures = OutcomeMeasure.objects.filter(project__plan__in=in_force).select_related("project__plan")
-    by_plan: dict[int, list[OutcomeMeasure]] = {}
-    for measure in measures:
-        by_plan.setdefault(measure.project.plan_id, []).append(measure)
+    # Plain values, not a measure, project and plan object per row: an area's approved plans hold thousands of
+    # measures, of which the report prints counts and three examples a plan (issue 13). Within a plan, in the
+    # measures' own order (their project's number, then `OutcomeMeasure.Meta.ordering`).
+    by_plan: dict[int, list[tuple]] = {}
+    for plan_id, project_id, title, description, target in (
+        OutcomeMeasure.objects.filter(project__plan__in=in_force)
+        .order_by("project__plan_id", "project__number", "sub_item__label", "position", "pk")
+        .values_list("project__plan_id", "project_id", "project__title", "description", "target_value")
+    ):
+        by_plan.setdefault(plan_id, []).append((project_id, title, description, target is not None))
     for plan in in_force:
         plan_measures = by_plan.get(plan.pk, [])
-        numeric = [m for m in plan_measures if m.is_numeric]
+        numeric = [m for m in plan_measures if m[3]]
         outcomes.append(
             OutcomeSummary(
                 partnership=str(plan.partnership),
-                projects=len({m.project_id for m in plan_measures}),
+                projects=len({m[0] for m in plan_measures}),
                 measures=len(plan_measures),
                 numeric_targets=len(numeric),
-                examples=[f"{m.project.title}: {m.description}" for m in numeric[:3]],
+                examples=[f"{title}: {description}" for _, title, description, _ in numeric[:3]],
             )
         )
+    money = area_money(force_area=force_area, financial_year=financial_year)
     return PanelReport(
         force_area=force_area,
         financial_year=financial_year,
@@ -122,6 +143,8 @@ def panel_report(*, force_area, financial_year: str, user) -> PanelReport:
         streams=sorted(by_stream.values(), key=lambda s: (s.stream.kind != "pcc_csp", s.stream.name)),
         rounds=rounds,
         outcomes=outcomes,
-        money=area_money(force_area=force_area, financial_year=financial_year),
-        direct=direct_spending(force_area=force_area, financial_year=financial_year),
+        money=money,
+        direct=direct_spending(
+            force_area=force_area, financial_year=financial_year, police_and_crime_plan=pcp, money=money
+        ),
     )

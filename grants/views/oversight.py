@@ -10,7 +10,7 @@ from __future__ import annotations
 import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -19,7 +19,7 @@ from grants.services.alignment import plans_alignment
 from grants.services.oversight import SORT_KEYS, force_area_overview, status_choices
 from grants.years import Years, force_area_years
 from partnerships.financial_years import FinancialYear
-from partnerships.models import ForceArea
+from partnerships.rules import overseen_areas
 from priorities.models import PoliceAndCrimePlan
 
 NOT_OPCC = "These pages are for OPCC staff, Police and Crime Commissioners and Treasurers."
@@ -37,10 +37,15 @@ class ForceAreaMixin:
     manage = False
 
     def dispatch(self, request, *args, **kwargs):
-        areas = ForceArea.objects.overseen_by(request.user)
-        if not areas.exists():
+        # The areas come from the roles read once per request (`overseen_areas`, the rule behind
+        # `ForceArea.objects.overseen_by`): no query of their own, and the same objects as the header's, whose
+        # funder bodies the header reads once for the pages' funder names too (issue 13).
+        areas = overseen_areas(request.user)
+        if not areas:
             raise PermissionDenied(NOT_OPCC)
-        self.force_area = get_object_or_404(areas, slug=kwargs["area"])
+        self.force_area = next((area for area in areas if area.slug == kwargs["area"]), None)
+        if self.force_area is None:
+            raise Http404("No such force area")
         self.can_manage = rules.test_rule("grants.manage_force_area_funding", request.user, self.force_area)
         if self.manage and not self.can_manage:
             raise PermissionDenied(NOT_MANAGER)
@@ -69,7 +74,7 @@ def chosen_year(request, force_area, years: Years | None = None) -> str:
 
 def oversight_home(request):
     """`/oversight/`: straight to the dashboard of the user's force area, or a choice when there are several."""
-    areas = list(ForceArea.objects.overseen_by(request.user))
+    areas = overseen_areas(request.user)
     if not areas:
         raise PermissionDenied(NOT_OPCC)
     if len(areas) == 1:
@@ -104,6 +109,7 @@ class DashboardView(ForceAreaMixin, TemplateView):
             descending=descending,
         )
         pcp = PoliceAndCrimePlan.objects.covering(self.force_area, year).first()
+        money = area_money(force_area=self.force_area, financial_year=year)
         alignment = plans_alignment(plans=overview.plans_in_force, police_and_crime_plan=pcp)
         base = f"{reverse('grants:oversight-dashboard', kwargs={'area': self.force_area.slug})}?year={year}"
         if status:
@@ -137,7 +143,9 @@ class DashboardView(ForceAreaMixin, TemplateView):
             late_rows={row.partnership.pk for row in overview.rows if overview.is_late(row)},
             alignment=alignment,
             columns=columns,
-            money=area_money(force_area=self.force_area, financial_year=year),
-            direct=direct_spending(force_area=self.force_area, financial_year=year),
+            money=money,
+            direct=direct_spending(
+                force_area=self.force_area, financial_year=year, police_and_crime_plan=pcp, money=money
+            ),
             **kwargs,
         )
