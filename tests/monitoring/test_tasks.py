@@ -32,7 +32,7 @@ def test_the_scheduler_queues_the_reminder_and_retention_jobs(settings, demo):
     settings.TASKS = DATABASE_TASKS
     call_command("run_scheduler", once=True)
     queued = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert queued == ["grants.tasks.apply_retention", "grants.tasks.send_reminders"]
+    assert queued == ["grants.tasks.apply_retention", "grants.tasks.send_reminders", "grants.tasks.sweep_kept_files"]
 
 
 def test_make_run_starts_the_server_and_the_scheduler(settings):
