@@ -12,7 +12,15 @@ from decimal import Decimal
 
 from grants import rag
 from grants.figures.money import awards_with_ledger
-from grants.figures.monitoring import MeasureRow, PeriodSpend, Spend, percent, period_spend, returns_measure_rows
+from grants.figures.monitoring import (
+    MeasureRow,
+    PeriodSpend,
+    Spend,
+    percent,
+    period_spend,
+    returns_measure_rows,
+    returns_spend,
+)
 from grants.models import (
     GrantAward,
     MeasureResult,
@@ -292,8 +300,8 @@ def area_pack_periods(force_area) -> list[tuple[str, int, str]]:
 def area_pack(*, force_area, financial_year: str, number: int) -> AreaPack:
     """The OPCC's pack, in a fixed number of queries whatever the number of CSPs, projects or measures: every
     return of the year up to the period is read once, and each figure is the same rule as the CSP's pack
-    (`return_spend`, THE rating, `PerformanceReturn.is_late`, `is_underspending`)."""
-    from grants.models import FundedProject, SpendForecast
+    (`returns_spend`, THE rating, `PerformanceReturn.is_late`, `is_underspending`)."""
+    from grants.models import FundedProject
 
     awards = {
         a.pk: a
@@ -309,23 +317,7 @@ def area_pack(*, force_area, financial_year: str, number: int) -> AreaPack:
     for r in returns:
         r.period.award = awards[r.period.award_id]
     current = [r for r in returns if r.period.number == number]
-    spent: dict[tuple[int, object], list[Decimal]] = {}
-    for r in returns:
-        if r.spend_in_period is not None:
-            spent.setdefault((r.period.award_id, r.line_id), []).append(r.spend_in_period)
-    forecast: dict[int, Decimal] = {}
-    for row in SpendForecast.objects.filter(performance_return__in=[r.pk for r in current], period__number__gt=number):
-        forecast[row.performance_return_id] = forecast.get(row.performance_return_id, ZERO) + row.amount
-    spend = {}
-    for r in current:
-        reported = spent.get((r.period.award_id, r.line_id), [])
-        spend[r.pk] = Spend(
-            allocation=r.project.amount_allocated,
-            in_period=r.spend_in_period or ZERO,
-            year_to_date=sum(reported, ZERO),
-            forecast_remaining=forecast.get(r.pk, ZERO),
-            reported=bool(reported),
-        )
+    spend = returns_spend(current)  # THE spend rule, money moved between projects included
     tolerance = ReportingRules.for_area(force_area.pk).amber_tolerance
     rated = _rated(returns, tolerance)
 

@@ -196,3 +196,19 @@ def test_the_performance_pack_sums_the_small_moves(q1_return, other, threshold, 
     award = q1_return.period.award
     page = _client(demo_user, "opcc.devon").get(reverse("grants:performance-pack", args=[award.pk, 1]))
     assert "Moved between projects by small moves to the end of Q1 (April to June 2020): £1,250.50" in page.text
+
+
+def test_the_opccs_pack_counts_the_small_moves_as_the_csps_pack_does(q1_return, other, threshold, demo_user):
+    """Both packs read each return's spend by the one rule (`returns_spend`): a move shifts the projects' positions
+    in the OPCC's pack across its CSPs too, not only in the CSP's own."""
+    from grants.figures.packs import area_pack, performance_pack
+
+    _move(q1_return, demo_user("officer.plymouth"), source=q1_return.project, target=other, amount=D("1250.50"))
+    period = q1_return.period
+    csp = {p.performance_return.pk: p.spend for p in performance_pack(period).projects}
+    area = area_pack(force_area=q1_return.partnership.force_area, financial_year=period.award.financial_year, number=1)
+    (line,) = [p for p in area.partnerships if p.award.pk == period.award_id]
+    assert line.spend == sum(csp.values(), type(line.spend)())
+    moved = csp[q1_return.pk]
+    assert moved.moved_out == D("1250.50") and moved.allocation_after_moves == moved.allocation - D("1250.50")
+    assert return_spend(q1_return) == moved
