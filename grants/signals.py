@@ -113,13 +113,6 @@ def new_stamp_when_priority_links_change(sender, instance, action, reverse, mode
         SpendingPlan.content_changed(plan_id)
 
 
-@receiver(post_save, sender=FundedProject)
-@receiver(post_save, sender=SubItem)
-@receiver(post_save, sender=OutcomeMeasure)
-@receiver(post_save, sender=MatchFunding)
-@receiver(post_save, sender=RiskItem)
-@receiver(post_save, sender=PlanSection)
-@receiver(post_save, sender=SupportingDocument)
 def new_stamp_when_content_is_saved(sender, instance, **kwargs):
     """Every save of a content row, whoever makes it (the admin and its inlines, a shell): after the row is
     written, so the stamp never changes before the content does. The one writer of plan content gives one stamp
@@ -129,13 +122,6 @@ def new_stamp_when_content_is_saved(sender, instance, **kwargs):
         SpendingPlan.content_changed(plan_id)
 
 
-@receiver(post_delete, sender=FundedProject)
-@receiver(post_delete, sender=SubItem)
-@receiver(post_delete, sender=OutcomeMeasure)
-@receiver(post_delete, sender=MatchFunding)
-@receiver(post_delete, sender=RiskItem)
-@receiver(post_delete, sender=PlanSection)
-@receiver(post_delete, sender=SupportingDocument)
 def new_stamp_when_content_is_deleted(sender, instance, **kwargs):
     """Every delete of a content row, also by a queryset or a cascade, after the row is gone. Within the one
     writer's block the row is its plan's (see `refuse_deleting_parts_of_frozen_plans`), which gets its stamp
@@ -147,3 +133,10 @@ def new_stamp_when_content_is_deleted(sender, instance, **kwargs):
     except ObjectDoesNotExist:
         return  # its line is gone already, and the line's own delete gives the new stamp
     SpendingPlan.content_changed(plan_id)
+
+
+# What a plan's content is made of: a save or delete of any of these rows gives its plan a new stamp.
+PLAN_CONTENT_MODELS = (FundedProject, SubItem, OutcomeMeasure, MatchFunding, RiskItem, PlanSection, SupportingDocument)
+for _model in PLAN_CONTENT_MODELS:
+    post_save.connect(new_stamp_when_content_is_saved, sender=_model, dispatch_uid=f"stamp-saved-{_model.__name__}")
+    post_delete.connect(new_stamp_when_content_is_deleted, sender=_model, dispatch_uid=f"stamp-gone-{_model.__name__}")
