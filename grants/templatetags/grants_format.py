@@ -49,13 +49,15 @@ def status_tag(plan):
 def proposed(row, figure, amount, change):
     """`{% proposed row "allocated" row.proposed.allocated row.change.allocated %}`: beneath a committed figure, what
     the version awaiting approval (`row.pending`, grants/figures/plans.py) proposes and the difference; nothing
-    when no version is pending."""
+    when no version is pending. The difference never breaks between its sign and its pounds: "(-" alone at the
+    end of a line reads as a typing slip."""
     pending = getattr(row, "pending", None)
     if not pending:
         return ""
     return format_html(
         '<br><span class="govuk-body-s app-proposed" data-proposed="{}">Version {}: <span class="app-numeric">{}</span>'
-        ' ({})<span class="govuk-visually-hidden">, proposed, not yet approved</span></span>',
+        ' <span class="app-nowrap">({})</span><span class="govuk-visually-hidden">, proposed, not yet approved</span>'
+        "</span>",
         figure,
         pending.version,
         format_money(amount),
@@ -75,8 +77,9 @@ def address(pk, name):
 @register.simple_tag
 def plan_versions(row, empty_label=""):
     """`{% plan_versions row %}`: the version in force and, beside it, a newer version (awaiting approval, or
-    declined), as templates/grants/includes/plan_versions.html prints them, for a list of plans (a tag, not an
-    include per row). `row` has `in_force` and `latest` (grants/figures/plans.py `PlanInForce`)."""
+    declined), for a list of plans: the home page's and the dashboard's (a tag, not an include per row, as it was
+    until issue 13: tests/grants/plan_versions_0570b32.html). `row` has `in_force` and `latest`
+    (grants/figures/plans.py `PlanInForce`)."""
     from grants.addresses import address as reversed_once
 
     in_force, latest = row.in_force, row.latest

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from grants.money import format_money
 
-from .grants_format import _STATUS_COLOURS
+from .grants_format import plan_versions, proposed
 
 register = template.Library()
 
@@ -26,50 +26,12 @@ _LATE = (
 )
 
 
-def _tag(plan) -> str:
-    """`grants_format.status_tag`, as a string."""
-    colour = _STATUS_COLOURS.get(plan.status, "govuk-tag--blue")
-    return f'<strong class="govuk-tag {colour}">{escape(plan.get_status_display())}</strong>'
-
-
-def _plan_url(plan) -> str:
-    return escape(plan.get_absolute_url())
-
-
-def plan_versions(row, empty_label: str) -> str:
-    """The version in force and, beside it, a newer version (awaiting approval, or declined); `empty_label` when
-    there is no plan. The same HTML as grants/includes/plan_versions.html."""
-    parts = []
-    in_force, latest = row.in_force, row.latest
-    if in_force:
-        parts.append(
-            f'<a class="govuk-link" href="{_plan_url(in_force)}">Version {in_force.version}'
-            f'<span class="govuk-visually-hidden">, in force</span></a> {_tag(in_force)}'
-        )
-    if latest and (in_force is None or latest.pk != in_force.pk):
-        parts.append(
-            f'{"<br>" if in_force else ""}<a class="govuk-link" href="{_plan_url(latest)}">Version {latest.version}'
-            f"</a> {_tag(latest)}"
-        )
-    if not latest:
-        parts.append(f'<strong class="govuk-tag govuk-tag--grey">{escape(empty_label)}</strong>')
-    return "\n".join(parts)
-
-
 def _figure(row, key: str, figure: str) -> str:
     """A committed figure and, beneath it, what the version awaiting approval proposes (`grants_format.proposed`)."""
     cell = f'<td class="{_NUMERIC}" data-figure="{key}"><span class="app-numeric">'
     cell += f"{format_money(getattr(row.committed, figure))}</span>"
-    pending = row.pending
-    if pending:
-        change = getattr(row.change, figure)
-        sign = "+" if change and change > 0 else ""
-        cell += (
-            f'<br><span class="govuk-body-s app-proposed" data-proposed="{key}">Version {pending.version}: '
-            f'<span class="app-numeric">{format_money(getattr(row.proposed, figure))}</span>'
-            f' ({sign}{format_money(change)})<span class="govuk-visually-hidden">, proposed, not yet approved'
-            "</span></span>"
-        )
+    if row.pending:
+        cell += proposed(row, key, getattr(row.proposed, figure), getattr(row.change, figure))
     return cell + "</td>"
 
 
@@ -77,8 +39,9 @@ def _row(row, *, year: str, deadline, late: bool) -> str:
     partnership = row.partnership
     name = escape(str(partnership))
     if row.latest:
+        url = escape(row.latest.get_absolute_url())
         name = (
-            f'<a class="govuk-link" href="{_plan_url(row.latest)}">{name}<span class="govuk-visually-hidden">'
+            f'<a class="govuk-link" href="{url}">{name}<span class="govuk-visually-hidden">'
             f" {escape(year)} spending plan</span></a>"
         )
     if row.award:

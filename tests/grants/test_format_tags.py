@@ -43,7 +43,7 @@ def test_a_proposed_figure_names_the_pending_version_and_the_change():
     )
     assert html == (
         '<br><span class="govuk-body-s app-proposed" data-proposed="allocated">Version 2: '
-        '<span class="app-numeric">£1,234.50</span> (-£20.00)'
+        '<span class="app-numeric">£1,234.50</span> <span class="app-nowrap">(-£20.00)</span>'
         '<span class="govuk-visually-hidden">, proposed, not yet approved</span></span>'
     )
     assert render('{% proposed row "allocated" 1 1 %}', row=SimpleNamespace(pending=None)) == ""

@@ -6,6 +6,7 @@ ones, the recent decisions chosen before their plans are joined. Each page shows
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.paginator import Paginator
@@ -67,8 +68,12 @@ def test_an_address_reversed_once_is_the_address_reverse_gives(plymouth_plan):
         assert address("grants:returns", pk) == reverse("grants:returns", kwargs={"award_pk": pk})
 
 
+INCLUDE_REPLACED = (Path(__file__).parent / "plan_versions_0570b32.html").read_text()
+
+
 def _include_and_tag(row):
-    include = Template('{% include "grants/includes/plan_versions.html" %}').render(Context({"row": row}))
+    # The include the tag replaced, as it was at 0570b32 (no page uses it now).
+    include = Template(INCLUDE_REPLACED).render(Context({"row": row}))
     tag = Template("{% load grants_format %}{% plan_versions row %}").render(Context({"row": row}))
     return " ".join(include.split()), " ".join(tag.split())
 
