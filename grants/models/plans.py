@@ -460,6 +460,13 @@ class FundedProject(PlanContent):
             models.CheckConstraint(condition=Q(number__gte=1), name="project_number_positive"),
             *non_negative("amount_allocated", "contract_value", model="project"),
         ]
+        indexes = [
+            # "Contracts ending soon" on the home pages looks for a few lines among every plan's by this date: without
+            # it PostgreSQL read all 50,000 lines of a national installation on every such page (issue 13).
+            models.Index(
+                fields=["contract_end_date"], condition=Q(contract_end_date__isnull=False), name="project_contract_end"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
