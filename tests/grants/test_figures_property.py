@@ -310,7 +310,9 @@ class FiguresEverywhere(TestCase):
     @staticmethod
     def _proposed(html: str, name: str) -> tuple[str, str] | None:
         match = re.search(
-            rf'data-proposed="{name}">Version \d+: <span class="app-numeric">([^<]*)</span> \(([^)]*)\)', html
+            rf'data-proposed="{name}">Version \d+: <span class="app-numeric">([^<]*)</span> '
+            r'<span class="app-nowrap">\(([^)]*)\)</span>',
+            html,
         )
         return (match.group(1), match.group(2)) if match else None
 
