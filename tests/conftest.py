@@ -76,6 +76,16 @@ def _force_login_passes_two_factor(monkeypatch):
 
 
 @pytest.fixture
+def empty_cache():
+    """The cache emptied before and after the test, for tests of what pages keep in it (grants/fragments.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def demo(db, settings):
     """The seed documents' data and demo users, loaded through the same code as `manage.py load_demo`."""
     from grants.demo import demo_load

@@ -10,14 +10,7 @@ from django.urls import reverse
 
 from grants.models import SpendingPlan
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def hub(client, plan) -> str:

@@ -19,15 +19,8 @@ from partnerships.models import Organisation
 from priorities.models import Priority
 from tests.workflow import PLYMOUTH_PATH, drive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 Status = SpendingPlan.Status
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def table(client, plan) -> str:

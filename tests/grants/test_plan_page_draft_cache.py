@@ -17,14 +17,7 @@ from django.urls import reverse
 from grants.models import FundedProject, MatchFunding, OutcomeMeasure, SpendingPlan, SubItem
 from priorities.models import LocalPriority, Priority
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def page(client, plan) -> str:
