@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="rounds per document (each makes it afresh)")
     parser.add_argument("--only", default="", help="only documents whose name contains this text (comma-separated)")
     options = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
     os.environ["DEBUG"] = "0"
     os.environ["TASKS_IMMEDIATE"] = "0"  # tasks stored in the database, run by the worker below
@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)  # the production's cache, in the database (bench/settings.py)
     for name in ("weasyprint", "fontTools", "django_tasks", "django_tasks_db"):
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.getLogger("django.request").setLevel(logging.ERROR)

@@ -518,7 +518,7 @@ def wait_until_healthy(base: str, process: subprocess.Popen, *, timeout: float =
 
 @contextlib.contextmanager
 def gunicorn(
-    workers: int, threads: int, *, settings: str = "config.settings.base", database_url: str = "", timeout: float = 60
+    workers: int, threads: int, *, settings: str = "bench.settings", database_url: str = "", timeout: float = 60
 ):
     """gunicorn on a free loopback port, over this process's DATABASE_URL (or `database_url`) and SECRET_KEY,
     DEBUG off; yields it (its address and process) and stops it afterwards."""
@@ -593,12 +593,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"at most {MAX_USERS} people and {MAX_SECONDS} seconds")
     if not 1 <= options.workers <= 16 or not 1 <= options.threads <= 32:
         parser.error("at most 16 workers of 32 threads")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     if options.serve:
         os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)  # the production's cache, in the database (bench/settings.py)
     if not options.no_returns_set_up:
         returns_set_up()
     crowd = people(options.users, options.seed)

@@ -47,6 +47,16 @@ def roles_held(user) -> list[Role]:
     return memo[1]
 
 
+def roles_read_again(user) -> None:
+    """The next question about the user's roles reads them again: a kept page (grants/kept_pages.py) records the
+    queries it is made from, and the roles the middleware may have read before it are among them."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            return  # not read yet this request
+        user = user._wrapped
+    user.__dict__.pop("_roles_held", None)
+
+
 def overseen_areas(user) -> list[ForceArea]:
     """The force areas where the user is OPCC staff, the decision-maker, the finance officer or an OPCC
     administrator, by name, from `roles_held` (no query of its own): the one rule behind

@@ -86,6 +86,13 @@ def empty_cache():
 
 
 @pytest.fixture
+def pages_made_afresh(settings):
+    """Every page made on every request, never handed out kept (grants/kept_pages.py): for tests that count or
+    compare what making a page costs."""
+    settings.KEPT_PAGES = False
+
+
+@pytest.fixture
 def demo(db, settings):
     """The seed documents' data and demo users, loaded through the same code as `manage.py load_demo`."""
     from grants.demo import demo_load

@@ -22,6 +22,10 @@ from bench.generate import LONGEST_PLAN, generate
 from grants.models import SpendingPlan
 from partnerships.models import ForceArea, User
 
+# What making each page costs: never handed out kept (grants/kept_pages.py; tests/grants/test_kept_pages.py holds
+# the kept pages' own count flat).
+pytestmark = pytest.mark.usefixtures("pages_made_afresh")
+
 TODAY = datetime.date(2026, 11, 27)
 YEAR, LAST_YEAR = "2026/27", "2025/26"
 

@@ -17,6 +17,8 @@ Variables (all optional for trying the app, see README):
   SIGN_IN_EVENTS_RETENTION_DAYS  how long sign-in records are kept (default 400 days).
   REFUSED_REQUESTS_RETENTION_DAYS  how long the record of refused requests (403, 404) is kept (default 90 days).
   KEPT_DOCUMENTS_DAYS  how long a document made in the task queue is kept after it was last asked for (default 30).
+  KEPT_PAGES       "0" makes every page afresh on every request instead of handing out a kept copy while what it
+                   shows is unchanged (grants/kept_pages.py; default on).
   DEFAULT_FROM_EMAIL, CSRF_TRUSTED_ORIGINS, TIME_ZONE are also read.
   TASKS_IMMEDIATE  "1" runs background tasks (e-mails, reminders) at once in the web process instead of queueing
                    them for `manage.py db_worker`. Default: on when DEBUG is on, off otherwise (docs/deploy.md).
@@ -213,6 +215,7 @@ SIGN_IN_EVENTS_RETENTION_DAYS = env.int("SIGN_IN_EVENTS_RETENTION_DAYS", default
 REFUSED_REQUESTS_RETENTION_DAYS = env.int("REFUSED_REQUESTS_RETENTION_DAYS", default=90)
 # Documents made in the task queue (grants/documents/rendering.py): removed this many days after last asked for.
 KEPT_DOCUMENTS_DAYS = env.int("KEPT_DOCUMENTS_DAYS", default=30)
+KEPT_PAGES = env.bool("KEPT_PAGES", default=True)  # grants/kept_pages.py
 
 # Five failed sign-ins lock the username from that address for an hour (WCAG-friendly message on the form).
 AXES_FAILURE_LIMIT = 5

@@ -26,6 +26,7 @@ the printed text, as before (grants/documents/rendering.py).
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache as once
@@ -47,6 +48,10 @@ _SUFFIXES = {".py", ".html", ".txt", ".css", ".svg"}
 _NOT_READS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET ")
 
 
+# Set while a query is made that is no read of the page or document being recorded (`unrecorded`).
+_aside = threading.local()
+
+
 class NotReplayable(Exception):
     """A query the document made cannot be asked again as it was (a write or a lock): its file is never kept."""
 
@@ -65,12 +70,13 @@ def recording() -> Iterator[list[str]]:
 
     def record(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if sql.lstrip().upper().startswith(_NOT_READS):
+        if getattr(_aside, "on", False) or sql.lstrip().upper().startswith(_NOT_READS):
             return result
         text = connection.ops.compose_sql(sql, params) if params is not None else sql
         if isinstance(text, bytes):
             text = text.decode()
-        if many or not text.lstrip().upper().startswith("SELECT") or " FOR UPDATE" in text.upper():
+        # A union's parts come in brackets: "(SELECT ...) UNION (SELECT ...)" is a plain read too.
+        if many or not text.lstrip("( \n").upper().startswith("SELECT") or " FOR UPDATE" in text.upper():
             refused.append(text[:200])
         elif text not in seen:
             seen.add(text)
@@ -81,6 +87,18 @@ def recording() -> Iterator[list[str]]:
         yield queries
     if refused:
         raise NotReplayable(f"Not a plain SELECT: {refused[0]}")
+
+
+@contextmanager
+def unrecorded() -> Iterator[None]:
+    """Queries made in the block are not recorded: they are the machinery's own (looking up a kept page, asking
+    its queries again), not reads of what is being made."""
+    before = getattr(_aside, "on", False)
+    _aside.on = True
+    try:
+        yield
+    finally:
+        _aside.on = before
 
 
 def digest(queries: list[str]) -> str:
@@ -94,7 +112,7 @@ def digest(queries: list[str]) -> str:
     )
     # The stored queries are asked in a read-only (sub)transaction, rolled back after: they came from our own code
     # as plain SELECTs (`recording`), and PostgreSQL itself now refuses any write one might make.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with unrecorded(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL transaction_read_only = on")
         cursor.execute(f"SELECT array_to_string(ARRAY[{parts}], ',')")  # noqa: S608 - the document's own queries
         (hashes,) = cursor.fetchone()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from grants.figures.money import area_money, direct_spending
+from grants.kept_pages import KeptPage
 from grants.services.alignment import plans_alignment
 from grants.services.oversight import SORT_KEYS, force_area_overview, status_choices
 from grants.years import Years, force_area_years
@@ -82,7 +83,7 @@ def oversight_home(request):
     return render(request, "oversight/choose_area.html", {"areas": areas, "nav_section": "dashboard"})
 
 
-class DashboardView(ForceAreaMixin, TemplateView):
+class DashboardView(KeptPage, ForceAreaMixin, TemplateView):
     """Every CSP in the area for a year: award, plan status and deadline, allocated, unallocated, match funding,
     with the area's totals and the money by Police and Crime Plan priority."""
 

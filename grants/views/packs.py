@@ -9,16 +9,20 @@ from django.views.generic import TemplateView
 
 from grants.documents.rendering import area_period_subject
 from grants.figures.packs import area_pack, area_pack_periods
+from grants.kept_pages import KeptPage
 from grants.models import RenderedDocument
 
 from .oversight import ForceAreaMixin
 from .rendered import rendered_download
 
 
-class AreaPerformancePackView(ForceAreaMixin, TemplateView):
+class AreaPerformancePackView(KeptPage, ForceAreaMixin, TemplateView):
     template_name = "returns/area_pack.html"
     nav_section = "reporting"
     fmt = ""  # "pdf" or "docx" for the downloads
+
+    def keeps(self, request) -> bool:
+        return not self.fmt  # the downloads are kept files of their own
 
     def get(self, request, *args, **kwargs):
         year, number = kwargs["year"], kwargs["number"]

@@ -8,6 +8,7 @@ from grants import inbox, trail, workflow
 from grants.figures.plans import line_approvals, plan_in_force_beside, plans_in_force
 from grants.figures.year_end import carried_forward_into
 from grants.fragments import plan_table_rows
+from grants.kept_pages import KeptPage
 from grants.models import GrantAward, SpendingPlan
 from grants.models.sections import PaperSections
 from grants.paging import counted_page
@@ -15,7 +16,7 @@ from grants.services.alignment import plans_alignment
 from grants.services.returns import returns_work
 
 
-class HomeView(TemplateView):
+class HomeView(KeptPage, TemplateView):
     """The signed-in user's starting page: what waits for their decision, what they submitted that is still
     being reviewed, the latest decisions, then the spending plans they may see, newest year first, each with the
     committed figures of its version in force and any version awaiting approval beside them.
@@ -50,7 +51,7 @@ class HomeView(TemplateView):
         )
 
 
-class PlanDetailView(DetailView):
+class PlanDetailView(KeptPage, DetailView):
     """A spending plan laid out like the board paper: summary, the five-column table, risks, and its approval:
     what the user can decide, the trail of decisions, the versions and what a variation changes."""
 

@@ -6,6 +6,7 @@ import rules
 from django.views.generic import TemplateView
 
 from grants.documents.rendering import panel_report_subject
+from grants.kept_pages import KeptPage
 from grants.models import RenderedDocument
 from grants.services.reports import panel_report
 from grants.services.threesixty import releases, threesixty_package
@@ -32,8 +33,11 @@ class ReportsView(ForceAreaMixin, TemplateView):
         )
 
 
-class PanelReportView(ForceAreaMixin, TemplateView):
+class PanelReportView(KeptPage, ForceAreaMixin, TemplateView):
     """`?format=docx` or `?format=pdf` downloads the same report."""
+
+    def keeps(self, request) -> bool:
+        return "format" not in request.GET  # the downloads are kept files of their own
 
     template_name = "oversight/panel_report.html"
     nav_section = "reports"

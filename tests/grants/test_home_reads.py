@@ -25,7 +25,8 @@ from partnerships.rules import roles_held
 from tests.factories import SpendingPlanFactory
 from tests.workflow import drive
 
-pytestmark = pytest.mark.django_db
+# What making the page costs: never handed out kept (grants/kept_pages.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_made_afresh")]
 
 
 @pytest.mark.parametrize("number", [None, "1", "2", "3", "99", "0", "-1", "x", ""])

@@ -19,7 +19,8 @@ from partnerships.models import Organisation
 from priorities.models import Priority
 from tests.workflow import PLYMOUTH_PATH, drive
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
+# The plan rows kept while the page itself is made afresh (grants/kept_pages.py keeps whole pages: test_kept_pages).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache", "pages_made_afresh")]
 Status = SpendingPlan.Status
 
 

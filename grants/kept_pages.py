@@ -1,0 +1,208 @@
+"""Pages kept until what they show changes (issue 13; docs/decisions.md "A page is kept while the queries it was
+made from answer the same").
+
+The key pages (home, plan page, dashboard, Panel report, reporting and returns pages, performance packs) cost 25 to
+50 ms of Python a request at national scale, most of it turning rows into objects and figures and printing them,
+though between two views of the same page nothing they show has usually changed. A kept page is made once and
+handed out again while it is still what a new making would print, by the rule the kept documents already follow
+(grants/documents/reads.py): a page's HTML is a function of the code, today's date, the request (its address,
+the signed-in person, the CSRF secret its forms carry) and what its queries answer; so when the same queries,
+asked again in one round trip, answer the same rows, a new making would print the same page.
+
+How a request goes (`KeptPage`, a mixin for a view's GET):
+1. The whole of the view's dispatch runs as always, its own checks first: the person's role for this partnership
+   or force area is checked on every request, kept or not. The dispatch runs in one snapshot of the database
+   (REPEATABLE READ) and every query it makes is recorded (`reads.recording`), the person's roles among them
+   (read again, not taken from what the middleware read before).
+2. When the view reaches its GET, the kept page for this key is looked up; if its recorded queries answer the
+   same as when it was made (`reads.digest`), it is the answer. Otherwise the view makes the page as always, and
+   when everything it did was a plain read, the page is kept with its queries and what they answered, read in the
+   same snapshot as the page (so a write landing in between cannot leave a stale page kept).
+
+What is never kept: anything but a 200 HTML page from the view's template; a page whose making wrote anything or
+locked a row; a request carrying a message to show (messages are read once); a request with no CSRF cookie yet; a
+page whose queries held the time of day (`_reads_the_clock`: a filter on "now" would be frozen at the moment the
+page was made, though its date is in the key); SQLite (`reads.replayable`); an installation with `KEPT_PAGES`
+off. Pages read nothing from the session (what the session holds is not in the key); the signed-in person's own
+row, read by the middleware before the view, is in the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import re
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from grants.documents import reads
+from partnerships.rules import roles_read_again
+
+logger = logging.getLogger(__name__)
+
+# Bump when what a kept page holds, or how its key is made, changes.
+FORMAT = 1
+# A day at most: today's date is in the key, so a page is never handed out on another day.
+KEPT_FOR = 24 * 60 * 60
+
+# A timestamp with a time of day, as psycopg writes one into SQL: '2026-11-27 18:14:19.123456+00:00'::timestamptz.
+_TIMESTAMP = re.compile(r"'(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2})?)'")
+# A query whose timestamp is this close to the time of day the page was made, on any day, read "now".
+_CLOCK_WINDOW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    queries: list[str]
+    digest: str
+    content: bytes  # the HTML, compressed
+    headers: list[tuple[str, str]]
+
+
+def _reads_the_clock(queries: list[str], now: datetime) -> bool:
+    """Whether a query holds a timestamp within a few minutes of `now`'s time of day (on any day: "now", "a week
+    ago"). Such a filter would answer the same on replay however the clock moved, so the page is not kept. A
+    stored timestamp that happens to fall in the window costs only a page made afresh."""
+    seconds_now = _seconds_into_day(now)
+    window = _CLOCK_WINDOW.total_seconds()
+    for query in queries:
+        for text in _TIMESTAMP.findall(query):
+            try:
+                stamp = datetime.fromisoformat(text.replace(" ", "T", 1))
+            except ValueError:
+                continue
+            if stamp.tzinfo is not None:
+                stamp = stamp.astimezone(now.tzinfo)
+            apart = abs(_seconds_into_day(stamp) - seconds_now)
+            if min(apart, 86400 - apart) <= window:
+                return True
+    return False
+
+
+def _seconds_into_day(moment: datetime) -> float:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+
+
+def _person(user) -> str:
+    """The signed-in person's own row as the middleware read it (before the view, so not among the recorded
+    queries): their name, e-mail address and flags appear in the page and decide what it offers."""
+    if not user.is_authenticated:
+        return "anonymous"
+    user = getattr(user, "_wrapped", user)
+    return repr([(field.attname, getattr(user, field.attname)) for field in user._meta.concrete_fields])
+
+
+def _key(request) -> str:
+    parts = [
+        str(FORMAT),
+        reads.code_version(),
+        timezone.localdate().isoformat(),
+        request.get_host(),
+        "https" if request.is_secure() else "http",
+        request.get_full_path(),
+        _person(request.user),
+        request.META.get("CSRF_COOKIE", ""),  # the forms' tokens are masks of this secret
+    ]
+    return "kept-page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _keepable(request) -> bool:
+    return (
+        settings.KEPT_PAGES
+        and request.method == "GET"
+        and reads.replayable()
+        and bool(request.META.get("CSRF_COOKIE"))
+        and len(messages.get_messages(request)) == 0
+    )
+
+
+def _load(key: str) -> _Kept | None:
+    with reads.unrecorded():
+        stored = cache.get(key)
+    if stored is None:
+        return None
+    try:
+        kept = pickle.loads(zlib.decompress(stored))  # noqa: S301 - written by this module, in our own cache
+    except Exception:  # noqa: BLE001 - an entry from another version of the code: make the page again
+        return None
+    return kept if isinstance(kept, _Kept) else None
+
+
+def _response(request, kept: _Kept) -> HttpResponse:
+    get_token(request)  # as the template's {% csrf_token %} would: the cookie's lifetime is renewed
+    response = HttpResponse(zlib.decompress(kept.content))
+    for name, value in kept.headers:
+        response[name] = value
+    response.kept = True  # for tests: handed out kept, not made
+    return response
+
+
+class KeptPage:
+    """A view whose GET page is kept until what it shows changes (this module's docstring). Put it first among
+    the view's bases, so that its dispatch wraps the view's own checks.
+    `keeps(request)` says which GET requests may be kept (a download asked by `?format=`, say, is not)."""
+
+    def keeps(self, request) -> bool:
+        return True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (_keepable(request) and self.keeps(request)):
+            return super().dispatch(request, *args, **kwargs)
+        key = _key(request)
+        self._kept = _load(key)  # looked up now, handed out only once the view's own checks have passed
+        self._kept_served = False
+        self.get = self._kept_or_made(self.get)  # what the view's dispatch calls for a GET
+        outer = not connection.in_atomic_block
+        with transaction.atomic():
+            if outer:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            today, now = timezone.localdate(), timezone.localtime()
+            try:
+                with reads.recording() as queries:
+                    roles_read_again(request.user)  # read among the recorded queries, not before them
+                    response = super().dispatch(request, *args, **kwargs)
+                    if self._kept_served or not isinstance(response, TemplateResponse):
+                        return response
+                    response.render()
+            except reads.NotReplayable as error:
+                # The view wrote or locked something: the page it made is the answer, not kept.
+                logger.info("Not kept, %s: %s", request.path, error)
+                return response
+            if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+                return response
+            if timezone.localdate() != today or _reads_the_clock(queries, now):
+                logger.info("Not kept, %s: its queries hold the time of day", request.path)
+                return response
+            kept = _Kept(
+                queries=queries,
+                digest=reads.digest(queries),  # in the snapshot the page was made in
+                content=zlib.compress(response.content, 1),
+                headers=list(response.items()),
+            )
+        cache.set(key, zlib.compress(pickle.dumps(kept), 1), KEPT_FOR)
+        return response
+
+    def _kept_or_made(self, made):
+        """The view's GET handler, reached only once the view's own checks have passed: the kept page when its
+        queries answer the same, else the page `made` as always."""
+
+        def handler(request, *args, **kwargs):
+            kept = self._kept
+            if kept is not None and reads.digest(kept.queries) == kept.digest:
+                self._kept_served = True
+                return _response(request, kept)
+            return made(request, *args, **kwargs)
+
+        return handler

@@ -1,0 +1,236 @@
+"""Kept pages (grants/kept_pages.py, issue 13): a page is handed out again while the queries it was made from
+answer the same, and made afresh the moment anything it shows changes, whoever changed it and however. The
+person's own checks run on every request: a kept page never reaches someone who may no longer see it."""
+
+import re
+from datetime import UTC, timedelta
+
+import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from grants.kept_pages import KeptPage, _reads_the_clock
+from grants.models import FundedProject, SpendingPlan
+from partnerships.models import ForceArea, Role
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def opened(client, url):
+    """The response and the number of queries it took."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response, len(captured)
+
+
+def text(response) -> str:
+    """The page without its CSRF tokens: a kept page carries the mask it was made with, a made one a new mask of
+    the same secret (both are accepted)."""
+    return CSRF.sub("", response.content.decode())
+
+
+def kept_by_two_views(client, url):
+    """The first view sets the CSRF cookie (a page is kept only for a browser that has one), the second makes
+    the page and keeps it."""
+    client.get(url)
+    client.get(url)
+
+
+def plan_url(plan) -> str:
+    return reverse("grants:plan-detail", args=[plan.pk])
+
+
+def pages(plan):
+    """Every kept page, with who opens it."""
+    area = plan.award.partnership.force_area
+    year = plan.award.financial_year
+    return [
+        ("officer.plymouth", "/"),
+        ("opcc.devon", "/"),
+        ("officer.plymouth", plan_url(plan)),
+        ("opcc.devon", plan_url(plan)),
+        ("opcc.devon", reverse("grants:oversight-dashboard", args=[area.slug]) + f"?year={year}"),
+        ("opcc.devon", reverse("grants:panel-report", args=[area.slug, year])),
+    ]
+
+
+@pytest.fixture
+def plan(plymouth_plan):
+    return plymouth_plan
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_each_page_is_kept_after_its_first_view_and_reads_the_same(plan, demo_user, client, index):
+    who, url = pages(plan)[index]
+    client.force_login(demo_user(who))
+    client.get(url)  # the CSRF cookie is set: from now on the page can be kept
+    made, made_queries = opened(client, url)
+    kept, kept_queries = opened(client, url)
+    assert made.status_code == kept.status_code == 200
+    assert not getattr(made, "kept", False) and kept.kept
+    assert text(kept) == text(made)
+    assert kept_queries < made_queries
+    # The session, the person, their roles (read again for the record), the page's own checks and one replay,
+    # with the savepoints of the test's transaction.
+    assert kept_queries <= 12, kept_queries
+
+
+def test_a_kept_page_answers_in_the_same_number_of_queries_whatever_the_plan(plan, demo_user, client):
+    """Replaying a page's queries is one round trip however many it made."""
+    client.force_login(demo_user("opcc.devon"))
+    counts = set()
+    for one in SpendingPlan.objects.filter(award__partnership__force_area__slug="devon-and-cornwall"):
+        kept_by_two_views(client, plan_url(one))
+        counts.add(opened(client, plan_url(one))[1])
+    assert len(counts) == 1
+
+
+def test_a_change_by_any_writer_shows_at_once(plan, demo_user, client):
+    client.force_login(demo_user("officer.plymouth"))
+    url = plan_url(plan)
+    kept_by_two_views(client, url)
+    assert opened(client, url)[0].kept
+    line = plan.projects.order_by("number").first()
+    line.title = "Street lighting audit, renamed"
+    line.save()
+    response = client.get(url)
+    assert not getattr(response, "kept", False)
+    assert "Street lighting audit, renamed" in response.content.decode()
+    assert client.get(url).kept
+    with connection.cursor() as cursor:  # by hand, as an administrator might
+        cursor.execute("UPDATE grants_spendingplan SET purpose = %s WHERE id = %s", ["Changed by SQL", plan.pk])
+    response = client.get(url)
+    assert not getattr(response, "kept", False)
+    assert "Changed by SQL" in response.content.decode()
+
+
+def test_a_new_decision_on_the_plan_shows_on_the_home_page(plan, demo_user, client):
+    """The OPCC's inbox, kept, changes when a plan reaches them."""
+    client.force_login(demo_user("opcc.devon"))
+    kept_by_two_views(client, "/")
+    before = client.get("/")
+    assert before.kept
+    SpendingPlan.objects.filter(pk=plan.pk).update(status="submitted")
+    after = client.get("/")
+    assert not getattr(after, "kept", False)
+    assert text(after) != text(before)
+
+
+def test_the_persons_new_name_shows_in_the_header(plan, demo_user, client):
+    officer = demo_user("officer.plymouth")
+    client.force_login(officer)
+    kept_by_two_views(client, "/")
+    assert client.get("/").kept
+    type(officer).objects.filter(pk=officer.pk).update(first_name="Renamed", last_name="Officer")
+    response = client.get("/")
+    assert "Renamed Officer" in response.content.decode()
+
+
+def test_a_role_taken_away_refuses_the_kept_page(plan, demo_user, client):
+    officer = demo_user("officer.plymouth")
+    client.force_login(officer)
+    url = plan_url(plan)
+    kept_by_two_views(client, url)
+    assert client.get(url).kept
+    Role.objects.filter(user=officer).delete()
+    assert client.get(url).status_code == 404
+
+
+def test_a_role_taken_away_refuses_the_kept_dashboard(plan, demo_user, client):
+    opcc = demo_user("opcc.devon")
+    client.force_login(opcc)
+    area = ForceArea.objects.get(slug="devon-and-cornwall")
+    url = reverse("grants:oversight-dashboard", args=[area.slug])
+    kept_by_two_views(client, url)
+    assert client.get(url).kept
+    Role.objects.filter(user=opcc).delete()
+    assert client.get(url).status_code == 403
+
+
+def test_another_person_never_gets_someone_elses_kept_page(plan, demo_user, client):
+    client.force_login(demo_user("officer.plymouth"))
+    url = plan_url(plan)
+    kept_by_two_views(client, url)
+    assert client.get(url).kept
+    client.force_login(demo_user("officer.southglos"))
+    assert client.get(url).status_code == 404
+
+
+def test_a_page_with_a_message_to_show_is_made_and_shows_it(plan, demo_user, client, settings):
+    """A message is shown once: a kept page would never carry it."""
+    settings.MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+    officer = demo_user("officer.plymouth")
+    client.force_login(officer)
+    url = plan_url(plan)
+    kept_by_two_views(client, url)
+    assert client.get(url).kept
+    session = client.session
+    session["_messages"] = '[["__json_message",0,25,"Plan saved"]]'
+    session.save()
+    response = client.get(url)
+    assert not getattr(response, "kept", False)
+    assert "Plan saved" in response.content.decode()
+    assert client.get(url).kept  # shown once, then kept again
+
+
+def test_a_page_is_kept_in_the_databases_cache_as_in_production(plan, demo_user, client, settings):
+    """The lookup of the kept page is itself a query on the cache's table: it must not be among the page's."""
+    call_command("createcachetable", "kept_pages_test_cache")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kept_pages_test_cache"}
+    }
+    client.force_login(demo_user("opcc.devon"))
+    for url in (plan_url(plan), "/"):
+        kept_by_two_views(client, url)
+        assert client.get(url).kept
+
+
+class _Writing(KeptPage, TemplateView):
+    """A page whose making writes: never kept."""
+
+    template_name = "grants/home.html"
+
+    def get_context_data(self, **kwargs):
+        SpendingPlan.objects.filter(pk=self.kwargs["pk"]).update(purpose="written on a GET")
+        return {}
+
+
+def test_a_page_whose_making_writes_is_never_kept_and_its_write_stays(plan, demo_user):
+    request = RequestFactory().get("/writing/")
+    request.user = demo_user("officer.plymouth")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    request.META["CSRF_COOKIE"] = "x" * 32
+    for _ in range(2):
+        response = _Writing.as_view()(request, pk=plan.pk)
+        response.render()
+        assert not getattr(response, "kept", False)
+    plan.refresh_from_db()
+    assert plan.purpose == "written on a GET"
+
+
+def test_a_query_holding_the_time_of_day_is_never_kept():
+    now = timezone.localtime()
+    stamp = (now - timedelta(days=7, seconds=30)).isoformat(sep=" ")
+    assert _reads_the_clock([f"SELECT 1 FROM t WHERE at > '{stamp}'::timestamptz"], now)
+    other = (now - timedelta(hours=5)).isoformat(sep=" ")
+    assert not _reads_the_clock([f"SELECT 1 FROM t WHERE at > '{other}'::timestamptz"], now)
+    assert not _reads_the_clock([f"SELECT 1 FROM t WHERE on_date = '{now.date().isoformat()}'::date"], now)
+    utc = now.astimezone(UTC)
+    assert _reads_the_clock([f"SELECT 1 WHERE x < '{utc.isoformat(sep=' ')}'"], now)
+
+
+def test_pages_are_made_afresh_when_kept_pages_are_off(plan, demo_user, client, settings):
+    settings.KEPT_PAGES = False
+    client.force_login(demo_user("officer.plymouth"))
+    for _ in range(3):
+        assert not getattr(client.get(plan_url(plan)), "kept", False)
