@@ -30,12 +30,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from grants.figures.monitoring import line_moves, minor_below
-from grants.figures.plans import plan_in_force
 from grants.models import (
+    FundedProject,
     GrantAward,
     MeasureResult,
     MoneyMove,
@@ -157,15 +157,20 @@ def due_date(ends_on: datetime.date, rules: ReportingRules) -> datetime.date:
     return add_working_days(ends_on, rules.working_days_to_report)
 
 
+def _periods_of(award: GrantAward):
+    return ReportingPeriod.objects.filter(award_id=award.pk)
+
+
 @transaction.atomic
 def reporting_set_up(*, award: GrantAward) -> list[ReportingPeriod]:
     """The award's reporting periods, made the first time they are asked for by the force area's rules in force
-    then (a later change of rules applies to awards set up afterwards, so due dates never move under people)."""
-    periods = list(award.reporting_periods.order_by("number"))
+    then (a later change of rules applies to awards set up afterwards, so due dates never move under people).
+    An award with any period has them all: `_missing` asks only whether it has none."""
+    periods = list(_periods_of(award).order_by("number"))
     if periods:
         return periods
     GrantAward.objects.select_for_update(of=("self",)).filter(pk=award.pk).order_by().values_list("pk").first()
-    periods = list(award.reporting_periods.order_by("number"))
+    periods = list(_periods_of(award).order_by("number"))
     if periods:
         return periods
     rules = ReportingRules.for_area(area_id(award))
@@ -185,53 +190,105 @@ def reporting_set_up(*, award: GrantAward) -> list[ReportingPeriod]:
     return periods
 
 
+# --- what an award should have: THE rule `returns_set_up` writes by and `returns_ready` reads by ------------------
+
+
+def _plan_in_force_of(award: GrantAward):
+    """The partnership award's plan in force (THE rule: `SpendingPlanQuerySet.in_force`), as a query to ask in SQL."""
+    return SpendingPlan.objects.in_force().filter(award_id=award.pk)
+
+
+def _asks_for_returns(award: GrantAward) -> bool:
+    """An award made directly to an organisation reports when the OPCC has asked it to, until it is withdrawn."""
+    return bool(award.reports_every_months) and award.withdrawn_at is None
+
+
+def _lines_unreturned(award: GrantAward):
+    """A partnership award's missing returns, as (period id, funded project id, line id): each funded project of
+    the plan in force whose line has no return in a period of the award. A variation's new line is missing in every
+    period; a line carried over keeps the returns it has, whichever version's project they name."""
+    return (
+        FundedProject.objects.filter(plan__in=_plan_in_force_of(award))
+        .annotate(for_period=F("plan__award__reporting_periods"))  # each project beside each period of the award
+        .filter(for_period__isnull=False)
+        .exclude(
+            Exists(PerformanceReturn.objects.filter(period_id=OuterRef("for_period"), line_id=OuterRef("line_id")))
+        )
+        .order_by("for_period", "number")
+        .values_list("for_period", "pk", "line_id")
+    )
+
+
+def _periods_unreturned(award: GrantAward):
+    """A direct award's missing returns, as the ids of its periods that have no return."""
+    return (
+        _periods_of(award)
+        .exclude(Exists(PerformanceReturn.objects.filter(period_id=OuterRef("pk"))))
+        .order_by("number")
+        .values_list("pk", flat=True)
+    )
+
+
+def _missing(award: GrantAward) -> Q | None:
+    """The condition, on the award's row, that something `returns_set_up` would create is missing: the award
+    reports (a partnership's once its plan is approved) and has no periods yet, or a return is missing. None when
+    the award reports nothing (known from the award itself: no query)."""
+    if award.partnership_id is None:
+        if not _asks_for_returns(award):
+            return None
+        return ~Exists(_periods_of(award)) | Exists(_periods_unreturned(award))
+    return Exists(_plan_in_force_of(award)) & (~Exists(_periods_of(award)) | Exists(_lines_unreturned(award)))
+
+
+def returns_ready(*, award: GrantAward) -> bool:
+    """Makes sure the award has its periods and returns before a page shows them, reading only: one query when
+    all is there, as it is once the plan is approved (grants/services/workflow.py) or the reminder job has run
+    (`returns_set_up_everywhere`). Only when something is missing does it call `returns_set_up`, the one writer.
+    True when nothing was missing."""
+    missing = _missing(award)
+    if missing is None or not GrantAward.objects.filter(missing, pk=award.pk).exists():
+        return True
+    returns_set_up(award=award)
+    return False
+
+
 @transaction.atomic
 def returns_set_up(*, award: GrantAward) -> list[PerformanceReturn]:
     """A return for every funded project of the plan in force, for every period of the award: none before the
     plan is approved. A variation approved later adds returns for its new lines; existing returns keep theirs.
-    An award made directly to an organisation that asks for reports: one return per period for the award."""
+    An award made directly to an organisation that asks for reports: one return per period for the award.
+    What is missing is asked by the same rule as `returns_ready` (`_lines_unreturned`, `_periods_unreturned`)."""
     if award.partnership_id is None:
-        return _direct_returns_set_up(award)
-    plan = plan_in_force(award).in_force
-    if plan is None:
-        return []
-    periods = reporting_set_up(award=award)
-    projects = list(plan.projects.all())
-    existing = set(PerformanceReturn.objects.filter(period__award=award).values_list("period_id", "line_id"))
-    missing = [
-        PerformanceReturn(period=period, project=project, line_id=project.line_id)
-        for period in periods
-        for project in projects
-        if (period.pk, project.line_id) not in existing
-    ]
+        if not _asks_for_returns(award):
+            return []
+        reporting_set_up(award=award)
+        missing = [PerformanceReturn(period_id=period_id) for period_id in _periods_unreturned(award)]
+    else:
+        if not _plan_in_force_of(award).exists():
+            return []
+        reporting_set_up(award=award)
+        missing = [
+            PerformanceReturn(period_id=period_id, project_id=project_id, line_id=line_id)
+            for period_id, project_id, line_id in _lines_unreturned(award)
+        ]
     if missing:
         PerformanceReturn.objects.bulk_create(missing, ignore_conflicts=True)
     return list(PerformanceReturn.objects.filter(period__award=award).select_related("period", "project"))
 
 
-def _direct_returns_set_up(award: GrantAward) -> list[PerformanceReturn]:
-    if not award.reports_every_months or award.withdrawn_at is not None:
-        return []
-    periods = reporting_set_up(award=award)
-    existing = set(PerformanceReturn.objects.filter(period__award=award).values_list("period_id", flat=True))
-    missing = [PerformanceReturn(period=period) for period in periods if period.pk not in existing]
-    if missing:
-        PerformanceReturn.objects.bulk_create(missing, ignore_conflicts=True)
-    return list(PerformanceReturn.objects.filter(period__award=award).select_related("period"))
-
-
 def returns_set_up_everywhere(*, force_area=None) -> None:
     """Returns for every award whose plan is approved, and every direct award that asks for reports (the reminder
-    job asks first, so a return never due goes unnoticed because nobody opened its page)."""
+    job asks first, so a return never due goes unnoticed because nobody opened its page). Each award is asked
+    `returns_ready`'s one question; only one missing something is written to."""
     plans = SpendingPlan.objects.in_force().select_related("award__partnership")
     direct = GrantAward.objects.live().filter(partnership__isnull=True, reports_every_months__isnull=False)
     if force_area is not None:
         plans = plans.filter(award__partnership__force_area=force_area)
         direct = direct.filter(funding_stream__force_area=force_area)
     for plan in plans:
-        returns_set_up(award=plan.award)
+        returns_ready(award=plan.award)
     for award in direct:
-        returns_set_up(award=award)
+        returns_ready(award=award)
 
 
 @transaction.atomic

@@ -265,7 +265,7 @@ def direct_award_reports(award: GrantAward, user) -> dict | None:
     from grants.figures.monitoring import award_reports
     from grants.services import returns as returns_service
 
-    returns_service.returns_set_up(award=award)
+    returns_service.returns_ready(award=award)  # set up when the OPCC asked and each night: a page only reads
     return {
         "figures": award_reports(award),
         "may_ask": bool(returns_service.may_ask_for_returns(user, award)),

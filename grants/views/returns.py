@@ -63,7 +63,7 @@ class ReturnsView(TemplateView):
     def get_context_data(self, **kwargs):
         award = award_for_viewing(self.request.user, self.kwargs["award_pk"])
         plan = plan_in_force(award).in_force
-        service.returns_set_up(award=award)
+        service.returns_ready(award=award)  # made on approval and each night: one query to be sure, no write
         periods = list(award.reporting_periods.prefetch_related("returns__project"))
         today = timezone.localdate()
         reported = [p for p in periods if any(r.spend_in_period is not None for r in p.returns.all())]
@@ -271,7 +271,7 @@ class PerformancePackView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         award = award_for_viewing(request.user, kwargs["award_pk"])
-        service.returns_set_up(award=award)
+        service.returns_ready(award=award)  # made on approval and each night: one query to be sure, no write
         period = get_object_or_404(award.reporting_periods, number=kwargs["number"])
         name = f"performance-pack-{award.partnership.slug}-{award.financial_year.replace('/', '-')}-{period.number}"
         if self.docx or self.pdf:
