@@ -10,10 +10,12 @@ the signed-in person, the CSRF secret its forms carry) and what its queries answ
 asked again in one round trip, answer the same rows, a new making would print the same page.
 
 How a request goes (`KeptPage`, a mixin for a view's GET):
-1. The whole of the view's dispatch runs as always, its own checks first: the person's role for this partnership
-   or force area is checked on every request, kept or not. The dispatch runs in one snapshot of the database
+1. The whole of the view's dispatch runs as always, its own checks first: a force area's pages check the
+   person's role there on every request, kept or not. The dispatch runs in one snapshot of the database
    (REPEATABLE READ) and every query it makes is recorded (`reads.recording`), the person's roles among them
-   (read again, not taken from what the middleware read before).
+   (read again, not taken from what the middleware read before). The checks a view makes while making its page
+   (whether the person may see this plan or award) are among the recorded queries: a role taken away, or a plan
+   moved out of their sight, changes what those answer, so the page is made afresh and the refusal is answered.
 2. When the view reaches its GET, the kept page for this key is looked up; if its recorded queries answer the
    same as when it was made (`reads.digest`), it is the answer. Otherwise the view makes the page as always, and
    when everything it did was a plain read, the page is kept with its queries and what they answered, read in the

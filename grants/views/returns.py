@@ -18,6 +18,7 @@ from grants.figures.monitoring import area_latest_spend, measure_rows, period_sp
 from grants.figures.packs import area_pack_periods, performance_pack
 from grants.figures.plans import plan_in_force
 from grants.forms.returns import AGGREGATE_ONLY, ReportingRulesForm, ReturnForm, ReturnStepForm, judgements
+from grants.kept_pages import KeptPage
 from grants.models import GrantAward, PerformanceReturn, ReportingRules
 from grants.services import returns as service
 from grants.services.certification import may_delegate
@@ -54,7 +55,7 @@ def refused(request, performance_return, reason: str) -> TemplateResponse:
     )
 
 
-class ReturnsView(TemplateView):
+class ReturnsView(KeptPage, TemplateView):
     """An award's reporting: each period with its due date and each funded project's return, and the plan's spend
     against allocation up to the latest period reported."""
 
@@ -215,7 +216,7 @@ class ReturnActView(FormView):
         return redirect("grants:return", pk=self.performance_return.pk)
 
 
-class ReportingRulesView(ForceAreaMixin, FormView):
+class ReportingRulesView(KeptPage, ForceAreaMixin, FormView):
     """The OPCC's reporting rules for the area, with its late returns and the returns waiting for it."""
 
     template_name = "returns/reporting_rules.html"
@@ -262,12 +263,15 @@ class ReportingRulesView(ForceAreaMixin, FormView):
         return redirect(reverse("grants:reporting-rules", kwargs={"area": self.force_area.slug}))
 
 
-class PerformancePackView(TemplateView):
+class PerformancePackView(KeptPage, TemplateView):
     """A CSP's performance pack for one period: the page, and the same as a PDF (`pdf=True`)."""
 
     template_name = "returns/pack.html"
     pdf = False
     docx = False
+
+    def keeps(self, request) -> bool:
+        return not (self.pdf or self.docx)  # the downloads are kept files of their own
 
     def get(self, request, *args, **kwargs):
         award = award_for_viewing(request.user, kwargs["award_pk"])

@@ -60,6 +60,7 @@ def pages(plan):
         ("opcc.devon", plan_url(plan)),
         ("opcc.devon", reverse("grants:oversight-dashboard", args=[area.slug]) + f"?year={year}"),
         ("opcc.devon", reverse("grants:panel-report", args=[area.slug, year])),
+        ("opcc.devon", reverse("grants:reporting-rules", args=[area.slug])),
     ]
 
 
@@ -68,7 +69,7 @@ def plan(plymouth_plan):
     return plymouth_plan
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(7))
 def test_each_page_is_kept_after_its_first_view_and_reads_the_same(plan, demo_user, client, index):
     who, url = pages(plan)[index]
     client.force_login(demo_user(who))
