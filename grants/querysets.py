@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from partnerships.financial_years import FinancialYear
@@ -90,7 +90,54 @@ class SpendingPlanQuerySet(models.QuerySet):
         return with_plan_figures(self)
 
 
-class FundedProjectQuerySet(models.QuerySet):
+class PlanContentQuerySet(models.QuerySet):
+    """The rows of a plan's content (`PlanContent`: lines, sub-items, measures, match funding, risks, sections,
+    documents). A save or delete of one row gives its plan a new `content_stamp` through signals (grants/signals.py),
+    and a queryset `delete()` sends those signals for each row; a bulk write sends none, so `update()` (and
+    `bulk_update()`, which is made of `update()`s) and `bulk_create()` give the plans they touch a new stamp
+    themselves, in their own transaction. A row moved to another plan (or line) stamps both plans. Within the one
+    writer's block (`SpendingPlan.writing_content`) its bulk writes are of the plan it locked, which gets its stamp
+    when the block ends, as for deletes."""
+
+    # What a change of these fields moves: the row to another plan, or to a line of another plan.
+    _MOVES = frozenset({"plan", "plan_id", "project", "project_id"})
+
+    def _plan_path(self) -> str:
+        return "plan" if any(f.name == "plan" for f in self.model._meta.concrete_fields) else "project__plan"
+
+    def update(self, **kwargs):
+        from .models import SpendingPlan
+
+        if SpendingPlan.content_being_written() is not None:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            path = self._plan_path()
+            rows = list(self.order_by().values_list("pk", path))
+            updated = super().update(**kwargs)
+            plans = {plan for _, plan in rows}
+            if self._MOVES & kwargs.keys():  # and where they went
+                moved = self.model._base_manager.using(self.db).filter(pk__in=[pk for pk, _ in rows])
+                plans |= set(moved.values_list(path, flat=True))
+            SpendingPlan.contents_changed(plans)
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from .models import FundedProject, SpendingPlan
+
+        if SpendingPlan.content_being_written() is not None:
+            return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            if self._plan_path() == "plan":
+                plans = {row.plan_id for row in created}
+            else:
+                lines = FundedProject._base_manager.using(self.db).filter(pk__in={row.project_id for row in created})
+                plans = set(lines.values_list("plan_id", flat=True))
+            SpendingPlan.contents_changed(plans)
+        return created
+
+
+class FundedProjectQuerySet(PlanContentQuerySet):
     def for_plan_page(self):
         """Everything the plan table shows, in a fixed number of queries whatever the plan's size.
 

@@ -135,7 +135,9 @@ def new_stamp_when_content_is_deleted(sender, instance, **kwargs):
     SpendingPlan.content_changed(plan_id)
 
 
-# What a plan's content is made of: a save or delete of any of these rows gives its plan a new stamp.
+# What a plan's content is made of: a save or delete of any of these rows gives its plan a new stamp. Their bulk
+# writes, which send no signal (`update()`, `bulk_update()`, `bulk_create()`), give theirs through their queryset
+# (`PlanContentQuerySet`, grants/querysets.py); a queryset's `delete()` sends `post_delete` for each row.
 PLAN_CONTENT_MODELS = (FundedProject, SubItem, OutcomeMeasure, MatchFunding, RiskItem, PlanSection, SupportingDocument)
 for _model in PLAN_CONTENT_MODELS:
     post_save.connect(new_stamp_when_content_is_saved, sender=_model, dispatch_uid=f"stamp-saved-{_model.__name__}")

@@ -182,6 +182,35 @@ def test_national_360giving_streams_with_a_query_count_flat_in_the_number_of_gra
     assert FundedProject.objects.filter(plan__award__financial_year=LAST_YEAR).exists()
 
 
+def test_reports_page_costs_the_same_whatever_its_releases_and_grants(client, data):
+    """The 360Giving files' quality checks are read from the kept files (`checked_releases`): twelve more grants,
+    and a second funder body (a mayor) that made some of them (two files), cost no query more once the files are
+    kept (the first request of `count` has them made by the immediate task backend)."""
+    from grants.models import FundingStream, RenderedDocument
+    from grants.services.threesixty import release_heads
+    from partnerships.services import funder_body_change
+    from tests.factories.grants import GrantAwardFactory
+    from tests.factories.partnerships import PartnershipFactory
+
+    area = data["big"]
+    url = reverse("grants:reports", args=[area.slug])
+    signed_in(client, f"opcc.{area.slug}")
+    before = count(client, url)
+    assert len(release_heads(force_area=area)) == 1
+    grants = sum(r.grant_count for r in release_heads(force_area=area))
+    funder_body_change(force_area=area, starts_on=datetime.date(2025, 11, 1), kind="mayor", name="Mayor of the area")
+    stream = FundingStream.objects.filter(force_area=area).order_by("pk")[0]
+    for _ in range(12):
+        partnership = PartnershipFactory(force_area=area)
+        GrantAwardFactory(partnership=partnership, funding_stream=stream, financial_year=LAST_YEAR,
+                          awarded_on=datetime.date(2025, 12, 1), amount=1000)  # fmt: skip
+    assert count(client, url) == before
+    heads = release_heads(force_area=area)
+    assert len(heads) == 2 and sum(r.grant_count for r in heads) == grants + 12
+    kept = RenderedDocument.objects.filter(kind="360giving", format="json", status="ready")
+    assert sorted(kept.values_list("subject", flat=True)) == sorted(f"area:{area.pk}:{r.key}" for r in heads)
+
+
 def test_the_apps_connections_run_without_jit(db):
     """JIT compilation cost more than the queries it was meant to speed up (config/settings/base.py)."""
     with connection.cursor() as cursor:

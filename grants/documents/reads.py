@@ -104,20 +104,35 @@ def unrecorded() -> Iterator[None]:
 def digest(queries: list[str]) -> str:
     """What `queries` answer now, as one hash, in one query: each query's rows hashed as a set, then the hashes in
     the order of the queries."""
-    if not queries:
-        return hashlib.sha256(b"").hexdigest()
-    parts = ", ".join(
-        f"(SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM ({query}) AS r)"
-        for query in queries
-    )
+    return digests([queries])[0]
+
+
+def digests(documents: list[list[str]]) -> list[str]:
+    """`digest` of each document's queries, all in one query (a page that shows several kept documents' state,
+    the reports page's 360Giving files, asks once whatever their number)."""
+    columns = [
+        "array_to_string(ARRAY["
+        + ", ".join(
+            f"(SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM ({query}) AS r)"
+            for query in queries
+        )
+        + "], ',')"
+        for queries in documents
+        if queries
+    ]
+    answered = iter(_ask(columns) if columns else [])
+    return [hashlib.sha256((next(answered) if queries else "").encode()).hexdigest() for queries in documents]
+
+
+def _ask(columns: list[str]) -> tuple:
     # The stored queries are asked in a read-only (sub)transaction, rolled back after: they came from our own code
     # as plain SELECTs (`recording`), and PostgreSQL itself now refuses any write one might make.
     with unrecorded(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL transaction_read_only = on")
-        cursor.execute(f"SELECT array_to_string(ARRAY[{parts}], ',')")  # noqa: S608 - the document's own queries
-        (hashes,) = cursor.fetchone()
+        cursor.execute(f"SELECT {', '.join(columns)}")  # noqa: S608 - the documents' own queries
+        answered = cursor.fetchone()
         transaction.set_rollback(True)
-    return hashlib.sha256(hashes.encode()).hexdigest()
+    return answered
 
 
 @once

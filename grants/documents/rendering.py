@@ -8,7 +8,10 @@ reads the document's data nor prints it: it asks again, in one query, the querie
 Otherwise it queues `grants.tasks.render_document`, which reads the data, prints it (WeasyPrint, python-docx,
 openpyxl), records its queries and takes the fingerprint in one snapshot, away from the web request. So a kept
 file is answered only while nothing it shows has changed: a line's amount, a return's narrative, a partnership
-the person may not see, a grant published since, a provider renamed by hand.
+the person may not see, a grant published since, a provider renamed by hand. What a page says of a kept file (the
+reports page: each 360Giving file's quality checks) is worked out by the same task and kept on the file's row
+(`DocumentKind.summaries`), so it is current exactly when the file is; `documents_request` answers several
+subjects' files in a fixed number of queries.
 
 Rejected: a fingerprint from "updated" times (awards, claims, payments and a plan's lines have no such time, so an
 edit would have gone unnoticed); the hash of the printed text, taken in the request (reading the data and printing
@@ -60,6 +63,9 @@ class DocumentKind:
     text: Callable[[Any], str]  # data -> the text the file is made from (the fingerprint is taken of it)
     formats: dict[str, Callable[[Any], bytes]]  # format -> (data -> the file)
     personal: bool = False  # what it shows depends on who asked (the Panel report: the partnerships they may see)
+    # format -> ((the file, the day it is made for) -> what a page says of it, JSON), kept on the row with the
+    # file (`reads["summary"]`), so it is current exactly when the file is: the 360Giving file's quality checks
+    summaries: dict[str, Callable[[bytes, Any], Any]] = dataclasses.field(default_factory=dict)
 
 
 def printed(
@@ -182,6 +188,12 @@ def _threesixty_text(release) -> str:
     return threesixty_json(threesixty_package(release, modified=FIXED_MOMENT)).decode()
 
 
+def _threesixty_checks(content: bytes, today) -> list[dict]:
+    from grants.services.threesixty import quality_summary
+
+    return quality_summary(content, today=today)
+
+
 FIXED_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 KINDS: dict[str, DocumentKind] = {
@@ -213,6 +225,7 @@ KINDS: dict[str, DocumentKind] = {
             Format.CSV: _threesixty_maker("threesixty_csv"),
             Format.XLSX: _threesixty_maker("threesixty_xlsx"),
         },
+        summaries={Format.JSON: _threesixty_checks},
     ),
 }
 
@@ -273,16 +286,25 @@ def _stamp(document: RenderedDocument, digest: str, today) -> str:
 def is_current(document: RenderedDocument) -> bool:
     """Whether a ready document's queries answer now what they answered when it was made (one query), on the
     same day and with the same code."""
-    recorded = document.reads or {}
-    if recorded.get("code") != reads.code_version() or "queries" not in recorded:
-        return False  # made by other code (or the way of the text fingerprint): never compared
+    return are_current([document])[document.pk]
+
+
+def are_current(documents: list[RenderedDocument]) -> dict[int, bool]:
+    """`is_current` of each ready document, in one query whatever their number."""
+    asked = [d for d in documents if (d.reads or {}).get("code") == reads.code_version() and "queries" in d.reads]
+    answer = {document.pk: False for document in documents}  # made by other code (or by the text fingerprint)
+    if not asked:
+        return answer
     try:
         with transaction.atomic():  # a query that no longer runs (a column since removed) means "not current"
-            digest = reads.digest(recorded["queries"])
+            digests = reads.digests([document.reads["queries"] for document in asked])
     except DatabaseError:
-        logger.warning("The queries of %s could not be asked again", document, exc_info=True)
-        return False
-    return document.fingerprint == _stamp(document, digest, timezone.localdate())
+        if len(asked) > 1:  # which one: each on its own
+            return answer | {document.pk: is_current(document) for document in asked}
+        logger.warning("The queries of %s could not be asked again", asked[0], exc_info=True)
+        return answer
+    today = timezone.localdate()
+    return answer | {d.pk: d.fingerprint == _stamp(d, digest, today) for d, digest in zip(asked, digests, strict=True)}
 
 
 def document_request(
@@ -295,20 +317,43 @@ def document_request(
         raise ValueError(f"A {kind} is not made as {fmt}")
     if not reads.replayable():
         return _request_by_text(kind, fmt, subject, user, retry=retry, data=data)
-    requester = _requester(user)
+    latest = _kept(kind, fmt, subject, _requester(user)).order_by("-created_at", "-pk").first()
+    current = latest is not None and latest.status == Status.READY and is_current(latest)
+    return _answer(latest, current, kind, fmt, subject, user, retry=retry)
+
+
+def documents_request(kind: str, fmt: str, subjects: list[str], user, *, retry: bool = False) -> list[RenderedDocument]:
+    """`document_request` for several subjects of one kind and format, in the same order: for a page that shows
+    what each kept file says (the reports page: each 360Giving file's quality checks), in a fixed number of queries
+    while they are kept and current (their latest rows in one, whether each is current in one more)."""
+    if fmt not in KINDS[kind].formats:
+        raise ValueError(f"A {kind} is not made as {fmt}")
+    if not reads.replayable() or KINDS[kind].personal:
+        return [document_request(kind, fmt, subject, user, retry=retry) for subject in subjects]
+    rows = RenderedDocument.objects.filter(kind=kind, format=fmt, subject__in=subjects)
+    latest = {row.subject: row for row in rows.order_by("subject", "-created_at", "-pk").distinct("subject")}
+    current = are_current([row for row in latest.values() if row.status == Status.READY])
+    return [
+        _answer(latest.get(s), current.get(getattr(latest.get(s), "pk", None), False), kind, fmt, s, user, retry=retry)
+        for s in subjects
+    ]
+
+
+def _answer(latest, current: bool, kind: str, fmt: str, subject: str, user, *, retry: bool) -> RenderedDocument:
+    """What a request is answered from the subject's latest row: the row itself while it is current or being
+    made, queued again when it failed (on `retry`) or its worker stopped, else a new row queued to be made."""
     now = timezone.now()
-    latest = _kept(kind, fmt, subject, requester).order_by("-created_at", "-pk").first()
     if latest is not None:
         if latest.status == Status.QUEUED:
             return queue_again(latest, user) if latest.created_at < now - STALE_AFTER else latest
         if latest.status == Status.FAILED:
             return queue_again(latest, user) if retry else latest
-        if is_current(latest):
+        if current:
             if latest.last_asked_at is None or latest.last_asked_at < now - ASKED_EVERY:
                 RenderedDocument.objects.filter(pk=latest.pk).update(last_asked_at=now)
             return latest
     document = RenderedDocument.objects.create(
-        kind=kind, format=fmt, subject=subject, fingerprint=_pending(), requested_by=requester, last_asked_at=now
+        kind=kind, format=fmt, subject=subject, fingerprint=_pending(), requested_by=_requester(user), last_asked_at=now
     )
     return _enqueue(document)
 
@@ -356,11 +401,13 @@ def queue_again(document: RenderedDocument, user) -> RenderedDocument:
 
 
 def _make(document: RenderedDocument) -> tuple[bytes, str, dict]:
-    """The file, its fingerprint and its recorded queries, read in one snapshot."""
+    """The file, its fingerprint and its recorded queries (with the file's summary, `DocumentKind.summaries`),
+    read in one snapshot."""
     kind = KINDS[document.kind]
+    summarise = kind.summaries.get(document.format)
     if not reads.replayable():
         content = kind.formats[document.format](kind.load(document.subject, document.requested_by))
-        return content, document.fingerprint, {}
+        return content, document.fingerprint, {"summary": summarise(content, timezone.localdate())} if summarise else {}
     outer = not connection.in_atomic_block
     with transaction.atomic():
         if outer:
@@ -373,7 +420,10 @@ def _make(document: RenderedDocument) -> tuple[bytes, str, dict]:
         digest = reads.digest(queries)
         if timezone.localdate() != today:
             return content, _pending(), {}  # made across midnight: kept for nobody, made again when asked
-    return content, _stamp(document, digest, today), {"code": reads.code_version(), "queries": queries}
+    recorded = {"code": reads.code_version(), "queries": queries}
+    if summarise:
+        recorded["summary"] = summarise(content, today)
+    return content, _stamp(document, digest, today), recorded
 
 
 def _person(document: RenderedDocument):

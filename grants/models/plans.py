@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from grants import workflow
 from grants.money import ZERO, MoneyField, format_money, non_negative
-from grants.querysets import FundedProjectQuerySet, SpendingPlanQuerySet
+from grants.querysets import FundedProjectQuerySet, PlanContentQuerySet, SpendingPlanQuerySet
 from grants.states import PlanStatus
 from partnerships.models import Organisation, ThematicGroup
 from priorities.models import LocalPriority, PoliceAndCrimePlan, Priority, StrategicAssessment
@@ -67,7 +67,11 @@ _WRITING_CONTENT_OF: ContextVar[int | None] = ContextVar("writing_content_of", d
 
 class PlanContent(models.Model):
     """Part of a plan's content: saved only while the plan is editable (see `SpendingPlan.is_editable`).
-    Deletes are guarded by a `pre_delete` signal (grants/signals.py), which also covers queryset deletes."""
+    Deletes are guarded by a `pre_delete` signal (grants/signals.py), which also covers queryset deletes. Every
+    write gives the plan a new `content_stamp`: a row's save or delete by signals, a bulk write by the queryset
+    (`PlanContentQuerySet`)."""
+
+    objects = PlanContentQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -273,8 +277,15 @@ class SpendingPlan(models.Model):
         single rows and priority links, whoever writes them; `writing_content` once for the one writer's bulk
         writes). Called after the write, or inside the write's transaction: a reader can then never keep the
         content from before the write under the stamp from after it."""
-        if plan_id is not None:
-            cls.objects.filter(pk=plan_id).update(content_stamp=uuid.uuid4())
+        cls.contents_changed([plan_id])
+
+    @classmethod
+    def contents_changed(cls, plan_ids) -> None:
+        """`content_changed` for several plans at once (a bulk write of content rows), in one query: one new
+        stamp for them all, never used before by any of them (what is kept is keyed by the plan and its stamp)."""
+        plan_ids = {plan_id for plan_id in plan_ids if plan_id is not None}
+        if plan_ids:
+            cls.objects.filter(pk__in=plan_ids).update(content_stamp=uuid.uuid4())
 
     @classmethod
     def refuse_changes_unless_editable(cls, plan_id) -> None:

@@ -19,6 +19,7 @@ grant programme, beneficiary location with ONS district codes, last modified and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import json
@@ -34,8 +35,9 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import FundedProject, GrantAward, SpendingPlan
+from grants.models import FundedProject, GrantAward, RenderedDocument, SpendingPlan
 from grants.money import ZERO
+from grants.services.threesixty_quality import Finding, check_package
 from partnerships.financial_years import FinancialYear
 from partnerships.identifiers import GEO_CODE_TYPES
 from partnerships.models import ForceArea, FunderBody, Organisation, Partnership
@@ -166,6 +168,11 @@ class Release:
     force_area: ForceArea
     funder: FunderBody
     items: list[Publication] = field(default_factory=list)
+    counted: int | None = None  # how many grants, when its grants are not read (`release_heads`)
+
+    @property
+    def grant_count(self) -> int:
+        return len(self.items) if self.counted is None else self.counted
 
     @property
     def key(self) -> str:
@@ -571,20 +578,70 @@ def threesixty_xlsx(package: dict) -> bytes:
 
 def release_heads(*, force_area: ForceArea, today: datetime.date | None = None) -> list[Release]:
     """The area's releases as `releases` finds and orders them (one per funder body that made a published grant,
-    the newest body first), without their grants: what a download needs to choose its kept file
-    (grants/views/public.py; the file itself is made in the task queue). One query for the grants' award dates
+    the newest body first), without their grants but with how many there are (`Release.grant_count`): what a
+    download needs to choose its kept file (grants/views/public.py; the file itself is made in the task queue) and
+    the reports page to list the files. One query for the grants' award dates and their number on each
     (`award_date`'s rule: the round's decision, else the award's date) and one for the area's bodies."""
+    from django.db.models import Count
     from django.db.models.functions import Coalesce
 
     days = (
         _published(today)
         .filter(funding_stream__force_area=force_area)
         .annotate(decided=Coalesce("application__decided_on", "awarded_on"))
-        .values_list("decided", flat=True)
-        .distinct()
+        .order_by()
+        .values_list("decided")
+        .annotate(grants=Count("pk"))
     )
     by_body: dict[object, Release] = {}
-    for day in days:
+    for day, grants in days:
         funder = force_area.funder_on(day)
-        by_body.setdefault(funder.pk or "current", Release(force_area, funder))
+        release = by_body.setdefault(funder.pk or "current", Release(force_area, funder, counted=0))
+        release.counted += grants
     return sorted(by_body.values(), key=lambda r: r.funder.starts_on or datetime.date.min, reverse=True)
+
+
+# --- 360Giving's quality checks on the reports page ---------------------------------------------------------------
+
+
+def quality_summary(content: bytes, *, today: datetime.date | None = None) -> list[dict]:
+    """360Giving's quality checks of a made 360Giving JSON file (`check_package`), as kept with it: the task that
+    makes the file runs them once (grants/documents/rendering.py, `DocumentKind.summaries`), so the reports page
+    neither builds the file nor checks it on each request (issue 13)."""
+    return [dataclasses.asdict(finding) for finding in check_package(json.loads(content), today=today)]
+
+
+@dataclass
+class CheckedRelease:
+    """One release on the reports page with its file's quality checks: from the kept 360Giving JSON file while it
+    is current, or the file being made (queued) or failed, which the page says instead of checking it itself."""
+
+    release: Release
+    document: RenderedDocument
+
+    @property
+    def status(self) -> str:
+        """The kept file's: ready, queued (being prepared) or failed."""
+        return self.document.status
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """What the checks would flag (none: the file passes), once the file is ready."""
+        return [Finding(**finding) for finding in self.document.reads["summary"]]
+
+
+def checked_releases(*, force_area: ForceArea, user, retry: bool = False) -> list[CheckedRelease]:
+    """The area's releases (`release_heads`: their grants are not read) with their files' quality checks, read
+    from each release's kept 360Giving JSON file, which is current exactly when the downloads' is (the same kind,
+    format and subject), or queued to be made: a fixed number of queries whatever the number of releases and
+    grants while the files are kept. `retry` queues a failed file again."""
+    from grants.documents.rendering import documents_request, queue_again, release_subject
+
+    found = release_heads(force_area=force_area)
+    subjects = [release_subject(force_area, release.key) for release in found]
+    kind, fmt = RenderedDocument.Kind.THREESIXTY, RenderedDocument.Format.JSON
+    documents = documents_request(kind, fmt, subjects, user, retry=retry)
+    for index, document in enumerate(documents):
+        if document.status == RenderedDocument.Status.READY and "summary" not in (document.reads or {}):
+            documents[index] = queue_again(document, user)  # kept by code that ran no checks (SQLite's text key)
+    return [CheckedRelease(release, document) for release, document in zip(found, documents, strict=True)]

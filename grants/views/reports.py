@@ -9,25 +9,30 @@ from grants.documents.rendering import panel_report_subject
 from grants.kept_pages import KeptPage
 from grants.models import RenderedDocument
 from grants.services.reports import panel_report
-from grants.services.threesixty import releases, threesixty_package
-from grants.services.threesixty_quality import check_package
+from grants.services.threesixty import checked_releases
 from grants.years import force_area_years
 
 from .oversight import ForceAreaMixin
 from .public import threesixty_download
-from .rendered import rendered_download
+from .rendered import POLL_SECONDS, rendered_download
 
 
 class ReportsView(ForceAreaMixin, TemplateView):
+    """Each 360Giving file's quality checks are read from the kept file (made in the task queue, run there once:
+    `checked_releases`), never run here: a file not made yet says it is being prepared. `?retry=1` tries a failed
+    one again."""
+
     template_name = "oversight/reports.html"
     nav_section = "reports"
 
     def get_context_data(self, **kwargs):
-        found = releases(force_area=self.force_area)
+        retry = self.request.GET.get("retry") == "1"
+        found = checked_releases(force_area=self.force_area, user=self.request.user, retry=retry)
         return super().get_context_data(
             years=force_area_years(self.force_area),
-            releases=[(release, check_package(threesixty_package(release))) for release in found],
-            published=sum(len(release.items) for release in found),
+            releases=found,
+            poll_seconds=POLL_SECONDS,
+            published=sum(checked.release.grant_count for checked in found),
             can_export_audit=rules.test_rule("grants.export_audit_trail", self.request.user, self.force_area),
             **kwargs,
         )
