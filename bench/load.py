@@ -545,6 +545,8 @@ def gunicorn(
         "--log-level",
         "warning",
     ]
+    # The cache's table, in the database the server uses (bench/settings.py keeps the cache there, as production).
+    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from grants.kept_pages import KeptPage, _reads_the_clock
-from grants.models import FundedProject, SpendingPlan
+from grants.models import SpendingPlan
 from partnerships.models import ForceArea, Role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]

@@ -93,6 +93,7 @@ def test_a_user_with_no_role_sees_no_plans(client, demo):
     assert "There are no spending plans you can see yet" in content
 
 
+@pytest.mark.usefixtures("pages_made_afresh")  # what making the page costs (grants/kept_pages.py)
 def test_the_plan_page_costs_the_same_queries_whatever_the_plan_size(
     client, demo_user, plymouth_plan, django_assert_max_num_queries
 ):

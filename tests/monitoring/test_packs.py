@@ -310,6 +310,7 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("pages_made_afresh")  # what making the page costs (grants/kept_pages.py)
 def test_the_area_pack_costs_the_same_for_2_and_6_partnerships(client):
     """Query budget (docs/performance.md): the OPCC's pack reads every return once, whatever the area's size."""
     small, _ = area_with_returns(csps=2, projects=1, name="Small")

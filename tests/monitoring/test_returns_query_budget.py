@@ -32,6 +32,9 @@ from grants.models import GrantAward, PerformanceReturn, ReportingPeriod, Spendi
 from partnerships.models import ForceArea
 from tests.test_query_budgets import count, signed_in
 
+# What making each page costs: never handed out kept (grants/kept_pages.py).
+pytestmark = pytest.mark.usefixtures("pages_made_afresh")
+
 TODAY = datetime.date(2026, 11, 27)
 YEAR = "2026/27"
 
