@@ -4,13 +4,13 @@ the Django admin showing the same rows (issue 13).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.run [--repeat 20]
 
 Each page is requested through Django's test client, in this process, with production-like settings (DEBUG off,
-the same middleware, templates and database options as production; `config.settings.base`), signed in as the
+the same middleware, templates, database options and cache as production; bench/settings.py), signed in as the
 person who would open it. Server time is the time `Client.get` takes, the response's content read in full
-(streamed responses included): no network, no browser. After one warm-up request, `--repeat` requests give the
-median and the 95th percentile; one more, inside `CaptureQueriesContext`, gives the query count (it is not timed:
-capturing queries costs time of its own). "CPU ms" is the median CPU time of this process over the same requests:
-the app server's own work, without the time spent waiting for PostgreSQL or for a core on a loaded machine, so it
-is the steadier figure to compare between runs.
+(streamed responses included): no network, no browser. After three warm-up requests (`measure`), `--repeat`
+requests give the median and the 95th percentile; one more, inside `CaptureQueriesContext`, gives the query count
+(it is not timed: capturing queries costs time of its own). "CPU ms" is the median CPU time of this process over
+the same requests: the app server's own work, without the time spent waiting for PostgreSQL or for a core on a
+loaded machine, so it is the steadier figure to compare between runs.
 
 Beside each page:
 - **the floor** (issue 13's definition, "÷ floor"): one hand-written SQL query fetching the same rows and a
@@ -112,11 +112,17 @@ def _read(response) -> int:
 
 
 def measure(call, repeat: int) -> Timing:
-    """`call()` returns a response; timed `repeat` times after one warm-up, then once more counting queries."""
+    """`call()` returns a response; timed `repeat` times after the warm-up, then once more counting queries.
+
+    The warm-up is three requests: the first sets the CSRF cookie, the second is remembered and the third makes
+    and keeps the page (grants/kept_pages.py keeps a page from the second time a person opens it), so the timed
+    requests are the page as someone who comes back to it gets it. What making it costs is measured by the same
+    run with `KEPT_PAGES=0` (docs/performance.md shows both)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = call()
+    for _ in range(3):
+        response = call()
     size = _read(response)
     times, cpu = [], []
     for _ in range(repeat):
@@ -751,9 +757,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("django.request").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic for a benchmark
     from django.conf import settings
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()  # lets the client read templates and context; DEBUG stays off
+    # Not `setup_test_environment()`: it makes every template render send a signal and the test client copy the
+    # context at each one, for tests that read them; a page of many small templates (the admin's 60 inline rows)
+    # cost a fifth more for it, which no server pays. The client needs only "testserver" allowed (set above).
     settings.DEBUG = False
     # Mail is not sent by page views; if one did, it would go nowhere.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

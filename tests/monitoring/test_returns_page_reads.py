@@ -187,7 +187,7 @@ def test_a_kept_returns_page_still_sets_up_what_goes_missing(officer_client, app
     return taken away changes that answer, so the page is made again and sets it up."""
     settings.KEPT_PAGES = True
     award, url = approved_plan.award, returns_url(approved_plan)
-    for _ in range(2):  # the CSRF cookie, then the page made and kept
+    for _ in range(3):  # the CSRF cookie, the page remembered, then made and kept
         officer_client.get(url)
     assert officer_client.get(url).kept
     before = lines_returned(award)
