@@ -135,7 +135,7 @@ def _keepable(request) -> bool:
 
 
 def _load(key: str) -> tuple[_Kept | None, bool]:
-    """The page kept under `key`, if any, and whether it was asked for before today (one query)."""
+    """The page kept under `key`, if any, and whether it was asked for earlier today (one query)."""
     found = cache.get_many([key, key + _ASKED])
     stored, asked = found.get(key), bool(found.get(key + _ASKED))
     if stored is None:
@@ -193,12 +193,12 @@ class KeptPage:
                     response.render()
             except reads.NotReplayable as error:
                 # The view wrote or locked something: the page it made is the answer, not kept.
-                logger.info("Not kept, %s: %s", request.path, error)
+                logger.debug("Not kept, %s: %s", request.path, error)
                 return response
             if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
                 return response
             if timezone.localdate() != today or _reads_the_clock(queries, now):
-                logger.info("Not kept, %s: its queries hold the time of day", request.path)
+                logger.debug("Not kept, %s: its queries hold the time of day", request.path)
                 return response
             kept = _Kept(
                 queries=queries,

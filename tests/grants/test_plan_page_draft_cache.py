@@ -50,6 +50,7 @@ def first_line(plan) -> FundedProject:
     return plan.projects.order_by("number").first()
 
 
+@pytest.mark.usefixtures("pages_made_afresh")  # the rows kept, the page made (grants/kept_pages.py)
 def test_a_drafts_rows_are_kept_and_read_the_same(draft, client):
     made = (cache.clear(), queries(client, draft))[1]
     kept = queries(client, draft)
