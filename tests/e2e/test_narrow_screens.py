@@ -127,6 +127,8 @@ def test_every_page_fits_a_phone(page, live_server, demo, plymouth_plan, demo_us
             ("opcc.devon", "home-opcc", reverse("home")),
             ("opcc.devon", "dashboard", reverse("grants:oversight-dashboard", kwargs={"area": "devon-and-cornwall"})),
             ("opcc.devon", "area-paper-sections", reverse("grants:paper-sections", args=["devon-and-cornwall"])),
+            ("opcc.devon", "reports", reverse("grants:reports", kwargs={"area": "devon-and-cornwall"})),
+            ("opcc.devon", "reporting", reverse("grants:reporting-rules", kwargs={"area": "devon-and-cornwall"})),
             ("pcc.devon", "home-pcc", reverse("home")),
         ],
     )

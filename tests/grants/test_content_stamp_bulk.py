@@ -23,15 +23,6 @@ from tests.grants.test_plan_page_draft_cache import first_line, table
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
-@pytest.fixture
-def draft(plymouth_plan, demo_user, client):
-    """Plymouth's draft, its officer signed in, its rows already kept by a first view."""
-    assert plymouth_plan.is_editable
-    client.force_login(demo_user("officer.plymouth"))
-    table(client, plymouth_plan)
-    return plymouth_plan
-
-
 def stamp(plan) -> str:
     return SpendingPlan.objects.values_list("content_stamp", flat=True).get(pk=plan.pk)
 

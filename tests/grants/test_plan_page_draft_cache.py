@@ -37,15 +37,6 @@ def queries(client, plan) -> int:
     return len(captured)
 
 
-@pytest.fixture
-def draft(plymouth_plan, demo_user, client):
-    """Plymouth's draft, its officer signed in, its rows already kept by a first view."""
-    assert plymouth_plan.is_editable
-    client.force_login(demo_user("officer.plymouth"))
-    table(client, plymouth_plan)
-    return plymouth_plan
-
-
 def first_line(plan) -> FundedProject:
     return plan.projects.order_by("number").first()
 
