@@ -69,7 +69,7 @@ class Priority(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["plan", "number"]
+        ordering = ["plan_id", "number"]
         verbose_name = "Police and Crime Plan priority"
         verbose_name_plural = "Police and Crime Plan priorities"
         constraints = [
@@ -131,7 +131,7 @@ class LocalPriority(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["assessment", "position", "title"]
+        ordering = ["assessment_id", "position", "title"]
         verbose_name = "local priority"
         verbose_name_plural = "local priorities"
         constraints = [

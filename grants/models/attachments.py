@@ -65,7 +65,7 @@ class SupportingDocument(PlanContent):
     )
 
     class Meta:
-        ordering = ["plan", "project__number", "uploaded_at", "pk"]
+        ordering = ["plan_id", "project__number", "uploaded_at", "pk"]
         verbose_name = "supporting document"
 
     def __str__(self) -> str:

@@ -53,7 +53,7 @@ class IndicatorValue(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["indicator", "partnership__name"]
+        ordering = ["indicator_id", "partnership__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "partnership", "financial_year"], name="indicator_value_one_per_year"
@@ -145,7 +145,7 @@ class ScenarioWeight(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["scenario", "-weight", "indicator__name"]
+        ordering = ["scenario_id", "-weight", "indicator__name"]
         constraints = [
             models.UniqueConstraint(fields=["scenario", "indicator"], name="scenario_weight_unique"),
             models.CheckConstraint(condition=Q(weight__gt=0), name="scenario_weight_positive"),
@@ -168,7 +168,7 @@ class ScenarioLine(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["scenario", "partnership__name"]
+        ordering = ["scenario_id", "partnership__name"]
         constraints = [
             models.UniqueConstraint(fields=["scenario", "partnership"], name="scenario_line_unique"),
             *non_negative("previous_amount", "formula_amount", "amount", model="scenario_line"),

@@ -52,7 +52,7 @@ class CertificationDelegation(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["plan", "-delegated_at", "pk"]
+        ordering = ["plan_id", "-delegated_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "deputy"],

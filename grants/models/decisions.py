@@ -86,7 +86,7 @@ class Decision(AppendOnly):
     minute_reference = models.CharField(max_length=100, blank=True, help_text="For example “Minute 12/20”.")
 
     class Meta:
-        ordering = ["plan", "decided_at", "pk"]
+        ordering = ["plan_id", "decided_at", "pk"]
         indexes = [models.Index(fields=["plan", "round", "stage"])]
 
     def __str__(self) -> str:
@@ -180,7 +180,7 @@ class InterestDeclaration(AppendOnly):
     )
 
     class Meta:
-        ordering = ["plan", "declared_at", "pk"]
+        ordering = ["plan_id", "declared_at", "pk"]
         verbose_name = "declaration of interest"
         verbose_name_plural = "declarations of interest"
 

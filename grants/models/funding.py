@@ -295,7 +295,7 @@ class AwardYear(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["award", "financial_year"]
+        ordering = ["award_id", "financial_year"]
         verbose_name = "award's amount for a year"
         constraints = [
             models.UniqueConstraint(fields=["award", "financial_year"], name="award_year_once"),

@@ -101,7 +101,7 @@ class FundingReceivedYear(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["income", "financial_year"]
+        ordering = ["income_id", "financial_year"]
         verbose_name = "funding received in a year"
         constraints = [
             models.UniqueConstraint(fields=["income", "financial_year"], name="income_year_once"),

@@ -99,7 +99,7 @@ class ReportingPeriod(models.Model):
     due_on = models.DateField(help_text="The last day to submit and certify the return.")
 
     class Meta:
-        ordering = ["award", "number"]
+        ordering = ["award_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["award", "number"], name="period_unique_number_per_award"),
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="period_ends_after_start"),
@@ -179,7 +179,7 @@ class PerformanceReturn(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["period", "project__number"]
+        ordering = ["period_id", "project__number"]
         constraints = [
             models.UniqueConstraint(fields=["period", "line_id"], name="return_unique_per_line_and_period"),
             models.UniqueConstraint(  # an award made directly to an organisation: one return per period
@@ -261,7 +261,7 @@ class MeasureResult(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["performance_return", "measure__position", "measure__pk"]
+        ordering = ["performance_return_id", "measure__position", "measure__pk"]
         constraints = [
             models.UniqueConstraint(fields=["performance_return", "measure"], name="result_unique_per_measure"),
         ]
@@ -280,7 +280,7 @@ class SpendForecast(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["performance_return", "period__number"]
+        ordering = ["performance_return_id", "period__number"]
         constraints = [
             models.UniqueConstraint(fields=["performance_return", "period"], name="forecast_unique_per_period"),
             *non_negative("amount", model="forecast"),
@@ -319,7 +319,7 @@ class ReturnStep(AppendOnly):
     PERSONAL_DATA = {"user": {"user_name": NAME}}
 
     class Meta:
-        ordering = ["performance_return", "taken_at", "pk"]
+        ordering = ["performance_return_id", "taken_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.user_name}, {self.taken_at:%-d %B %Y}"
@@ -363,7 +363,7 @@ class MoneyMove(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["performance_return", "recorded_at", "pk"]
+        ordering = ["performance_return_id", "recorded_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="move_amount_positive"),
             models.CheckConstraint(condition=~Q(from_project=models.F("to_project")), name="move_between_two_projects"),

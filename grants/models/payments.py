@@ -55,7 +55,7 @@ class Claim(AppendOnlyMoney):
     history = HistoricalRecords(**history_options())  # who entered or decided it, when, before and after
 
     class Meta:
-        ordering = ["award", "claimed_on", "pk"]
+        ordering = ["award_id", "claimed_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="claim_amount_positive"),
             models.CheckConstraint(
@@ -110,7 +110,7 @@ class Payment(AppendOnlyMoney):
     history = HistoricalRecords(**history_options())  # who entered or decided it, when, before and after
 
     class Meta:
-        ordering = ["award", "paid_on", "pk"]
+        ordering = ["award_id", "paid_on", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),

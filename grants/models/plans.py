@@ -460,7 +460,7 @@ class FundedProject(PlanContent):
     objects = FundedProjectQuerySet.as_manager()
 
     class Meta:
-        ordering = ["plan", "number"]
+        ordering = ["plan_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],
@@ -561,7 +561,7 @@ class SubItem(PlanContent):
     amount = MoneyField()
 
     class Meta:
-        ordering = ["project", "label"]
+        ordering = ["project_id", "label"]
         verbose_name = "sub-item"
         constraints = [
             models.UniqueConstraint(fields=["project", "label"], name="sub_item_unique_label"),
@@ -620,7 +620,7 @@ class OutcomeMeasure(PlanContent):
     frequency = models.CharField(max_length=15, choices=Frequency.choices, blank=True)
 
     class Meta:
-        ordering = ["project", "sub_item__label", "position", "pk"]
+        ordering = ["project_id", "sub_item__label", "position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -691,7 +691,7 @@ class MatchFunding(PlanContent):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["project", "source"]
+        ordering = ["project_id", "source"]
         verbose_name = "match funding"
         verbose_name_plural = "match funding"
         constraints = non_negative("amount", model="match")
@@ -712,7 +712,7 @@ class RiskItem(PlanContent):
     recommendation = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["plan", "position", "pk"]
+        ordering = ["plan_id", "position", "pk"]
         verbose_name = "risk or watch item"
         verbose_name_plural = "risks and watch items"
         constraints = non_negative("budget", model="risk")

@@ -119,7 +119,7 @@ class GrantApplication(Withdrawable):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["grant_round", "received_on", "pk"]
+        ordering = ["grant_round_id", "received_on", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(

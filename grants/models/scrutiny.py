@@ -46,7 +46,7 @@ class ScrutinyComment(AppendOnly):
     made_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["plan", "project_number", "made_at", "pk"]
+        ordering = ["plan_id", "project_number", "made_at", "pk"]
         verbose_name = "scrutiny comment"
 
     def __str__(self) -> str:
@@ -75,7 +75,7 @@ class CommentAnswer(AppendOnly):
     answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["comment", "answered_at", "pk"]
+        ordering = ["comment_id", "answered_at", "pk"]
         verbose_name = "answer to a scrutiny comment"
 
     def __str__(self) -> str:

@@ -59,7 +59,7 @@ class PlanSection(PlanContent):
     text = models.TextField(blank=True, max_length=20000)
 
     class Meta:
-        ordering = ["plan", "kind"]
+        ordering = ["plan_id", "kind"]
         constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="plan_section_once_per_plan")]
 
     def __str__(self) -> str:

@@ -72,7 +72,7 @@ class YearEnd(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["financial_year", "award"]
+        ordering = ["financial_year", "award_id"]
         constraints = [
             financial_year_check("financial_year", "year_end_financial_year_format"),
             models.UniqueConstraint(
@@ -131,7 +131,7 @@ class YearEndApproval(AppendOnly):
     PERSONAL_DATA = {"user": {"user_name": NAME}}
 
     class Meta:
-        ordering = ["year_end", "decided_at", "pk"]
+        ordering = ["year_end_id", "decided_at", "pk"]
         verbose_name = "year-end approval"
         constraints = [
             models.UniqueConstraint(fields=["year_end", "role_kind"], name="year_end_one_approval_per_role"),
