@@ -1,0 +1,67 @@
+"""The production cache: Django's cache in the database, with a cheaper write on PostgreSQL.
+
+Django's `DatabaseCache.set` counts the whole table (`SELECT COUNT(*)`), reads the key, then inserts or updates it
+in a transaction of its own, which waits for the write-ahead log to reach the disk: four statements and a flush
+for every write. Kept pages write on most requests (grants/kept_pages.py: the mark of a first view, then the page),
+and under a load of 200 people the count alone was the database's fifth most expensive statement (issue 13,
+docs/performance.md). On PostgreSQL a `set` here is one `INSERT … ON CONFLICT DO UPDATE` that does not wait for
+the flush (a cache entry lost in a crash is only made again), and the table is counted, and culled past
+MAX_ENTRIES as Django culls it, at most once a minute per process. `add`, `touch`, reads and deletes are Django's.
+"""
+
+from __future__ import annotations
+
+import base64
+import pickle
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
+from django.utils.timezone import now as tz_now
+
+CULL_CHECK_SECONDS = 60
+
+
+class PostgresFriendlyDatabaseCache(DatabaseCache):
+    """`DatabaseCache` whose `set` is a single upsert on PostgreSQL (this module's docstring); elsewhere Django's."""
+
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self._counted_at = float("-inf")  # per process (and per thread: Django makes a cache object per thread)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        if connection.vendor != "postgresql":
+            return super().set(key, value, timeout, version)
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout is None:
+            expires = datetime.max
+        else:
+            expires = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
+        expires = expires.replace(microsecond=0)
+        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        table = connection.ops.quote_name(self._table)
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            self._cull_now_and_then(db, cursor)
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute(
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608 - our table
+                "ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
+                [key, encoded, connection.ops.adapt_datetimefield_value(expires)],
+            )
+
+    def _cull_now_and_then(self, db, cursor) -> None:
+        """Django's count-and-cull, at most once every CULL_CHECK_SECONDS in this process."""
+        moment = time.monotonic()
+        if moment - self._counted_at < CULL_CHECK_SECONDS:
+            return
+        self._counted_at = moment
+        cursor.execute(f"SELECT COUNT(*) FROM {connections[db].ops.quote_name(self._table)}")  # noqa: S608
+        count = cursor.fetchone()[0]
+        if count > self._max_entries:
+            self._cull(db, cursor, tz_now().replace(microsecond=0), count)

@@ -1,0 +1,77 @@
+"""The production cache (config/operations/cache.py): Django's database cache with a one-statement write on
+PostgreSQL. It must behave as Django's does: values read back, overwritten, expired, culled past MAX_ENTRIES,
+`add` refusing a live key; and a write must be one statement, not Django's count, read and write."""
+
+import datetime
+
+import pytest
+from django.core.cache.backends.db import DatabaseCache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.operations import cache as cache_module
+from config.operations.cache import PostgresFriendlyDatabaseCache
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TABLE = "operations_test_cache"
+
+
+@pytest.fixture
+def cache():
+    call_command("createcachetable", TABLE)
+    backend = PostgresFriendlyDatabaseCache(TABLE, {"OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2}})
+    yield backend
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {TABLE}")
+
+
+def test_values_are_written_read_overwritten_and_deleted(cache):
+    cache.set("plan", {"allocated": "1234.50"})
+    assert cache.get("plan") == {"allocated": "1234.50"}
+    cache.set("plan", ["changed"])
+    assert cache.get("plan") == ["changed"]
+    assert cache.get_many(["plan", "absent"]) == {"plan": ["changed"]}
+    cache.delete("plan")
+    assert cache.get("plan") is None
+
+
+def test_an_expired_value_is_not_read_and_add_respects_a_live_one(cache):
+    cache.set("gone", 1, timeout=-1)
+    assert cache.get("gone") is None
+    assert cache.add("gone", 2)  # expired: add may take its place
+    assert not cache.add("gone", 3)  # live: add refuses, as Django's
+    assert cache.get("gone") == 2
+    cache.set("forever", "kept", timeout=None)
+    assert cache.get("forever") == "kept"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement write is PostgreSQL's")
+def test_a_write_is_one_statement_and_the_table_is_counted_once_a_minute(cache):
+    with CaptureQueriesContext(connection) as first:
+        cache.set("a", 1)
+    with CaptureQueriesContext(connection) as second:
+        cache.set("b", 2)
+    first_sql = " ".join(q["sql"] for q in first.captured_queries)
+    framing = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    second_sql = [q["sql"] for q in second.captured_queries if q["sql"].split()[0] not in framing]
+    assert "COUNT(*)" in first_sql
+    assert [sql.split()[0] for sql in second_sql] == ["SET", "INSERT"], second_sql  # no count, no read
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement write is PostgreSQL's")
+def test_past_max_entries_the_table_is_culled_when_next_counted(cache, monkeypatch):
+    monkeypatch.setattr(cache_module, "CULL_CHECK_SECONDS", 0)  # count on every write, as Django does
+    for number in range(12):
+        cache.set(f"key-{number:02}", number)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
+        assert cursor.fetchone()[0] <= 6  # Django's cull: past 5, half of them deleted
+    assert cache.get("key-11") == 11  # the latest write always lands
+
+
+def test_what_it_writes_djangos_backend_reads(cache):
+    """The same table and encoding as Django's: a server on either backend reads the other's entries."""
+    cache.set("shared", {"when": datetime.date(2026, 11, 27)})
+    assert DatabaseCache(TABLE, {}).get("shared", version=None) == {"when": datetime.date(2026, 11, 27)}
