@@ -3,9 +3,10 @@
 Django's `DatabaseCache.set` counts the whole table (`SELECT COUNT(*)`), reads the key, then inserts or updates it
 in a transaction of its own, which waits for the write-ahead log to reach the disk: four statements and a flush
 for every write. Kept pages write on most requests (grants/kept_pages.py: the mark of a first view, then the page),
-and under a load of 200 people the count alone was the database's fifth most expensive statement (issue 13,
+and under a load of 200 people the count alone was the database's third most expensive statement (issue 13,
 docs/performance.md). On PostgreSQL a `set` here is one `INSERT … ON CONFLICT DO UPDATE` that does not wait for
-the flush (a cache entry lost in a crash is only made again), and the table is counted, and culled past
+the flush when it is a transaction of its own (a cache entry lost in a crash is only made again; inside a
+caller's transaction it waits, as the caller's writes must), and the table is counted, and culled past
 MAX_ENTRIES as Django culls it, at most once a minute per process. `add`, `touch`, reads and deletes are Django's.
 """
 
@@ -46,9 +47,11 @@ class PostgresFriendlyDatabaseCache(DatabaseCache):
         expires = expires.replace(microsecond=0)
         encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         table = connection.ops.quote_name(self._table)
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic(using=db), connection.cursor() as cursor:
             self._cull_now_and_then(db, cursor)
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            if own_transaction:  # never inside a caller's transaction: its own writes must wait for the disk
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute(
                 f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608 - our table
                 "ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",

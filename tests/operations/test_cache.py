@@ -75,3 +75,17 @@ def test_what_it_writes_djangos_backend_reads(cache):
     """The same table and encoding as Django's: a server on either backend reads the other's entries."""
     cache.set("shared", {"when": datetime.date(2026, 11, 27)})
     assert DatabaseCache(TABLE, {}).get("shared", version=None) == {"when": datetime.date(2026, 11, 27)}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement write is PostgreSQL's")
+def test_a_write_inside_a_callers_transaction_leaves_its_commit_durable(cache):
+    """`synchronous_commit` is turned off only for a transaction of the cache's own: set inside a view's
+    transaction, it would make that transaction's real writes commit without waiting for the disk."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        cache.set("inside", 1)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    assert cache.get("inside") == 1
