@@ -179,7 +179,7 @@ class PerformanceReturn(models.Model):
     history = HistoricalRecords(**history_options())
 
     class Meta:
-        ordering = ["period_id", "project__number"]
+        ordering = ["period_id", "project__number"]  # the period by its key, not its ordering (models/plans.py)
         constraints = [
             models.UniqueConstraint(fields=["period", "line_id"], name="return_unique_per_line_and_period"),
             models.UniqueConstraint(  # an award made directly to an organisation: one return per period

@@ -460,6 +460,9 @@ class FundedProject(PlanContent):
     objects = FundedProjectQuerySet.as_manager()
 
     class Meta:
+        # The parent by its key: "plan" would sort through SpendingPlan's own ordering, joining the plan, its
+        # award and partnership to every read of one plan's lines (so for every "<parent>_id" ordering in the
+        # apps: docs/decisions.md, "Default orderings name a parent by its key").
         ordering = ["plan_id", "number"]
         constraints = [
             models.UniqueConstraint(
