@@ -192,7 +192,10 @@ def test_a_page_is_kept_in_the_databases_cache_as_in_production(plan, demo_user,
     """The lookup of the kept page is itself a query on the cache's table: it must not be among the page's."""
     call_command("createcachetable", "kept_pages_test_cache")
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kept_pages_test_cache"}
+        "default": {
+            "BACKEND": "config.operations.cache.PostgresFriendlyDatabaseCache",  # production's (production.py)
+            "LOCATION": "kept_pages_test_cache",
+        }
     }
     client.force_login(demo_user("opcc.devon"))
     for url in (plan_url(plan), "/"):
