@@ -1,6 +1,6 @@
 """A bounded load on an app server over the national data set (issue 13): N signed-in people, each doing what their
-role does (reads, edits, approvals and returns) with a pause between requests, for a fixed time; reports
-throughput, p50, p95 and errors, and each kind of request apart.
+role does (reads, edits, approvals and returns, in MIX's shares) with a pause between requests, for a fixed time;
+reports throughput, p50, p95 and errors, each kind of request apart, and the mix of actions the run had.
 
     # start gunicorn on a free loopback port over the database, then load it (what docs/performance.md reports):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.load --serve \\
@@ -15,12 +15,19 @@ measure the password hash, on purpose slow). Each person's session is made here,
 two-factor sign-in leaves it (`mark_session_data(..., second_factor=True)`); the server reads it like any other.
 With `--serve` the server gets this process's SECRET_KEY (a random one unless set), which the sessions depend on.
 
-What each person does, chosen at random each time (weights in MIX), always through the pages and forms a person
-uses: a read opens one of their role's pages; an edit saves a draft plan's details as the edit page shows them
-(its revision included, so a stale page is refused as a person's would be); an approval opens their home page,
-follows a decision link of its inbox (what waits for them; not "return" or "decline") and sends the form; a
-return saves an open quarterly return as its page shows it (returns are set up first for the latest year's
-approved grants, as approval does). A person with nothing of a kind to do reads instead. A form that
+Who is signed in (`people`): people of the CSPs (officers, executive group and board members) and of the force
+areas (OPCC officers, decision-makers and finance officers), found in a random order (`--seed`). As many of them
+as MIX needs have work besides reading (`crowd_shares`): officers with a draft plan to edit or an open return to
+enter, and people with decisions waiting in their inbox; the rest read only. A person with work does it one time
+in two (WORK_SHARE) and reads otherwise, so the crowd's actions come out in MIX's shares while the work lasts.
+A data set with too few people for a kind, or an inbox the run has emptied, makes the rest reads: the result's
+"mix" gives the shares the run had beside MIX's, and how many actions found nothing left to do.
+
+What each kind is, always through the pages and forms a person uses: a read opens one of their role's pages; an
+edit saves a draft plan's details as the edit page shows them (its revision included, so a stale page is refused
+as a person's would be); an approval opens their home page, follows a decision link of its inbox (what waits for
+them; not "return" or "decline") and sends the form; a return saves an open quarterly return as its page shows it
+(returns are set up first for the latest year's approved grants, as approval does). A form that
 comes back with an error summary, or an edit or return page answered 403 (someone else moved the plan or the
 return on first: the officer's draft was submitted meanwhile), counts as refused, not as an error; an error is
 any other answer of 400 or more, a sign-in page, or no answer.
@@ -55,6 +62,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -81,70 +89,120 @@ class Person:
     reads: list[str]
     edits: list[str] = field(default_factory=list)  # draft plans' details pages
     returns: list[str] = field(default_factory=list)  # open returns' edit pages
+    approves: bool = False  # decisions waited for them when the load began
+    work: str = "read"  # the kind of work they do besides reading: "edit", "return" or "approve" (MIX)
+
+
+# The roles whose people the load signs in: the CSP's officers, executive group and board, and the force area's
+# OPCC officers, decision-makers and finance officers (the chain of approval, so that approved steps reach the next
+# person's inbox).
+LOADED_ROLES = ("officer", "executive", "board", "opcc", "pcc", "treasurer")
+# A person with work of a kind does it one time in WORK_SHARE and reads otherwise; the crowd holds as many people
+# with work of each kind as MIX's share of it needs (`crowd_shares`).
+WORK_SHARE = 0.5
+
+
+def crowd_shares(count: int) -> dict[str, int]:
+    """How many of `count` people are to have work of each kind besides reading, so that, doing it one time in
+    WORK_SHARE, the crowd's actions come out in MIX's shares."""
+    return {kind: math.ceil(count * share / WORK_SHARE) for kind, share in MIX.items() if kind != "read"}
 
 
 def people(count: int, seed: int) -> list[Person]:
-    """Officers and board members of CSPs, and OPCC officers, each with the addresses their work takes them to."""
+    """Signed-in people of the roles in LOADED_ROLES, each with the addresses their work takes them to: as many
+    with drafts to edit, returns to enter and decisions waiting as MIX needs (`crowd_shares`), found among the
+    roles in a random order (`seed`); the rest read only. On a small data set with too few people for a kind of
+    work, the rest read: the result's "mix" says which shares the run had."""
+    from partnerships.models import Role
+
+    rng = random.Random(seed)
+    roles = list(
+        Role.objects.filter(kind__in=LOADED_ROLES).select_related("user", "partnership", "force_area").order_by("pk")
+    )
+    wanted = crowd_shares(count)
+    workers: list[Person] = []
+    readers: list[Person | Role] = []  # signed in already while looking for work, or not yet
+    for role in rng.sample(roles, len(roles)):
+        open_kinds = [kind for kind in wanted if wanted[kind] and (kind != "approve") == (role.kind == "officer")]
+        if not open_kinds:
+            if len(workers) + len(readers) >= count and not any(wanted.values()):
+                break
+            readers.append(role)
+            continue
+        person = _signed_in(role, inbox="approve" in open_kinds)
+        work = next((kind for kind in open_kinds if _can(person, kind)), None)
+        if work is None:
+            readers.append(person)
+            continue
+        person.work = work
+        wanted[work] -= 1
+        workers.append(person)
+    workers = workers[:count]
+    missing = count - len(workers) - len(readers)
+    if missing > 0:  # more people than roles (a small data set): some are signed in twice, as on a second device
+        readers += [roles[i % len(roles)] for i in range(missing)]
+    readers = readers[: count - len(workers)]
+    return workers + [r if isinstance(r, Person) else _signed_in(r) for r in readers]
+
+
+def _can(person: Person, kind: str) -> bool:
+    return bool({"edit": person.edits, "return": person.returns, "approve": person.approves}[kind])
+
+
+def _signed_in(role, *, inbox: bool = False) -> Person:
+    """A session for the role's person, as a finished two-factor sign-in leaves it, and their addresses; whether
+    decisions wait in their inbox is read only when `inbox` (the load still wants people who approve)."""
     import rules
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.urls import reverse
 
+    from grants.inbox import awaiting_decision
     from grants.models import PerformanceReturn, SpendingPlan
     from grants.services import returns as return_service
     from partnerships.accounts.policy import mark_session_data
-    from partnerships.models import Role
 
-    rng = random.Random(seed)
-    roles = list(
-        Role.objects.filter(kind__in=["officer", "board", "opcc"])
-        .select_related("user", "partnership", "force_area")
-        .order_by("pk")
-    )
-    # More people than roles (a small data set): some are signed in twice, as on a second device.
-    chosen = [role for _ in range(-(-count // len(roles))) for role in rng.sample(roles, len(roles))][:count]
-    result = []
-    for role in chosen:
-        user = role.user
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        mark_session_data(session, user, second_factor=True)
-        session.save()
-        if role.partnership_id:
-            plans = list(SpendingPlan.objects.filter(award__partnership=role.partnership).order_by("-pk"))
-            person = Person(
-                session.session_key, ["/", *(reverse("grants:plan-detail", args=[p.pk]) for p in plans[:3])]
-            )
-            if role.kind == "officer":
-                person.edits = [
-                    reverse("grants:plan-edit-details", args=[p.pk])
-                    for p in plans
-                    if rules.test_rule("grants.edit_plan", user, p)
-                ]
-                open_returns = PerformanceReturn.objects.filter(period__award__partnership=role.partnership).order_by(
-                    "-pk"
-                )[:10]
-                person.returns = [
-                    reverse("grants:return-edit", args=[r.pk]) for r in open_returns if return_service.may_edit(user, r)
-                ]
-                person.reads += [reverse("grants:returns", args=[p.award_id]) for p in plans[:1]]
-        else:
-            area = role.force_area
-            plan = SpendingPlan.objects.filter(award__partnership__force_area=area).order_by("-pk").first()
-            year = plan.award.financial_year
-            person = Person(
-                session.session_key,
-                [
-                    "/",
-                    reverse("grants:oversight-dashboard", args=[area.slug]) + f"?year={year}",
-                    reverse("grants:panel-report", args=[area.slug, year]),
-                    reverse("grants:plan-detail", args=[plan.pk]),
-                ],
-            )
-        result.append(person)
-    return result
+    user = role.user
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    mark_session_data(session, user, second_factor=True)
+    session.save()
+    if role.partnership_id:
+        plans = list(SpendingPlan.objects.filter(award__partnership=role.partnership).order_by("-pk"))
+        person = Person(session.session_key, ["/", *(reverse("grants:plan-detail", args=[p.pk]) for p in plans[:3])])
+        if role.kind == "officer":
+            person.edits = [
+                reverse("grants:plan-edit-details", args=[p.pk])
+                for p in plans
+                if rules.test_rule("grants.edit_plan", user, p)
+            ]
+            open_returns = PerformanceReturn.objects.filter(period__award__partnership=role.partnership).order_by("-pk")
+            person.returns = [
+                reverse("grants:return-edit", args=[r.pk])
+                for r in open_returns[:10]
+                if return_service.may_edit(user, r)
+            ]
+            person.reads += [reverse("grants:returns", args=[p.award_id]) for p in plans[:1]]
+    else:
+        area = role.force_area
+        plan = SpendingPlan.objects.filter(award__partnership__force_area=area).order_by("-pk").first()
+        year = plan.award.financial_year
+        person = Person(
+            session.session_key,
+            [
+                "/",
+                reverse("grants:oversight-dashboard", args=[area.slug]) + f"?year={year}",
+                reverse("grants:panel-report", args=[area.slug, year]),
+                reverse("grants:plan-detail", args=[plan.pk]),
+            ],
+        )
+    if inbox and role.kind != "officer":
+        person.approves = any(
+            action.name not in SKIPPED_ACTIONS for item in awaiting_decision(user) for action in item.actions
+        )
+    return person
 
 
 def returns_set_up() -> None:
@@ -323,8 +381,9 @@ def _check(status: int, where: str, what: str) -> str:
     return ""
 
 
-def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> list[Outcome]:
-    """One thing a person does: one request for a read, two or three for a form (each timed apart)."""
+def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> tuple[str, list[Outcome]]:
+    """One thing a person does: one request for a read, two or three for a form (each timed apart). Returns the
+    kind of thing done ("read" when there was nothing of `kind` left to do) and the requests' outcomes."""
     outcomes: list[Outcome] = []
 
     def timed(kind_, path, fields=None):
@@ -344,30 +403,30 @@ def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> list
         status, page, _ = timed("read", "/")
         links = [link for link, action in decision_links(page) if action not in SKIPPED_ACTIONS]
         if not links:
-            return outcomes
+            return "read", outcomes
         path = rng.choice(links)
     else:
         targets = {"edit": person.edits, "return": person.returns}.get(kind)
         if not targets:
             timed("read", rng.choice(person.reads))
-            return outcomes
+            return "read", outcomes
         path = rng.choice(targets)
     status, page, opened = timed("read" if kind == "approve" else kind, path)
     if opened.problem:
-        return outcomes
+        return kind, outcomes
     fields = form_of(page.decode("utf-8", "replace"), path) if not opened.refused else None
     if fields is None:
-        return outcomes
+        return kind, outcomes
     status, answer, sent = timed(kind, path, fields)
     sent.refused = not sent.problem and b"govuk-error-summary" in answer
-    return outcomes
+    return kind, outcomes
 
 
 def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float], seed: int) -> dict:
     stop = time.monotonic() + seconds
     outcomes: list[Outcome] = []
+    wanted, done = Counter(), Counter()  # actions by kind: chosen, and done (nothing left of a kind: a read)
     lock = threading.Lock()
-    kinds, weights = list(MIX), list(MIX.values())
 
     def person(index: int, who: Person) -> None:
         rng = random.Random(seed + index)
@@ -375,9 +434,12 @@ def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float
         time.sleep(rng.uniform(0, pause[1]))  # people do not all arrive in the same second
         try:
             while time.monotonic() < stop:
-                done = act(visitor, who, rng.choices(kinds, weights)[0], rng)
+                kind = who.work if who.work != "read" and rng.random() < WORK_SHARE else "read"
+                kind_done, requests = act(visitor, who, kind, rng)
                 with lock:
-                    outcomes.extend(done)
+                    outcomes.extend(requests)
+                    wanted[kind] += 1
+                    done[kind_done] += 1
                 time.sleep(rng.uniform(*pause))
         finally:
             visitor.close()
@@ -389,7 +451,22 @@ def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float
     for thread in threads:
         thread.join(timeout=seconds + 60)
     took, client_cpu = time.monotonic() - began, time.process_time() - began_cpu
-    return {**summary(outcomes, took, len(crowd)), **client_cost(client_cpu, took, len(outcomes))}
+    return {
+        **summary(outcomes, took, len(crowd)),
+        "mix": mix(done, wanted),
+        **client_cost(client_cpu, took, len(outcomes)),
+    }
+
+
+def mix(done: Counter, wanted: Counter) -> str:
+    """The shares of the actions done by kind, beside MIX's; and how many chosen actions found nothing of their kind
+    left to do (an inbox emptied by the run, say) and read instead."""
+    actions = sum(done.values())
+    if not actions:
+        return "no actions"
+    shares = ", ".join(f"{kind} {done[kind] * 100 / actions:.0f}% (MIX {MIX[kind] * 100:.0f}%)" for kind in MIX)
+    fell_back = sum(wanted.values()) - sum(done[kind] for kind in MIX if kind != "read") - wanted["read"]
+    return f"{actions} actions: {shares}; {fell_back} found nothing left to do and read instead"
 
 
 def client_cost(cpu_seconds: float, took: float, requests: int) -> dict:

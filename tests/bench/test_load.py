@@ -4,17 +4,22 @@ people of the demo for three seconds against gunicorn on a free loopback port, w
 import os
 import threading
 import time
+from collections import Counter
 
 import pytest
 
 from bench.load import (
+    MIX,
+    WORK_SHARE,
     Visitor,
     _loopback,
     cpu_per_request,
+    crowd_shares,
     decision_links,
     form_of,
     gunicorn,
     main,
+    mix,
     niced,
     people,
     run,
@@ -146,3 +151,52 @@ def test_the_client_keeps_its_connection_and_the_cookies_it_is_given(demo):
     assert again[0] == 200 and kept
     assert after_close[0] == 200 and reopened
     assert "csrftoken" in visitor.cookies  # set by the page's sign-out form, sent back with the next POST
+
+
+def test_the_crowd_holds_as_many_people_with_work_as_the_mix_needs():
+    shares = crowd_shares(200)
+    assert shares == {"edit": 48, "approve": 32, "return": 40}
+    for kind, people_with_work in shares.items():
+        # each does their work one time in WORK_SHARE: the crowd's actions of that kind come out at MIX's share
+        assert people_with_work * WORK_SHARE / 200 == pytest.approx(MIX[kind], abs=0.005)
+
+
+def test_the_mix_says_what_the_run_did_beside_what_was_asked():
+    wanted = Counter({"read": 6, "edit": 2, "approve": 2})
+    done = Counter({"read": 7, "edit": 2, "approve": 1})  # one approval found an empty inbox and read instead
+    assert mix(done, wanted) == (
+        "10 actions: read 70% (MIX 70%), edit 20% (MIX 12%), approve 10% (MIX 8%), return 0% (MIX 10%); "
+        "1 found nothing left to do and read instead"
+    )
+    assert mix(Counter(), Counter()) == "no actions"
+
+
+@pytest.mark.django_db
+def test_people_with_work_are_given_that_work_and_the_rest_read(demo):
+    from grants.models import SpendingPlan
+
+    drafts = {
+        f"/plans/{pk}/edit/details/" for pk in SpendingPlan.objects.filter(status="draft").values_list("pk", flat=True)
+    }
+    assert drafts
+    crowd = people(12, seed=13)
+    assert len(crowd) == 12 and len({person.session_key for person in crowd}) == 12
+    kinds = Counter(person.work for person in crowd)
+    assert kinds["edit"] >= 1  # the demo's officers of partnerships with a draft plan
+    for person in crowd:
+        assert person.reads and person.reads[0] == "/"
+        if person.work == "edit":
+            assert set(person.edits) <= drafts
+        elif person.work == "approve":
+            assert person.approves
+        elif person.work == "return":
+            assert person.returns
+
+
+@pytest.mark.django_db
+def test_more_people_than_roles_sign_some_in_twice(demo):
+    from partnerships.models import Role
+
+    roles = Role.objects.filter(kind__in=["officer", "executive", "board", "opcc", "pcc", "treasurer"]).count()
+    crowd = people(roles + 3, seed=13)
+    assert len(crowd) == roles + 3 and len({person.session_key for person in crowd}) == roles + 3
