@@ -207,7 +207,10 @@ class DecisionNotice(models.Model):
     force_area = models.ForeignKey(ForceArea, on_delete=models.PROTECT, related_name="decision_notices")
     financial_year = models.CharField(max_length=7)
     sequence = models.PositiveIntegerField()
-    reference = models.CharField(max_length=40, unique=True)
+    # Unique within its force area, not nationally: the prefix is the area's initials (`DC` for Devon & Cornwall),
+    # which Derbyshire, Dorset and Durham share (`D`), as West Mercia and West Midlands do (`WM`). Each PCC
+    # publishes its own decisions, and a notice is always shown with its funder's name.
+    reference = models.CharField(max_length=40)
     issued_at = models.DateTimeField(default=timezone.now)
     funder_name = models.CharField(
         max_length=200, blank=True, help_text="The funder body that took the decision, by its name at the time."
@@ -220,7 +223,8 @@ class DecisionNotice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["force_area", "financial_year", "sequence"], name="notice_unique_number_per_area_year"
-            )
+            ),
+            models.UniqueConstraint(fields=["force_area", "reference"], name="notice_unique_reference_per_area"),
         ]
 
     def __str__(self) -> str:

@@ -241,7 +241,8 @@ def _changes_anything(plan: SpendingPlan) -> bool:
 
 
 def _force_area_code(force_area: ForceArea) -> str:
-    """`Devon & Cornwall` → `DC`, `Avon and Somerset` → `AS`: the prefix of the PCC's decision numbers."""
+    """`Devon & Cornwall` → `DC`, `Avon and Somerset` → `AS`: the prefix of the PCC's decision numbers. Areas can
+    share one (Dorset and Durham are both `D`), so a reference is unique within its area (`DecisionNotice`)."""
     words = [w for w in force_area.name.replace("&", " ").split() if w.lower() not in {"and", "of", "the"}]
     return "".join(w[0] for w in words if w[0].isalpha()).upper() or "PCC"
 

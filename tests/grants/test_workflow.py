@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import rules
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from grants import workflow
 from grants.models import Decision, DecisionNotice, SpendingPlan
@@ -66,6 +67,26 @@ def test_a_partnership_without_an_executive_group_goes_straight_to_the_board(sou
     drive(southglos_plan, demo_user, SOUTHGLOS_PATH[1:])
     assert southglos_plan.status == Status.APPROVED
     assert southglos_plan.decision_notice.reference == "AS/2021-22/001"
+
+
+def test_two_force_areas_with_the_same_initials_each_number_their_own_decisions(
+    plymouth_plan, southglos_plan, demo_user
+):
+    """Dorset and Durham are both `D`, West Mercia and West Midlands both `WM`: a reference is unique within its
+    force area, and the second area's sign-off is not refused (it once failed with a duplicate key, a 500)."""
+    drive(southglos_plan, demo_user, SOUTHGLOS_PATH)
+    elsewhere = southglos_plan.decision_notice
+    # Avon and Somerset's notice, as if the area's initials were Devon & Cornwall's, in Plymouth's year
+    DecisionNotice.objects.filter(pk=elsewhere.pk).update(reference="DC/2020-21/001", financial_year="2020/21")
+    drive(plymouth_plan, demo_user)
+    assert plymouth_plan.status == Status.APPROVED
+    assert plymouth_plan.decision_notice.reference == "DC/2020-21/001"
+    assert plymouth_plan.decision_notice.force_area != elsewhere.force_area
+    assert DecisionNotice.objects.filter(reference="DC/2020-21/001").count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():  # within one area a reference stays unique
+        DecisionNotice.objects.filter(pk=elsewhere.pk).update(
+            force_area=plymouth_plan.decision_notice.force_area, sequence=2
+        )
 
 
 @pytest.mark.parametrize("first", ["sign_off_pcc", "sign_off_treasurer"])
