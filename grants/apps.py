@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class GrantsConfig(AppConfig):
@@ -11,3 +12,11 @@ class GrantsConfig(AppConfig):
 
         refuse_rather_than_cut()
         clean_every_text_field()
+        post_migrate.connect(_watch_table_writes, sender=self)
+
+
+def _watch_table_writes(sender, using="default", **kwargs):
+    """After every `migrate`, every table (a new one too) notes its writes for kept pages (grants/table_writes.py)."""
+    from .table_writes import install
+
+    install(using)

@@ -35,6 +35,9 @@ from django.utils.safestring import SafeString, mark_safe
 from grants.models import FundedProject, SpendingPlan
 
 ROW_PARTS_TEMPLATE = "grants/includes/plan_row_parts.html"
+# The keys' beginnings. A key names everything its entry shows, so a page reading one reads no state of the cache:
+# found or made, the rows are the same (grants/table_writes.py relies on it).
+KEY_PREFIXES = ("plan-rows:", "editor-lines:")
 KEEP_FOR = 60 * 60 * 24 * 30  # seconds; an entry is only ever outdated by a new key, so this just frees space
 # Bump when code the fragments are made with changes their output (a filter, a model's property): old entries are
 # then never read again. The row template's own source is part of the key already.
@@ -58,7 +61,7 @@ def plan_table_rows(plan: SpendingPlan) -> list[FundedProject]:
     """The plan's funded projects in number order, each with its `row_parts`; the rows come from the cache when
     neither the content (its stamp) nor anything it names has changed, and then cost one query (the fingerprint):
     the lines' own fields are content too, kept with their parts and made into objects again without a read."""
-    key = f"plan-rows:{FORMAT}:{_template_version()}:{plan.pk}:{plan.content_stamp}:{_names_fingerprint(plan)}"
+    key = f"{KEY_PREFIXES[0]}{FORMAT}:{_template_version()}:{plan.pk}:{plan.content_stamp}:{_names_fingerprint(plan)}"
     fields = _line_fields()
     kept = cache.get(key)
     if kept is not None and kept[0] == fields:
@@ -147,7 +150,7 @@ def editor_lines(plan: SpendingPlan) -> KeptLines:
     cost, and no objects. The checks print nothing but the lines' own fields (no names of other records)."""
     from grants.checks import PlanCheck, line_checks
 
-    key = f"editor-lines:{FORMAT}:{plan.pk}:{plan.content_stamp}:{plan.financial_year}"
+    key = f"{KEY_PREFIXES[1]}{FORMAT}:{plan.pk}:{plan.content_stamp}:{plan.financial_year}"
     kept = cache.get(key)
     if kept is None:
         projects = list(plan.projects.for_plan_page())

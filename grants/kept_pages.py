@@ -20,6 +20,9 @@ How a request goes (`KeptPage`, a mixin for a view's GET):
    same as when it was made (`reads.digest`), it is the answer. Otherwise the view makes the page as always, and
    when everything it did was a plain read, the page is kept with its queries and what they answered, read in the
    same snapshot as the page (so a write landing in between cannot leave a stale page kept).
+3. Before asking the kept page's queries again, one small query asks whether any table they read has been written
+   since the page's snapshot (grants/table_writes.py: a trigger on every table notes each writing transaction).
+   If none has, they would answer the same, and the kept page is the answer without asking them.
 A page is kept from the second time the person opens it in a day: the first time it is made as always and only
 remembered (`_ASKED`), so a page opened once pays nothing for keeping (recording, the replay that takes what its
 queries answered, storing: about a fifth more than making it).
@@ -51,13 +54,14 @@ from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from grants import table_writes
 from grants.documents import reads
 from partnerships.rules import roles_read_again
 
 logger = logging.getLogger(__name__)
 
 # Bump when what a kept page holds, or how its key is made, changes.
-FORMAT = 1
+FORMAT = 2
 # A day at most: today's date is in the key, so a page is never handed out on another day.
 KEPT_FOR = 24 * 60 * 60
 # Beside a page's key: it was asked for once already today, so the next making is recorded and kept.
@@ -75,6 +79,10 @@ class _Kept:
     digest: str
     content: bytes  # the HTML, compressed
     headers: list[tuple[str, str]]
+    # The tables its queries read and the snapshot it was made in: while no later transaction has written one of
+    # them, the queries need not be asked again (grants/table_writes.py). None: always ask them.
+    tables: tuple[str, ...] | None = None
+    seen: str | None = None
 
 
 def _reads_the_clock(queries: list[str], now: datetime) -> bool:
@@ -200,11 +208,17 @@ class KeptPage:
             if timezone.localdate() != today or _reads_the_clock(queries, now):
                 logger.debug("Not kept, %s: its queries hold the time of day", request.path)
                 return response
+            with reads.unrecorded():
+                # The snapshot its queries read, which only REPEATABLE READ (set above, outside any caller's
+                # transaction) keeps for the whole transaction.
+                seen = table_writes.snapshot() if outer else None
             kept = _Kept(
                 queries=queries,
                 digest=reads.digest(queries),  # in the snapshot the page was made in
                 content=zlib.compress(response.content, 1),
                 headers=list(response.items()),
+                tables=table_writes.tables_read(queries) if seen else None,
+                seen=seen,
             )
         cache.set(key, zlib.compress(pickle.dumps(kept), 1), KEPT_FOR)
         return response
@@ -215,9 +229,16 @@ class KeptPage:
 
         def handler(request, *args, **kwargs):
             kept = self._kept
-            if kept is not None and reads.digest(kept.queries) == kept.digest:
+            if kept is not None and (_unwritten(kept) or reads.digest(kept.queries) == kept.digest):
                 self._kept_served = True
                 return _response(request, kept)
             return made(request, *args, **kwargs)
 
         return handler
+
+
+def _unwritten(kept: _Kept) -> bool:
+    """Whether no table the kept page read has been written since it was made: then its queries would answer the
+    same, and are not asked again (one small query instead of all of them; grants/table_writes.py)."""
+    with reads.unrecorded():
+        return table_writes.unwritten_since(kept.tables, kept.seen)

@@ -52,7 +52,20 @@ def refused_requests_prune() -> Removed:
     return Removed(f"refused requests older than {settings.REFUSED_REQUESTS_RETENTION_DAYS} days", prune())
 
 
-STEPS = [sign_in_records_prune, refused_requests_prune, expired_sign_in_pauses_clear, expired_sessions_clear]
+def table_writes_prune() -> Removed:
+    """The note of which tables each transaction wrote, once no kept page can be older (grants/table_writes.py)."""
+    from grants.table_writes import prune
+
+    return Removed("notes of tables written more than a day ago", prune())
+
+
+STEPS = [
+    sign_in_records_prune,
+    refused_requests_prune,
+    expired_sign_in_pauses_clear,
+    expired_sessions_clear,
+    table_writes_prune,
+]
 
 
 def retention_apply() -> list[Removed]:
