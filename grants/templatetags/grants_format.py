@@ -146,15 +146,15 @@ def plan_list_rows(rows):
                 proposed(
                     row,
                     "allocated",
-                    proposed_figures.allocated if proposed_figures else "",
-                    change.allocated if change else "",
+                    proposed_figures.allocated if proposed_figures is not None else "",
+                    change.allocated if change is not None else "",  # a change of nothing is falsy, yet shown: £0.00
                 ),
                 format_money(committed.unallocated),
                 proposed(
                     row,
                     "unallocated",
-                    proposed_figures.unallocated if proposed_figures else "",
-                    change.unallocated if change else "",
+                    proposed_figures.unallocated if proposed_figures is not None else "",
+                    change.unallocated if change is not None else "",  # a change of nothing is falsy, yet shown: £0.00
                 ),
             )
         )

@@ -47,3 +47,30 @@ def test_a_proposed_figure_names_the_pending_version_and_the_change():
         '<span class="govuk-visually-hidden">, proposed, not yet approved</span></span>'
     )
     assert render('{% proposed row "allocated" 1 1 %}', row=SimpleNamespace(pending=None)) == ""
+
+
+def test_a_pending_version_that_changes_no_figure_shows_a_change_of_nothing_on_the_home_page():
+    """A variation that only rewords a line changes no figure: the home page says "(£0.00)", as the dashboard
+    does, not "()" (`FiguresChange` is falsy when nothing changes; found by tests/grants/test_figures_property.py)."""
+    from grants.figures.plans import FiguresChange, PlanFigures
+    from grants.models import GrantAward
+    from partnerships.models import ForceArea, Partnership
+
+    figures = PlanFigures(award=Decimal("100"), allocated=Decimal("80"), match_funding=Decimal("0"))
+    award = GrantAward(
+        pk=7,
+        financial_year="2026/27",
+        partnership=Partnership(name="Safer Testtown", force_area=ForceArea(name="Testshire")),
+    )
+    row = SimpleNamespace(
+        award=award,
+        committed=figures,
+        proposed=figures,
+        change=FiguresChange(allocated=Decimal("0"), unallocated=Decimal("0"), match_funding=Decimal("0")),
+        pending=SimpleNamespace(version=2),
+        latest=None,
+        in_force=None,
+    )
+    html = render("{% plan_list_rows rows %}", rows=[row])
+    assert '<span class="app-numeric">£80.00</span> <span class="app-nowrap">(£0.00)</span>' in html
+    assert "()" not in html
