@@ -22,7 +22,8 @@ How a request goes (`KeptPage`, a mixin for a view's GET):
    same snapshot as the page (so a write landing in between cannot leave a stale page kept).
 3. Before asking the kept page's queries again, one small query asks whether any table they read has been written
    since the page's snapshot (grants/table_writes.py: a trigger on every table notes each writing transaction).
-   If none has, they would answer the same, and the kept page is the answer without asking them.
+   If none has, they would answer the same, and the kept page is the answer without asking them. When some has
+   and the queries still answer the same, the kept page takes this request's snapshot as its own.
 A page is kept from the second time the person opens it in a day: the first time it is made as always and only
 remembered (`_ASKED`), so a page opened once pays nothing for keeping (recording, the replay that takes what its
 queries answered, storing: about a fifth more than making it).
@@ -42,7 +43,7 @@ import logging
 import pickle
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -185,8 +186,8 @@ class KeptPage:
             cache.set(key + _ASKED, True, KEPT_FOR)
             return response
         self._kept_served = False
-        self.get = self._kept_or_made(self.get)  # what the view's dispatch calls for a GET
         outer = not connection.in_atomic_block
+        self.get = self._kept_or_made(self.get, key, outer)  # what the view's dispatch calls for a GET
         with transaction.atomic():
             if outer:
                 with connection.cursor() as cursor:
@@ -223,13 +224,24 @@ class KeptPage:
         cache.set(key, zlib.compress(pickle.dumps(kept), 1), KEPT_FOR)
         return response
 
-    def _kept_or_made(self, made):
+    def _kept_or_made(self, made, key: str, outer: bool):
         """The view's GET handler, reached only once the view's own checks have passed: the kept page when its
         queries answer the same, else the page `made` as always."""
 
         def handler(request, *args, **kwargs):
             kept = self._kept
-            if kept is not None and (_unwritten(kept) or reads.digest(kept.queries) == kept.digest):
+            if kept is not None and _unwritten(kept):
+                self._kept_served = True
+                return _response(request, kept)
+            if kept is not None and reads.digest(kept.queries) == kept.digest:
+                if kept.tables and outer:
+                    # Its queries answered the same in this request's snapshot: the page is current as of it, so
+                    # writes before it need not be asked about again.
+                    # Written once this request's transaction is over: a write inside it (REPEATABLE READ) could
+                    # fail on another request's write of the same entry.
+                    with reads.unrecorded():
+                        renewed = replace(kept, seen=table_writes.snapshot())
+                    transaction.on_commit(lambda: cache.set(key, zlib.compress(pickle.dumps(renewed), 1), KEPT_FOR))
                 self._kept_served = True
                 return _response(request, kept)
             return made(request, *args, **kwargs)
