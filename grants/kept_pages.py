@@ -23,7 +23,8 @@ How a request goes (`KeptPage`, a mixin for a view's GET):
 3. Before asking the kept page's queries again, one small query asks whether any table they read has been written
    since the page's snapshot (grants/table_writes.py: a trigger on every table notes each writing transaction).
    If none has, they would answer the same, and the kept page is the answer without asking them. When some has
-   and the queries still answer the same, the kept page takes this request's snapshot as its own.
+   and the queries still answer the same, the kept page takes this request's snapshot as its own (`_SEEN`, at
+   most every RENEW_AFTER_SECONDS).
 A page is kept from the second time the person opens it in a day: the first time it is made as always and only
 remembered (`_ASKED`), so a page opened once pays nothing for keeping (recording, the replay that takes what its
 queries answered, storing: about a fifth more than making it).
@@ -42,6 +43,8 @@ import hashlib
 import logging
 import pickle
 import re
+import secrets
+import time
 import zlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -67,6 +70,12 @@ FORMAT = 2
 KEPT_FOR = 24 * 60 * 60
 # Beside a page's key: it was asked for once already today, so the next making is recorded and kept.
 _ASKED = ":asked"
+# Beside a page's key: a later snapshot in which its queries were asked again and answered the same (`_renew`),
+# with the id of the kept page it vouches for. Small, so renewing it costs little.
+_SEEN = ":seen"
+# A snapshot is renewed at most this often: under a stream of writes (every second, at saturation) renewing on every
+# view costs more than the replays it saves; on an ordinary day a page is viewed again well after this.
+RENEW_AFTER_SECONDS = 30
 
 # A timestamp with a time of day, as psycopg writes one into SQL: '2026-11-27 18:14:19.123456+00:00'::timestamptz.
 _TIMESTAMP = re.compile(r"'(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2})?)'")
@@ -84,6 +93,8 @@ class _Kept:
     # them, the queries need not be asked again (grants/table_writes.py). None: always ask them.
     tables: tuple[str, ...] | None = None
     seen: str | None = None
+    made_id: str = ""  # this making's own id: a renewed snapshot (`_SEEN`) applies to this kept page only
+    seen_at: float = 0.0  # when `seen` was taken (time.time())
 
 
 def _reads_the_clock(queries: list[str], now: datetime) -> bool:
@@ -144,8 +155,9 @@ def _keepable(request) -> bool:
 
 
 def _load(key: str) -> tuple[_Kept | None, bool]:
-    """The page kept under `key`, if any, and whether it was asked for earlier today (one query)."""
-    found = cache.get_many([key, key + _ASKED])
+    """The page kept under `key`, if any, with its latest renewed snapshot, and whether it was asked for earlier
+    today (one query)."""
+    found = cache.get_many([key, key + _ASKED, key + _SEEN])
     stored, asked = found.get(key), bool(found.get(key + _ASKED))
     if stored is None:
         return None, asked
@@ -153,7 +165,12 @@ def _load(key: str) -> tuple[_Kept | None, bool]:
         kept = pickle.loads(zlib.decompress(stored))  # noqa: S301 - written by this module, in our own cache
     except Exception:  # noqa: BLE001 - an entry from another version of the code: make the page again
         return None, asked
-    return (kept if isinstance(kept, _Kept) else None), True
+    if not isinstance(kept, _Kept):
+        return None, True
+    renewed = found.get(key + _SEEN)
+    if isinstance(renewed, tuple) and len(renewed) == 3 and kept.made_id and renewed[0] == kept.made_id:
+        kept = replace(kept, seen=renewed[1], seen_at=renewed[2])
+    return kept, True
 
 
 def _response(request, kept: _Kept) -> HttpResponse:
@@ -220,6 +237,8 @@ class KeptPage:
                 headers=list(response.items()),
                 tables=table_writes.tables_read(queries) if seen else None,
                 seen=seen,
+                made_id=secrets.token_hex(8),
+                seen_at=time.time(),
             )
         cache.set(key, zlib.compress(pickle.dumps(kept), 1), KEPT_FOR)
         return response
@@ -234,14 +253,14 @@ class KeptPage:
                 self._kept_served = True
                 return _response(request, kept)
             if kept is not None and reads.digest(kept.queries) == kept.digest:
-                if kept.tables and outer:
+                if kept.tables and outer and time.time() - kept.seen_at > RENEW_AFTER_SECONDS:
                     # Its queries answered the same in this request's snapshot: the page is current as of it, so
                     # writes before it need not be asked about again.
                     # Written once this request's transaction is over: a write inside it (REPEATABLE READ) could
                     # fail on another request's write of the same entry.
                     with reads.unrecorded():
-                        renewed = replace(kept, seen=table_writes.snapshot())
-                    transaction.on_commit(lambda: cache.set(key, zlib.compress(pickle.dumps(renewed), 1), KEPT_FOR))
+                        renewed = (kept.made_id, table_writes.snapshot(), time.time())
+                    transaction.on_commit(lambda: cache.set(key + _SEEN, renewed, KEPT_FOR))
                 self._kept_served = True
                 return _response(request, kept)
             return made(request, *args, **kwargs)

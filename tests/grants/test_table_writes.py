@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from grants import table_writes
+from grants import kept_pages, table_writes
 from grants.models import SpendingPlan
 
 REPLAY = "array_to_string(ARRAY["  # the one round trip that asks a kept page's queries again (reads.digest)
@@ -58,10 +58,11 @@ def test_a_write_by_any_writer_to_a_table_it_read_makes_it_afresh(plan_page, cli
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_that_changes_nothing_shown_is_checked_by_asking_the_queries_once(plan_page, client):
+def test_a_write_that_changes_nothing_shown_is_checked_by_asking_the_queries_once(plan_page, client, monkeypatch):
     """A written table is only a reason to ask: when the queries answer the same, the kept page is still the answer."""
     plan, url = plan_page
     SpendingPlan.objects.filter(pk=plan.pk).update(purpose=plan.purpose)
+    monkeypatch.setattr(kept_pages, "RENEW_AFTER_SECONDS", 0)  # renewed at most every 30 s: here at once
     response, queries = opened(client, url)
     assert response.kept
     assert any(REPLAY in sql for sql in queries)
@@ -131,3 +132,30 @@ def test_a_read_of_kept_fragments_from_the_database_cache_depends_on_no_write(se
     assert table_writes.tables_read([plans, other]) is None
     both = fragment.replace("')", "', ':1:kept-page:x')")
     assert table_writes.tables_read([plans, both]) is None
+
+
+def test_a_renewed_snapshot_applies_only_to_the_kept_page_it_was_taken_for(empty_cache):
+    """A page made again (after a change) is a new kept page: a snapshot renewed for the one before is not its own."""
+    import pickle
+    import zlib
+
+    from django.core.cache import cache
+
+    from grants.kept_pages import _SEEN, _Kept, _load
+
+    kept = _Kept(queries=["SELECT 1"], digest="d", content=b"", headers=[], tables=("t",), seen="1:1:", made_id="a")
+    cache.set("k", zlib.compress(pickle.dumps(kept), 1))
+    cache.set("k" + _SEEN, ("a", "5:5:", 1.0))
+    assert _load("k")[0].seen == "5:5:"
+    cache.set("k" + _SEEN, ("an earlier making", "9:9:", 2.0))
+    assert _load("k")[0].seen == "1:1:"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_snapshot_is_renewed_at_most_every_half_minute(plan_page, client):
+    """Under a stream of writes, renewing on every view would cost more than the replays it saves."""
+    plan, url = plan_page
+    SpendingPlan.objects.filter(pk=plan.pk).update(purpose=plan.purpose)
+    for _ in range(2):  # kept a moment ago: asked again each time, not renewed
+        response, queries = opened(client, url)
+        assert response.kept and any(REPLAY in sql for sql in queries)
