@@ -65,6 +65,9 @@ def install(using: str = "default") -> None:
     if db.vendor != "postgresql":
         return
     with db.cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [f"{FUNCTION}()"])
+        if not cursor.fetchone()[0]:
+            return  # migrated to before grants 0027, or back past it: nothing to note writes with
         cursor.execute(
             "SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'p') "
             "AND c.relnamespace = ANY (current_schemas(false)::regnamespace[]) "
