@@ -70,7 +70,7 @@ FORMAT = 2
 KEPT_FOR = 24 * 60 * 60
 # Beside a page's key: it was asked for once already today, so the next making is recorded and kept.
 _ASKED = ":asked"
-# Beside a page's key: a later snapshot in which its queries were asked again and answered the same (`_renew`),
+# Beside a page's key: a later snapshot in which its queries were asked again and answered the same (`handler`),
 # with the id of the kept page it vouches for. Small, so renewing it costs little.
 _SEEN = ":seen"
 # A snapshot is renewed at most this often: under a stream of writes (every second, at saturation) renewing on every
