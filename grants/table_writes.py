@@ -30,6 +30,8 @@ from datetime import timedelta
 
 from django.db import connection, connections
 
+from grants.documents import reads
+
 LOG = "grants_table_write"
 TRIGGER = "grants_table_write_note"
 FUNCTION = "grants_table_write_note"
@@ -52,10 +54,6 @@ _LITERAL = re.compile(r"'([^']*)'")
 
 _known: dict[str, object] = {"at": 0.0}
 KNOWN_FOR_SECONDS = 60  # a table added by a migration while this process runs is known within a minute
-
-
-def available() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def install(using: str = "default") -> None:
@@ -114,9 +112,8 @@ def tables_read(queries: list[str]) -> tuple[str, ...] | None:
             return None
         if _content_addressed(query):
             continue
-        for quoted, bare in _QUOTED_TABLE.findall(query):
-            name = quoted or bare
-            if name not in relations:
+        for after_from_or_join, before_dot in _QUOTED_TABLE.findall(query):
+            if (after_from_or_join or before_dot) not in relations:
                 return None  # a table created after this process looked: ask the queries
         for quoted, bare in _WORD.findall(query):
             name = quoted or bare
@@ -170,7 +167,7 @@ def unwritten_since(tables: tuple[str, ...] | None, seen: str | None) -> bool:
 
 def prune(now=None) -> int:
     """Removes log rows older than any kept page can be; returns how many."""
-    if not available():
+    if not reads.replayable():  # PostgreSQL only, as kept pages and this log are
         return 0
     from django.utils import timezone
 
