@@ -21,6 +21,7 @@ from grants.forms.editing import (
     risk_inputs,
 )
 from grants.fragments import editor_lines
+from grants.kept_pages import KeptPage
 from grants.models import SpendingPlan
 from grants.models.plans import SUB_ITEMS_DIFFER, SUB_ITEMS_MATCH
 from grants.money import ZERO
@@ -67,10 +68,13 @@ class EditorPage(PlanEditMixin, TemplateView):
         self.conflict.only_you = all(save.who == self.request.user for save in self.conflict.saves)
 
 
-class PlanEditView(EditorPage):
+class PlanEditView(KeptPage, EditorPage):
     """The hub of the editor: figures, the parts of the plan and what to check. The lines' checks are kept under
     the plan's content stamp (`grants.fragments.editor_lines`): the lines and their related sets are not read
-    while the content has not changed."""
+    while the content has not changed. The officer comes back to the hub between the parts they open, most often
+    without saving anything, so the page is kept (grants/kept_pages.py) while its queries answer the same; a save
+    changes the plan's revision and content stamp, which they read, and the hub after a save carries a message,
+    so it is made afresh."""
 
     template_name = "grants/edit/plan.html"
 

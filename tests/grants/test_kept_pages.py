@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from grants.kept_pages import KeptPage, _reads_the_clock
 from grants.models import SpendingPlan
 from partnerships.models import ForceArea, Role
+from tests.grants.editor_helpers import measure, project_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
@@ -61,6 +62,7 @@ def pages(plan):
         ("opcc.devon", reverse("grants:oversight-dashboard", args=[area.slug]) + f"?year={year}"),
         ("opcc.devon", reverse("grants:panel-report", args=[area.slug, year])),
         ("opcc.devon", reverse("grants:reporting-rules", args=[area.slug])),
+        ("officer.plymouth", reverse("grants:plan-edit", args=[plan.pk])),
     ]
 
 
@@ -69,7 +71,7 @@ def plan(plymouth_plan):
     return plymouth_plan
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(8))
 def test_each_page_is_kept_after_its_first_view_and_reads_the_same(plan, demo_user, client, index):
     who, url = pages(plan)[index]
     client.force_login(demo_user(who))
@@ -117,6 +119,29 @@ def test_a_change_by_any_writer_shows_at_once(plan, demo_user, client):
     response = client.get(url)
     assert not getattr(response, "kept", False)
     assert "Changed by SQL" in response.content.decode()
+
+
+def test_the_editor_hub_after_a_save_shows_the_save_and_its_message(plan, demo_user, client):
+    """The officer comes back to the kept hub from a part of the plan: a save there changes what the hub shows at
+    once, with the save's message, and the hub is kept again from the next view without one."""
+    client.force_login(demo_user("officer.plymouth"))
+    hub = reverse("grants:plan-edit", args=[plan.pk])
+    project = plan.projects.order_by("number").first()
+    kept_by_three_views(client, hub)
+    assert opened(client, hub)[0].kept
+    saved = client.post(
+        reverse("grants:project-edit", args=[plan.pk, project.pk]),
+        project_data(plan, title="Street lighting audit, renamed", measures=[measure("Lights surveyed")]),
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    after = client.get(saved.url)
+    assert not getattr(after, "kept", False)
+    assert "Street lighting audit, renamed" in after.content.decode()
+    assert "has been saved" in after.content.decode()
+    again = client.get(hub)
+    assert "Street lighting audit, renamed" in again.content.decode()
+    assert "has been saved" not in again.content.decode()
+    assert opened(client, hub)[0].kept
 
 
 def test_a_new_decision_on_the_plan_shows_on_the_home_page(plan, demo_user, client):
