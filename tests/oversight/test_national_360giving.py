@@ -35,3 +35,21 @@ def test_the_national_file_is_public_and_streamed(client, demo):
     assert response["Content-Disposition"] == 'attachment; filename="360giving-all-force-areas.json"'
     package = json.loads(b"".join(response.streaming_content))
     assert {grant["recipientOrganization"][0]["department"] for grant in package["grants"]} >= {"Safer Plymouth"}
+
+
+def test_e_mail_addresses_never_reach_the_national_file_and_other_text_is_unchanged(plymouth_plan):
+    """Text is only searched for an address when it holds an "@" (the search was a third of the file's time):
+    addresses in a purpose or in a funded project's title are still removed, and text without one is unchanged."""
+    from grants.models import FundedProject, SpendingPlan
+
+    SpendingPlan.objects.filter(pk=plymouth_plan.pk).update(status="approved")  # in force: its lines are published
+    award = plymouth_plan.award
+    award.purpose = "Outreach & prevention. Contact jo.bloggs@example.org for referrals."
+    award.save(update_fields=["purpose"])
+    line = FundedProject.objects.filter(plan__in=SpendingPlan.objects.in_force(), plan__award=award).first()
+    FundedProject.objects.filter(pk=line.pk).update(title="Referrals to help@example.org, weekly")
+    text = b"".join(threesixty_everything_json(modified=MODIFIED)).decode()
+    assert "@" not in text.replace("[e-mail address removed]", "")
+    grant = next(g for g in json.loads(text)["grants"] if g["id"].endswith(f"-{award.pk}"))
+    assert grant["description"].startswith("Outreach & prevention. Contact [e-mail address removed] for referrals.")
+    assert f"{line.number}. Referrals to [e-mail address removed], weekly" in grant["description"]
