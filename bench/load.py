@@ -18,10 +18,13 @@ With `--serve` the server gets this process's SECRET_KEY (a random one unless se
 Who is signed in (`people`): people of the CSPs (officers, executive group and board members) and of the force
 areas (OPCC officers, decision-makers and finance officers), found in a random order (`--seed`). As many of them
 as MIX needs have work besides reading (`crowd_shares`): officers with a draft plan to edit or an open return to
-enter, and people with decisions waiting in their inbox; the rest read only. A person with work does it one time
-in two (WORK_SHARE) and reads otherwise, so the crowd's actions come out in MIX's shares while the work lasts.
-A data set with too few people for a kind, or an inbox the run has emptied, makes the rest reads: the result's
-"mix" gives the shares the run had beside MIX's, and how many actions found nothing left to do.
+enter, and the people who approve: force area by force area, everyone along the way of its plans in flight (the
+executive group and board of each CSP with a plan submitted and not yet approved, then the area's OPCC officers,
+decision-makers and finance officers: `approval_chains`), so that a plan one of them approves reaches the next
+one's inbox within the crowd rather than someone the load never signed in; the rest read only. A person with work
+does it one time in two (WORK_SHARE) and reads otherwise, so the crowd's actions come out in MIX's shares while
+the work lasts. A data set with too few people for a kind, or an inbox the run has emptied, makes the rest reads:
+the result's "mix" gives the shares the run had beside MIX's, and how many actions found nothing left to do.
 
 What each kind is, always through the pages and forms a person uses: a read opens one of their role's pages; an
 edit saves a draft plan's details as the edit page shows them (its revision included, so a stale page is refused
@@ -62,7 +65,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -89,7 +92,7 @@ class Person:
     reads: list[str]
     edits: list[str] = field(default_factory=list)  # draft plans' details pages
     returns: list[str] = field(default_factory=list)  # open returns' edit pages
-    approves: bool = False  # decisions waited for them when the load began
+    approves: bool = False  # decisions waited for them when the load began, or reach them along a chain
     work: str = "read"  # the kind of work they do besides reading: "edit", "return" or "approve" (MIX)
 
 
@@ -102,6 +105,13 @@ LOADED_ROLES = ("officer", "executive", "board", "opcc", "pcc", "treasurer")
 WORK_SHARE = 0.5
 
 
+# The statuses of a plan on its way to approval, and the roles along that way: a CSP's executive group and board,
+# then the force area's OPCC officers, decision-makers and finance officers.
+IN_FLIGHT = ("submitted", "executive_agreed", "board_approved", "opcc_scrutiny", "opcc_recommended")
+APPROVERS_OF_PARTNERSHIP = ("executive", "board")
+APPROVERS_OF_AREA = ("opcc", "pcc", "treasurer")
+
+
 def crowd_shares(count: int) -> dict[str, int]:
     """How many of `count` people are to have work of each kind besides reading, so that, doing it one time in
     WORK_SHARE, the crowd's actions come out in MIX's shares."""
@@ -110,9 +120,10 @@ def crowd_shares(count: int) -> dict[str, int]:
 
 def people(count: int, seed: int) -> list[Person]:
     """Signed-in people of the roles in LOADED_ROLES, each with the addresses their work takes them to: as many
-    with drafts to edit, returns to enter and decisions waiting as MIX needs (`crowd_shares`), found among the
-    roles in a random order (`seed`); the rest read only. On a small data set with too few people for a kind of
-    work, the rest read: the result's "mix" says which shares the run had."""
+    with drafts to edit, returns to enter and decisions to take as MIX needs (`crowd_shares`): those who approve
+    taken first along the areas' approval chains (`approval_chains`), then anyone with a decision waiting; the others
+    found among the roles in a random order (`seed`); the rest read only. On a small data set with too few people
+    for a kind of work, the rest read: the result's "mix" says which shares the run had."""
     from partnerships.models import Role
 
     rng = random.Random(seed)
@@ -122,14 +133,17 @@ def people(count: int, seed: int) -> list[Person]:
     wanted = crowd_shares(count)
     workers: list[Person] = []
     readers: list[Person | Role] = []  # signed in already while looking for work, or not yet
-    for role in rng.sample(roles, len(roles)):
+    chains = approval_chains(roles, rng)[: wanted["approve"]]
+    chained = {role.pk for role in chains}
+    for role in chains + [role for role in rng.sample(roles, len(roles)) if role.pk not in chained]:
         open_kinds = [kind for kind in wanted if wanted[kind] and (kind != "approve") == (role.kind == "officer")]
         if not open_kinds:
             if len(workers) + len(readers) >= count and not any(wanted.values()):
                 break
             readers.append(role)
             continue
-        person = _signed_in(role, inbox="approve" in open_kinds)
+        person = _signed_in(role, inbox="approve" in open_kinds and role.pk not in chained)
+        person.approves = person.approves or role.pk in chained  # decisions reach them from the chain's earlier steps
         work = next((kind for kind in open_kinds if _can(person, kind)), None)
         if work is None:
             readers.append(person)
@@ -143,6 +157,35 @@ def people(count: int, seed: int) -> list[Person]:
         readers += [roles[i % len(roles)] for i in range(missing)]
     readers = readers[: count - len(workers)]
     return workers + [r if isinstance(r, Person) else _signed_in(r) for r in readers]
+
+
+def approval_chains(roles: list, rng: random.Random) -> list:
+    """Of `roles`, the people along the way still ahead of the plans in flight (IN_FLIGHT), force area by force
+    area, the areas with most plans in flight first (ties in a random order): the executive group members of each
+    CSP whose plan waits for them, the board members of each CSP whose plan has not yet reached them or waits for
+    them, then the area's OPCC officers, decision-makers and finance officers. Taken whole, an area's chain
+    approves its plans step by step within the crowd: the people with a decision waiting when the load begins
+    approve once each and the plan moves on, so an approval reaches the next step's inbox only when that person
+    was signed in too. People whose step every plan of theirs has passed are left out: they would wait for nothing."""
+    from grants.models import SpendingPlan
+
+    in_flight = SpendingPlan.objects.filter(status__in=IN_FLIGHT, award__partnership__isnull=False).values_list(
+        "award__partnership_id", "award__partnership__force_area_id", "status"
+    )
+    ahead: dict[int, set[tuple[str, int]]] = defaultdict(set)  # area: (kind, partnership) whose step is ahead
+    plans_of_area: Counter = Counter()
+    for partnership, area, status in in_flight:
+        plans_of_area[area] += 1
+        if status == "submitted":
+            ahead[area].add(("executive", partnership))
+        if status in ("submitted", "executive_agreed"):
+            ahead[area].add(("board", partnership))
+    areas = sorted(plans_of_area, key=lambda area: (-plans_of_area[area], rng.random()))
+    chains = []
+    for area in areas:
+        chains += [r for r in roles if r.kind in APPROVERS_OF_PARTNERSHIP and (r.kind, r.partnership_id) in ahead[area]]
+        chains += [r for r in roles if r.kind in APPROVERS_OF_AREA and r.force_area_id == area]
+    return chains
 
 
 def _can(person: Person, kind: str) -> bool:

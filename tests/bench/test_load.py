@@ -2,6 +2,7 @@
 people of the demo for three seconds against gunicorn on a free loopback port, with no error."""
 
 import os
+import random
 import threading
 import time
 from collections import Counter
@@ -9,10 +10,14 @@ from collections import Counter
 import pytest
 
 from bench.load import (
+    APPROVERS_OF_AREA,
+    APPROVERS_OF_PARTNERSHIP,
+    LOADED_ROLES,
     MIX,
     WORK_SHARE,
     Visitor,
     _loopback,
+    approval_chains,
     cpu_per_request,
     crowd_shares,
     decision_links,
@@ -200,3 +205,39 @@ def test_more_people_than_roles_sign_some_in_twice(demo):
     roles = Role.objects.filter(kind__in=["officer", "executive", "board", "opcc", "pcc", "treasurer"]).count()
     crowd = people(roles + 3, seed=13)
     assert len(crowd) == roles + 3 and len({person.session_key for person in crowd}) == roles + 3
+
+
+@pytest.mark.django_db
+def test_those_who_approve_are_everyone_along_the_way_of_a_plan_in_flight(demo):
+    """A submitted plan's executive group and board, then its area's OPCC, decision-maker and finance officer, are
+    all signed in to approve: each step's approval reaches the next step's inbox within the crowd."""
+    from django.contrib.sessions.models import Session
+
+    from grants.models import SpendingPlan
+    from partnerships.models import Role, User
+
+    plan = SpendingPlan.objects.get(award__partnership__slug="safer-plymouth", version=1)
+    SpendingPlan.objects.filter(pk=plan.pk).update(status="submitted")
+    partnership, area = plan.award.partnership, plan.award.partnership.force_area
+    chain = set(
+        Role.objects.filter(kind__in=APPROVERS_OF_PARTNERSHIP, partnership=partnership).values_list("user", flat=True)
+    ) | set(Role.objects.filter(kind__in=APPROVERS_OF_AREA, force_area=area).values_list("user", flat=True))
+    assert len(chain) >= 4
+    roles = list(Role.objects.filter(kind__in=LOADED_ROLES).order_by("pk"))
+    assert {role.user_id for role in approval_chains(roles, random.Random(1))} == chain
+    # A plan past its board: only its area's people are ahead of it, not its executive group and board.
+    other = SpendingPlan.objects.get(award__partnership__slug="safer-and-stronger-south-gloucestershire", version=1)
+    SpendingPlan.objects.filter(pk=other.pk).update(status="board_approved")
+    other_area = set(
+        Role.objects.filter(kind__in=APPROVERS_OF_AREA, force_area=other.award.partnership.force_area).values_list(
+            "user", flat=True
+        )
+    )
+    assert other_area and {role.user_id for role in approval_chains(roles, random.Random(1))} == chain | other_area
+    crowd = people(60, seed=13)  # wants ceil(60 × 8 % / 50 %) = 10 people who approve: the chain comes first
+    sessions = {person.session_key: person for person in crowd if person.work == "approve"}
+    approving_users = {int(Session.objects.get(pk=key).get_decoded()["_auth_user_id"]) for key in sessions}
+    assert chain <= approving_users, sorted(
+        User.objects.filter(pk__in=chain - approving_users).values_list("username", flat=True)
+    )
+    assert all(person.approves for person in sessions.values())
