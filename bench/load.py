@@ -583,11 +583,24 @@ class Server:
 
 def _cpu_seconds(pid: int) -> float:
     """User and system CPU time of one process so far (Linux /proc), 0 if it has gone."""
+    fields = _stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
+
+
+def _reaped_cpu_seconds(pid: int) -> float:
+    """The CPU time of the process's children that have ended and been waited for (Linux /proc): a PostgreSQL
+    backend closed during the run (a connection older than CONN_MAX_AGE is closed and opened again) is gone from
+    the process list when the run ends, and its time is only found here, in the postmaster's."""
+    fields = _stat_fields(pid)
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command's name (the state is [0]); empty if the process has gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return []
 
 
 def _children(pid: int) -> list[int]:
@@ -604,7 +617,10 @@ def _children(pid: int) -> list[int]:
 
 def server_cpu(server: Server) -> dict[str, dict[int, float]]:
     """CPU seconds so far of gunicorn (master and workers) and of the PostgreSQL backends serving this database
-    (on this machine): the work the server does for the load, whatever else the machine is doing."""
+    (on this machine): the work the server does for the load, whatever else the machine is doing. Processes that
+    end during the run (a backend whose connection was closed and opened again, a worker restarted) are counted
+    through their parent's reaped children's time, under the parent's pid negated; for the database that is the
+    postmaster's, which holds every ended backend's (run nothing else on the database server meanwhile)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -612,9 +628,18 @@ def server_cpu(server: Server) -> dict[str, dict[int, float]]:
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         backends = [pid for (pid,) in cursor.fetchall()]
+        cursor.execute("SELECT pg_backend_pid()")
+        (own,) = cursor.fetchone()
+    postmaster = int(fields[1]) if (fields := _stat_fields(own)) else None
+    database = {pid: _cpu_seconds(pid) for pid in backends}
+    if postmaster:
+        database[-postmaster] = _reaped_cpu_seconds(postmaster)
     return {
-        "app": {pid: _cpu_seconds(pid) for pid in [server.pid, *_children(server.pid)]},
-        "database": {pid: _cpu_seconds(pid) for pid in backends},
+        "app": {
+            **{pid: _cpu_seconds(pid) for pid in [server.pid, *_children(server.pid)]},
+            -server.pid: _reaped_cpu_seconds(server.pid),
+        },
+        "database": database,
     }
 
 

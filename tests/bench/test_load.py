@@ -17,6 +17,7 @@ from bench.load import (
     WORK_SHARE,
     Visitor,
     _loopback,
+    _reaped_cpu_seconds,
     approval_chains,
     cpu_per_request,
     crowd_shares,
@@ -241,3 +242,14 @@ def test_those_who_approve_are_everyone_along_the_way_of_a_plan_in_flight(demo):
         User.objects.filter(pk__in=chain - approving_users).values_list("username", flat=True)
     )
     assert all(person.approves for person in sessions.values())
+
+
+def test_the_time_of_processes_ended_during_a_run_is_still_counted():
+    """A backend closed during a load (its connection older than CONN_MAX_AGE) is gone when the run ends: its time
+    is read from its parent's reaped children's, as `server_cpu` does for the postmaster and gunicorn."""
+    import subprocess
+    import sys
+
+    before = _reaped_cpu_seconds(os.getpid())
+    subprocess.run([sys.executable, "-c", "sum(range(30_000_000))"], check=True)
+    assert _reaped_cpu_seconds(os.getpid()) - before > 0.1
