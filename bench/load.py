@@ -19,7 +19,7 @@ Who is signed in (`people`): people of the CSPs (officers, executive group and b
 areas (OPCC officers, decision-makers and finance officers), found in a random order (`--seed`). As many of them
 as MIX needs have work besides reading (`crowd_shares`): officers with a draft plan to edit or an open return to
 enter, and the people who approve: force area by force area, everyone along the way of its plans in flight (the
-executive group and board of each CSP with a plan submitted and not yet approved, then the area's OPCC officers,
+executive group and board of each CSP whose plan in flight has not yet passed them, then the area's OPCC officers,
 decision-makers and finance officers: `approval_chains`), so that a plan one of them approves reaches the next
 one's inbox within the crowd rather than someone the load never signed in; the rest read only. A person with work
 does it one time in two (WORK_SHARE) and reads otherwise, so the crowd's actions come out in MIX's shares while

@@ -1,13 +1,13 @@
 """Pages kept until what they show changes (issue 13; docs/decisions.md "A page is kept while the queries it was
 made from answer the same").
 
-The key pages (home, plan page, dashboard, Panel report, reporting and returns pages, performance packs) cost 25 to
-50 ms of Python a request at national scale, most of it turning rows into objects and figures and printing them,
-though between two views of the same page nothing they show has usually changed. A kept page is made once and
-handed out again while it is still what a new making would print, by the rule the kept documents already follow
-(grants/documents/reads.py): a page's HTML is a function of the code, today's date, the request (its address,
-the signed-in person, the CSRF secret its forms carry) and what its queries answer; so when the same queries,
-asked again in one round trip, answer the same rows, a new making would print the same page.
+The key pages (home, plan page, the editor's hub, dashboard, Panel report, reporting and returns pages, performance
+packs) cost 25 to 50 ms of Python a request at national scale, most of it turning rows into objects and figures and
+printing them, though between two views of the same page nothing they show has usually changed. A kept page is made
+once and handed out again while it is still what a new making would print, by the rule the kept documents already
+follow (grants/documents/reads.py): a page's HTML is a function of the code, today's date, the request (its address,
+the signed-in person, the CSRF secret its forms carry) and what its queries answer; so when the same queries, asked
+again in one round trip, answer the same rows, a new making would print the same page.
 
 How a request goes (`KeptPage`, a mixin for a view's GET):
 1. The whole of the view's dispatch runs as always, its own checks first: a force area's pages check the
