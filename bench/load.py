@@ -105,13 +105,6 @@ LOADED_ROLES = ("officer", "executive", "board", "opcc", "pcc", "treasurer")
 WORK_SHARE = 0.5
 
 
-# The statuses of a plan on its way to approval, and the roles along that way: a CSP's executive group and board,
-# then the force area's OPCC officers, decision-makers and finance officers.
-IN_FLIGHT = ("submitted", "executive_agreed", "board_approved", "opcc_scrutiny", "opcc_recommended")
-APPROVERS_OF_PARTNERSHIP = ("executive", "board")
-APPROVERS_OF_AREA = ("opcc", "pcc", "treasurer")
-
-
 def crowd_shares(count: int) -> dict[str, int]:
     """How many of `count` people are to have work of each kind besides reading, so that, doing it one time in
     WORK_SHARE, the crowd's actions come out in MIX's shares."""
@@ -160,31 +153,32 @@ def people(count: int, seed: int) -> list[Person]:
 
 
 def approval_chains(roles: list, rng: random.Random) -> list:
-    """Of `roles`, the people along the way still ahead of the plans in flight (IN_FLIGHT), force area by force
-    area, the areas with most plans in flight first (ties in a random order): the executive group members of each
-    CSP whose plan waits for them, the board members of each CSP whose plan has not yet reached them or waits for
-    them, then the area's OPCC officers, decision-makers and finance officers. Taken whole, an area's chain
+    """Of `roles`, the people along the way still ahead of the plans in review (`grants.workflow.stages_ahead`,
+    each stage's role from `ACTS_AT`), force area by force area, the areas with most plans in review first (ties
+    in a random order): the CSPs' people first (the executive group and board of each CSP whose plan has not yet
+    passed them), then the area's (OPCC officers, decision-makers, finance officers). Taken whole, an area's chain
     approves its plans step by step within the crowd: the people with a decision waiting when the load begins
     approve once each and the plan moves on, so an approval reaches the next step's inbox only when that person
     was signed in too. People whose step every plan of theirs has passed are left out: they would wait for nothing."""
     from grants.models import SpendingPlan
+    from grants.workflow import ACTS_AT, IN_REVIEW, PARTNERSHIP_STAGES, stages_ahead
 
-    in_flight = SpendingPlan.objects.filter(status__in=IN_FLIGHT, award__partnership__isnull=False).values_list(
-        "award__partnership_id", "award__partnership__force_area_id", "status"
+    in_review = SpendingPlan.objects.filter(status__in=IN_REVIEW, award__partnership__isnull=False).select_related(
+        "award__partnership"
     )
-    ahead: dict[int, set[tuple[str, int]]] = defaultdict(set)  # area: (kind, partnership) whose step is ahead
+    ahead: dict[int, set[tuple[str, int]]] = defaultdict(set)  # area: (role kind, partnership or area) ahead
     plans_of_area: Counter = Counter()
-    for partnership, area, status in in_flight:
-        plans_of_area[area] += 1
-        if status == "submitted":
-            ahead[area].add(("executive", partnership))
-        if status in ("submitted", "executive_agreed"):
-            ahead[area].add(("board", partnership))
+    for plan in in_review:
+        partnership = plan.award.partnership
+        plans_of_area[partnership.force_area_id] += 1
+        for stage in stages_ahead(plan):
+            scope = partnership.pk if stage in PARTNERSHIP_STAGES else partnership.force_area_id
+            ahead[partnership.force_area_id].add((ACTS_AT[stage], scope))
     areas = sorted(plans_of_area, key=lambda area: (-plans_of_area[area], rng.random()))
     chains = []
     for area in areas:
-        chains += [r for r in roles if r.kind in APPROVERS_OF_PARTNERSHIP and (r.kind, r.partnership_id) in ahead[area]]
-        chains += [r for r in roles if r.kind in APPROVERS_OF_AREA and r.force_area_id == area]
+        chains += [r for r in roles if r.partnership_id and (r.kind, r.partnership_id) in ahead[area]]
+        chains += [r for r in roles if not r.partnership_id and (r.kind, r.force_area_id) in ahead[area]]
     return chains
 
 

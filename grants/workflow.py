@@ -229,6 +229,20 @@ def awaiting_stages(plan, signed: set[str] | None = None) -> tuple[str, ...]:
     return ()
 
 
+def stages_ahead(plan) -> tuple[str, ...]:
+    """Every stage of the plan's route it has still to pass, in order: those it waits for now and those after
+    them (the stages of a parallel step all count until the step is done). None for a draft or a plan whose path
+    has ended."""
+    if plan.status in (Status.DRAFT, Status.RETURNED, *TERMINAL):
+        return ()
+    return tuple(
+        stage
+        for step in PATH
+        if _taken(step, plan) and _ORDER[step.passed_at] > _ORDER[plan.status]
+        for stage in step.stages
+    )
+
+
 def _in_turn(step: Step, plan) -> bool:
     return step.in_turn_when is not None and bool(getattr(plan, step.in_turn_when))
 

@@ -389,6 +389,33 @@ def test_the_table_and_the_inbox_filter_agree_on_who_the_plan_waits_for(world):
                 assert found == expected, (status, needs_executive, needs_board)
 
 
+def test_the_stages_ahead_of_a_plan_follow_its_route_and_start_with_those_it_waits_for(world):
+    """`stages_ahead` (the load's approval chains use it): every stage a plan in review has still to pass, in order,
+    the route's optional steps only when taken, none for a draft or an ended path."""
+    plan = world["plan"]
+    S = workflow.Stage
+    cases = [
+        (Status.DRAFT, True, True, ()),
+        (Status.SUBMITTED, True, True, (S.EXECUTIVE, S.BOARD, S.OPCC, S.TREASURER, S.PCC)),
+        (Status.SUBMITTED, False, True, (S.BOARD, S.OPCC, S.TREASURER, S.PCC)),
+        (Status.EXECUTIVE_AGREED, True, True, (S.BOARD, S.OPCC, S.TREASURER, S.PCC)),
+        (Status.OPCC_SCRUTINY, True, True, (S.OPCC, S.TREASURER, S.PCC)),
+        (Status.OPCC_RECOMMENDED, True, False, (S.TREASURER, S.PCC)),
+        (Status.APPROVED, True, True, ()),
+        (Status.DECLINED, True, True, ()),
+    ]
+    for status, needs_executive, needs_board, expected in cases:
+        SpendingPlan.objects.filter(pk=plan.pk).update(
+            status=status, round=1, needs_executive_group=needs_executive, needs_board=needs_board
+        )
+        plan.refresh_from_db()
+        assert workflow.stages_ahead(plan) == expected, status
+        if status not in workflow.IN_REVIEW:
+            continue
+        waiting = workflow.awaiting_stages(plan, signed=set())
+        assert set(waiting) <= set(expected[: len(waiting) + 1]), status  # what it waits for now comes first
+
+
 def test_the_demo_can_be_reset_after_plans_were_approved_and_varied(plymouth_plan, demo_user, settings):
     from grants.demo import demo_load
     from grants.services.variations import plan_vary
