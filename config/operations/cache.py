@@ -8,11 +8,18 @@ docs/performance.md). On PostgreSQL a `set` here is one `INSERT … ON CONFLICT 
 the flush when it is a transaction of its own (a cache entry lost in a crash is only made again; inside a
 caller's transaction it waits, as the caller's writes must), and the table is counted, and culled past
 MAX_ENTRIES as Django culls it, at most once a minute per process. `add`, `touch`, reads and deletes are Django's.
+
+A write inside a caller's REPEATABLE READ transaction (a kept page is made in one: grants/kept_pages.py) fails
+when another request has written the same entry since the caller's snapshot began: two people opening the same
+plan page at once both keep its rows (grants/fragments.py). Django's own `DatabaseCache` lets a write fail
+silently ("to be threadsafe, updates/inserts are allowed to fail"); so does this one, for such a conflict only,
+inside a savepoint, so that the caller's transaction and page go on: the other request's entry stands.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import pickle
 import time
 from datetime import UTC, datetime
@@ -20,10 +27,14 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router, transaction
+from django.db import OperationalError, connections, router, transaction
 from django.utils.timezone import now as tz_now
 
+logger = logging.getLogger(__name__)
+
 CULL_CHECK_SECONDS = 60
+# PostgreSQL's SQLSTATEs for a write that lost to a concurrent one: serialization failure, deadlock.
+CONCURRENT_WRITE_FAILURES = {"40001", "40P01"}
 
 
 class PostgresFriendlyDatabaseCache(DatabaseCache):
@@ -48,15 +59,21 @@ class PostgresFriendlyDatabaseCache(DatabaseCache):
         encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         table = connection.ops.quote_name(self._table)
         own_transaction = not connection.in_atomic_block
-        with transaction.atomic(using=db), connection.cursor() as cursor:
-            self._cull_now_and_then(db, cursor)
-            if own_transaction:  # never inside a caller's transaction: its own writes must wait for the disk
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608 - our table
-                "ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
-                [key, encoded, connection.ops.adapt_datetimefield_value(expires)],
-            )
+        try:
+            with transaction.atomic(using=db), connection.cursor() as cursor:
+                self._cull_now_and_then(db, cursor)
+                if own_transaction:  # never inside a caller's transaction: its own writes must wait for the disk
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                cursor.execute(
+                    f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608 - our table
+                    "ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
+                    [key, encoded, connection.ops.adapt_datetimefield_value(expires)],
+                )
+        except OperationalError as error:
+            if getattr(error.__cause__, "pgcode", None) not in CONCURRENT_WRITE_FAILURES:
+                raise
+            # Rolled back to the savepoint `atomic` made inside the caller's transaction, which goes on.
+            logger.info("Cache entry not written, another request wrote it meanwhile: %s", error.__cause__.pgcode)
 
     def _cull_now_and_then(self, db, cursor) -> None:
         """Django's count-and-cull, at most once every CULL_CHECK_SECONDS in this process."""

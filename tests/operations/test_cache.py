@@ -89,3 +89,43 @@ def test_a_write_inside_a_callers_transaction_leaves_its_commit_durable(cache):
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "on"
     assert cache.get("inside") == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="REPEATABLE READ's conflict is PostgreSQL's")
+def test_a_write_that_loses_to_another_requests_leaves_the_callers_transaction_going(cache):
+    """Two people open the same page at once: each makes it in a REPEATABLE READ transaction (a kept page) and
+    keeps the same entry. The one whose snapshot began before the other's write would fail on it ("could not
+    serialize access due to concurrent update", a 500 seen under load); its write is given up instead, the other's
+    entry stands, and its transaction reads and commits as before."""
+    import threading
+
+    from django.db import transaction
+
+    cache.set("plan-rows", "before")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT 1")  # the snapshot begins
+
+        def other_request():
+            cache.set("plan-rows", "the other's")
+            connection.close()
+
+        other = threading.Thread(target=other_request)
+        other.start()
+        other.join()
+        cache.set("plan-rows", "this one's")  # conflicts with the other's write: given up, no error
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 2")  # the transaction goes on
+            assert cursor.fetchone() == (2,)
+    assert cache.get("plan-rows") == "the other's"
+
+
+def test_other_database_errors_are_not_swallowed(cache):
+    from django.db import DatabaseError
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {TABLE}")
+    with pytest.raises(DatabaseError):
+        cache.set("plan-rows", "nowhere to go")
+    call_command("createcachetable", TABLE)  # for the fixture's clean-up
