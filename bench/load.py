@@ -21,9 +21,12 @@ as MIX needs have work besides reading (`crowd_shares`): officers with a draft p
 enter, and the people who approve: force area by force area, everyone along the way of its plans in flight (the
 executive group and board of each CSP whose plan in flight has not yet passed them, then the area's OPCC officers,
 decision-makers and finance officers: `approval_chains`), so that a plan one of them approves reaches the next
-one's inbox within the crowd rather than someone the load never signed in; the rest read only. A person with work
-does it one time in two (WORK_SHARE) and reads otherwise, so the crowd's actions come out in MIX's shares while
-the work lasts. A data set with too few people for a kind, or an inbox the run has emptied, makes the rest reads:
+one's inbox within the crowd rather than someone the load never signed in. Whole areas are taken until their plans
+wait for as many decisions as the run is expected to take (`expected_approvals`), up to half the crowd
+(`approvers`); the rest read only. A person with work does it whenever its kind's share of the crowd's actions so
+far is below MIX's and reads otherwise (`next_kind`), so the actions come out in MIX's shares while the work lasts,
+under saturation too. A data set with too few people for a kind, or inboxes the run has emptied (the national data
+set's plans in review wait for 13 decisions an area, 492 in all, and each run takes some), make the rest reads:
 the result's "mix" gives the shares the run had beside MIX's, and how many actions found nothing left to do.
 
 What each kind is, always through the pages and forms a person uses: a read opens one of their role's pages; an
@@ -100,9 +103,12 @@ class Person:
 # OPCC officers, decision-makers and finance officers (the chain of approval, so that approved steps reach the next
 # person's inbox).
 LOADED_ROLES = ("officer", "executive", "board", "opcc", "pcc", "treasurer")
-# A person with work of a kind does it one time in WORK_SHARE and reads otherwise; the crowd holds as many people
-# with work of each kind as MIX's share of it needs (`crowd_shares`).
+# The crowd holds as many people with work of each kind as would give MIX's share of the actions if each did their
+# work one time in WORK_SHARE (`crowd_shares`); during the run they do it whenever its share of the actions so far
+# is below MIX's (`next_kind`), so the shares hold whatever each kind of action costs.
 WORK_SHARE = 0.5
+# At most this share of the crowd is taken along the areas' approval chains (`approvers`).
+APPROVERS_AT_MOST = 0.5
 
 
 def crowd_shares(count: int) -> dict[str, int]:
@@ -111,12 +117,23 @@ def crowd_shares(count: int) -> dict[str, int]:
     return {kind: math.ceil(count * share / WORK_SHARE) for kind, share in MIX.items() if kind != "read"}
 
 
-def people(count: int, seed: int) -> list[Person]:
+def next_kind(work: str, tally: Counter) -> str:
+    """What a person whose work is `work` does next: that work while its share of the crowd's actions so far
+    (`tally`: those done and under way) is below MIX's, otherwise a read. Deciding on the actions so far rather
+    than at random keeps the run in MIX's shares under saturation too, where a form's two or three requests take
+    longer than a read's one and people with work would otherwise do fewer actions than those who read."""
+    if work != "read" and tally[work] < MIX[work] * sum(tally.values()):
+        return work
+    return "read"
+
+
+def people(count: int, seed: int, *, approvals: int = 0) -> list[Person]:
     """Signed-in people of the roles in LOADED_ROLES, each with the addresses their work takes them to: as many
     with drafts to edit, returns to enter and decisions to take as MIX needs (`crowd_shares`): those who approve
-    taken first along the areas' approval chains (`approval_chains`), then anyone with a decision waiting; the others
-    found among the roles in a random order (`seed`); the rest read only. On a small data set with too few people
-    for a kind of work, the rest read: the result's "mix" says which shares the run had."""
+    taken first along whole areas' approval chains (`approval_chains`), enough of them for `approvals` decisions
+    (`expected_approvals`) but at most APPROVERS_AT_MOST of the crowd, then anyone with a decision waiting; the
+    others found among the roles in a random order (`seed`); the rest read only. On a small data set with too few
+    people for a kind of work, the rest read: the result's "mix" says which shares the run had."""
     from partnerships.models import Role
 
     rng = random.Random(seed)
@@ -126,17 +143,26 @@ def people(count: int, seed: int) -> list[Person]:
     wanted = crowd_shares(count)
     workers: list[Person] = []
     readers: list[Person | Role] = []  # signed in already while looking for work, or not yet
-    chains = approval_chains(roles, rng)[: wanted["approve"]]
-    chained = {role.pk for role in chains}
-    for role in chains + [role for role in rng.sample(roles, len(roles)) if role.pk not in chained]:
+    chained = approvers(
+        approval_chains(roles, rng),
+        wanted=wanted["approve"],
+        decisions=approvals,
+        at_most=math.floor(count * APPROVERS_AT_MOST),
+    )
+    for role in chained:  # decisions wait for them, or reach them from their chain's earlier steps
+        person = _signed_in(role)
+        person.approves, person.work = True, "approve"
+        workers.append(person)
+    wanted["approve"] = max(0, wanted["approve"] - len(chained))
+    taken = {role.pk for role in chained}
+    for role in [role for role in rng.sample(roles, len(roles)) if role.pk not in taken]:
         open_kinds = [kind for kind in wanted if wanted[kind] and (kind != "approve") == (role.kind == "officer")]
         if not open_kinds:
             if len(workers) + len(readers) >= count and not any(wanted.values()):
                 break
             readers.append(role)
             continue
-        person = _signed_in(role, inbox="approve" in open_kinds and role.pk not in chained)
-        person.approves = person.approves or role.pk in chained  # decisions reach them from the chain's earlier steps
+        person = _signed_in(role, inbox="approve" in open_kinds)
         work = next((kind for kind in open_kinds if _can(person, kind)), None)
         if work is None:
             readers.append(person)
@@ -152,14 +178,24 @@ def people(count: int, seed: int) -> list[Person]:
     return workers + [r if isinstance(r, Person) else _signed_in(r) for r in readers]
 
 
-def approval_chains(roles: list, rng: random.Random) -> list:
+@dataclass
+class AreaChain:
+    """A force area's people still ahead of its plans in review, and how many decisions those plans wait for (the
+    most its people can take during a load: every step's person is among them)."""
+
+    roles: list
+    decisions: int
+
+
+def approval_chains(roles: list, rng: random.Random) -> list[AreaChain]:
     """Of `roles`, the people along the way still ahead of the plans in review (`grants.workflow.stages_ahead`,
-    each stage's role from `ACTS_AT`), force area by force area, the areas with most plans in review first (ties
-    in a random order): the CSPs' people first (the executive group and board of each CSP whose plan has not yet
-    passed them), then the area's (OPCC officers, decision-makers, finance officers). Taken whole, an area's chain
-    approves its plans step by step within the crowd: the people with a decision waiting when the load begins
-    approve once each and the plan moves on, so an approval reaches the next step's inbox only when that person
-    was signed in too. People whose step every plan of theirs has passed are left out: they would wait for nothing."""
+    each stage's role from `ACTS_AT`), force area by force area: the CSPs' people first (the executive group and
+    board of each CSP whose plan has not yet passed them), then the area's (OPCC officers, decision-makers, finance
+    officers). The areas come in the order of their decisions a person, most first (ties in a random order), so
+    that a crowd of a given size can take as many decisions as possible. Taken whole, an area's chain approves its
+    plans step by step within the crowd: the people with a decision waiting when the load begins approve and the
+    plan moves on, so an approval reaches the next step's inbox only when that person was signed in too. People
+    whose step every plan of theirs has passed are left out: they would wait for nothing."""
     from grants.models import SpendingPlan
     from grants.workflow import ACTS_AT, IN_REVIEW, PARTNERSHIP_STAGES, stages_ahead
 
@@ -167,19 +203,45 @@ def approval_chains(roles: list, rng: random.Random) -> list:
         "award__partnership"
     )
     ahead: dict[int, set[tuple[str, int]]] = defaultdict(set)  # area: (role kind, partnership or area) ahead
-    plans_of_area: Counter = Counter()
+    decisions: Counter = Counter()  # area: the decisions its plans in review wait for, now and later
     for plan in in_review:
         partnership = plan.award.partnership
-        plans_of_area[partnership.force_area_id] += 1
         for stage in stages_ahead(plan):
             scope = partnership.pk if stage in PARTNERSHIP_STAGES else partnership.force_area_id
             ahead[partnership.force_area_id].add((ACTS_AT[stage], scope))
-    areas = sorted(plans_of_area, key=lambda area: (-plans_of_area[area], rng.random()))
+            decisions[partnership.force_area_id] += 1
     chains = []
-    for area in areas:
-        chains += [r for r in roles if r.partnership_id and (r.kind, r.partnership_id) in ahead[area]]
-        chains += [r for r in roles if not r.partnership_id and (r.kind, r.force_area_id) in ahead[area]]
-    return chains
+    for area in decisions:
+        chain = [r for r in roles if r.partnership_id and (r.kind, r.partnership_id) in ahead[area]]
+        chain += [r for r in roles if not r.partnership_id and (r.kind, r.force_area_id) in ahead[area]]
+        if chain:
+            chains.append(AreaChain(chain, decisions[area]))
+    return sorted(chains, key=lambda chain: (-chain.decisions / len(chain.roles), rng.random()))
+
+
+def approvers(chains: list[AreaChain], *, wanted: int, decisions: int, at_most: int) -> list:
+    """The roles to sign in to approve: whole areas' chains, in their order, until there are `wanted` people and
+    the chains hold `decisions` decisions, but never more than `at_most` people (the last area cut short only when
+    it would be the first)."""
+    taken, held = [], 0
+    for chain in chains:
+        if len(taken) >= wanted and held >= decisions:
+            break
+        if len(taken) + len(chain.roles) > at_most:
+            if not taken:
+                taken = chain.roles[:at_most]
+            break
+        taken += chain.roles
+        held += chain.decisions
+    return taken
+
+
+def expected_approvals(users: int, seconds: float, pause: tuple[float, float]) -> int:
+    """About how many approvals MIX asks of a run: the actions the crowd will do (one a person every mean pause,
+    plus about half a second for the action itself) at MIX's share. Without a pause (saturation), the number is
+    bounded by how many approvers the crowd can hold (`APPROVERS_AT_MOST`), not by this."""
+    actions = users * seconds / (sum(pause) / 2 + 0.5)
+    return math.ceil(actions * MIX["approve"])
 
 
 def _can(person: Person, kind: str) -> bool:
@@ -463,6 +525,7 @@ def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float
     stop = time.monotonic() + seconds
     outcomes: list[Outcome] = []
     wanted, done = Counter(), Counter()  # actions by kind: chosen, and done (nothing left of a kind: a read)
+    tally = Counter()  # actions by kind, done and under way (`next_kind`)
     lock = threading.Lock()
 
     def person(index: int, who: Person) -> None:
@@ -471,12 +534,16 @@ def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float
         time.sleep(rng.uniform(0, pause[1]))  # people do not all arrive in the same second
         try:
             while time.monotonic() < stop:
-                kind = who.work if who.work != "read" and rng.random() < WORK_SHARE else "read"
+                with lock:
+                    kind = next_kind(who.work, tally)
+                    tally[kind] += 1
                 kind_done, requests = act(visitor, who, kind, rng)
                 with lock:
                     outcomes.extend(requests)
                     wanted[kind] += 1
                     done[kind_done] += 1
+                    tally[kind] -= 1
+                    tally[kind_done] += 1
                 time.sleep(rng.uniform(*pause))
         finally:
             visitor.close()
@@ -745,17 +812,18 @@ def main(argv: list[str] | None = None) -> int:
     call_command("createcachetable", verbosity=0)  # the production's cache, in the database (bench/settings.py)
     if not options.no_returns_set_up:
         returns_set_up()
-    crowd = people(options.users, options.seed)
+    pause = tuple(options.pause)
+    crowd = people(options.users, options.seed, approvals=expected_approvals(options.users, options.seconds, pause))
     if options.serve:
         with gunicorn(options.workers, options.threads) as server:
             niced(options.nice)  # after gunicorn has started: its processes keep their own niceness
             before = server_cpu(server)
-            result = run(server.url, crowd, options.seconds, tuple(options.pause), options.seed)
+            result = run(server.url, crowd, options.seconds, pause, options.seed)
             after = server_cpu(server)
         result.update(cpu_per_request(before, after, result["requests"]))
     else:
         niced(options.nice)
-        result = run(options.url.rstrip("/"), crowd, options.seconds, tuple(options.pause), options.seed)
+        result = run(options.url.rstrip("/"), crowd, options.seconds, pause, options.seed)
     for key, value in result.items():
         print(f"{key:>12}: {value}")
     return 1 if result["errors"] else 0

@@ -13,17 +13,21 @@ from bench.load import (
     LOADED_ROLES,
     MIX,
     WORK_SHARE,
+    AreaChain,
     Visitor,
     _loopback,
     _reaped_cpu_seconds,
     approval_chains,
+    approvers,
     cpu_per_request,
     crowd_shares,
     decision_links,
+    expected_approvals,
     form_of,
     gunicorn,
     main,
     mix,
+    next_kind,
     niced,
     people,
     run,
@@ -206,6 +210,10 @@ def test_more_people_than_roles_sign_some_in_twice(demo):
     assert len(crowd) == roles + 3 and len({person.session_key for person in crowd}) == roles + 3
 
 
+def chain_users(chains) -> set[int]:
+    return {role.user_id for chain in chains for role in chain.roles}
+
+
 # The roles along a plan's whole route after submission (grants/workflow.py PATH and ACTS_AT), written out here so
 # that the test says what it expects.
 APPROVERS_OF_PARTNERSHIP = ("executive", "board")
@@ -229,7 +237,7 @@ def test_those_who_approve_are_everyone_along_the_way_of_a_plan_in_flight(demo):
     ) | set(Role.objects.filter(kind__in=APPROVERS_OF_AREA, force_area=area).values_list("user", flat=True))
     assert len(chain) >= 4
     roles = list(Role.objects.filter(kind__in=LOADED_ROLES).order_by("pk"))
-    assert {role.user_id for role in approval_chains(roles, random.Random(1))} == chain
+    assert chain_users(approval_chains(roles, random.Random(1))) == chain
     # A plan past its board: only its area's people are ahead of it, not its executive group and board.
     other = SpendingPlan.objects.get(award__partnership__slug="safer-and-stronger-south-gloucestershire", version=1)
     SpendingPlan.objects.filter(pk=other.pk).update(status="board_approved")
@@ -238,8 +246,12 @@ def test_those_who_approve_are_everyone_along_the_way_of_a_plan_in_flight(demo):
             "user", flat=True
         )
     )
-    assert other_area and {role.user_id for role in approval_chains(roles, random.Random(1))} == chain | other_area
-    crowd = people(60, seed=13)  # wants ceil(60 × 8 % / 50 %) = 10 people who approve: the chain comes first
+    chains = approval_chains(roles, random.Random(1))
+    assert other_area and chain_users(chains) == chain | other_area
+    # Each area's chain with the decisions its plans wait for: the submitted plan's five (executive group, board,
+    # OPCC, PCC, finance officer), the plan past its board the area's three.
+    assert sorted(c.decisions for c in chains) == [3, 5]
+    crowd = people(60, seed=13)  # wants ceil(60 × 8 % / 50 %) = 10 people who approve: the chains come first
     sessions = {person.session_key: person for person in crowd if person.work == "approve"}
     approving_users = {int(Session.objects.get(pk=key).get_decoded()["_auth_user_id"]) for key in sessions}
     assert chain <= approving_users, sorted(
@@ -257,3 +269,34 @@ def test_the_time_of_processes_ended_during_a_run_is_still_counted():
     before = _reaped_cpu_seconds(os.getpid())
     subprocess.run([sys.executable, "-c", "sum(range(30_000_000))"], check=True)
     assert _reaped_cpu_seconds(os.getpid()) - before > 0.1
+
+
+def test_people_with_work_keep_the_actions_in_the_mixs_shares_however_long_their_work_takes():
+    """A crowd of 30 where a form takes three times a read's time (saturation, no pause): people with work do it
+    while its share is below MIX's, so the shares come out at MIX's; at random one time in two they would not."""
+    crowd = ["edit"] * 8 + ["approve"] * 5 + ["return"] * 6 + ["read"] * 11
+    tally, busy_until, now = Counter(), [0.0] * len(crowd), 0.0
+    rng = random.Random(7)
+    for _ in range(3000):
+        who = min(range(len(crowd)), key=lambda i: (busy_until[i], rng.random()))  # the next person free
+        now = busy_until[who]
+        kind = next_kind(crowd[who], tally)
+        tally[kind] += 1
+        busy_until[who] = now + (1.0 if kind == "read" else 3.0)
+    actions = sum(tally.values())
+    for kind, share in MIX.items():
+        assert tally[kind] / actions == pytest.approx(share, abs=0.01), (kind, tally)
+    assert next_kind("read", Counter()) == "read"
+    assert next_kind("edit", Counter({"read": 88, "edit": 12})) == "read"  # at MIX's 12 %: read
+    assert next_kind("edit", Counter({"read": 89, "edit": 11})) == "edit"
+
+
+def test_approvers_are_taken_area_by_area_until_the_run_has_decisions_enough():
+    chains = [AreaChain(["a1", "a2", "a3"], 6), AreaChain(["b1", "b2"], 3), AreaChain(["c1", "c2", "c3", "c4"], 4)]
+    assert approvers(chains, wanted=2, decisions=0, at_most=10) == ["a1", "a2", "a3"]  # a whole area, never part
+    assert approvers(chains, wanted=2, decisions=8, at_most=10) == ["a1", "a2", "a3", "b1", "b2"]
+    assert approvers(chains, wanted=2, decisions=100, at_most=7) == ["a1", "a2", "a3", "b1", "b2"]  # at most 7
+    assert approvers(chains, wanted=5, decisions=0, at_most=2) == ["a1", "a2"]  # a crowd too small for one area
+    assert approvers([], wanted=5, decisions=10, at_most=10) == []
+    # 200 people pausing 5 to 10 s for 60 s do about 1,500 actions, 8 % of them approvals.
+    assert expected_approvals(200, 60, (5, 10)) == 120
