@@ -191,7 +191,7 @@ def approval_chains(roles: list, rng: random.Random) -> list[AreaChain]:
     """Of `roles`, the people along the way still ahead of the plans in review (`grants.workflow.stages_ahead`,
     each stage's role from `ACTS_AT`), force area by force area: the CSPs' people first (the executive group and
     board of each CSP whose plan has not yet passed them), then the area's (OPCC officers, decision-makers, finance
-    officers). The areas come in the order of their decisions a person, most first (ties in a random order), so
+    officers). The areas come by their decisions per person, most first (ties in a random order), so
     that a crowd of a given size can take as many decisions as possible. Taken whole, an area's chain approves its
     plans step by step within the crowd: the people with a decision waiting when the load begins approve and the
     plan moves on, so an approval reaches the next step's inbox only when that person was signed in too. People
