@@ -256,8 +256,9 @@ class KeptPage:
                 if kept.tables and outer and time.time() - kept.seen_at > RENEW_AFTER_SECONDS:
                     # Its queries answered the same in this request's snapshot: the page is current as of it, so
                     # writes before it need not be asked about again.
-                    # Written once this request's transaction is over: a write inside it (REPEATABLE READ) could
-                    # fail on another request's write of the same entry.
+                    # Written once this request's transaction is over: inside it (REPEATABLE READ) a write that
+                    # meets another request's write of the same entry is given up (config/operations/cache.py),
+                    # and this renewal is worth keeping.
                     with reads.unrecorded():
                         renewed = (kept.made_id, table_writes.snapshot(), time.time())
                     transaction.on_commit(lambda: cache.set(key + _SEEN, renewed, KEPT_FOR))

@@ -129,3 +129,34 @@ def test_other_database_errors_are_not_swallowed(cache):
     with pytest.raises(DatabaseError):
         cache.set("plan-rows", "nowhere to go")
     call_command("createcachetable", TABLE)  # for the fixture's clean-up
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="lock_timeout is PostgreSQL's")
+def test_an_operational_error_other_than_a_lost_write_still_raises(cache):
+    """Only a serialization failure or a deadlock is given up: a write that cannot get its lock in time (another
+    kind of OperationalError) still raises, so that a real fault is seen."""
+    import threading
+
+    from django.db import OperationalError, transaction
+
+    locked, release = threading.Event(), threading.Event()
+
+    def holder():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    other = threading.Thread(target=holder)
+    other.start()
+    try:
+        assert locked.wait(10)
+        with pytest.raises(OperationalError) as raised, transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '100ms'")
+            cache.set("plan-rows", "waits for the lock")
+        assert raised.value.__cause__.pgcode == "55P03"  # lock_not_available
+    finally:
+        release.set()
+        other.join()
