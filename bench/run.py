@@ -23,7 +23,9 @@ Beside each page:
   page pays that stack, so "÷ floor page" says how far a page is from the least a *served* page showing the same
   rows could cost, and "÷ floor" how far it is from the rows alone; the gap between the two is the stack;
 - **the admin**: the Django admin changelist (or change page) that shows the same rows, the page an
-  administrator would otherwise use (the returns pages have none: the admin registers no returns).
+  administrator would otherwise use (the returns pages have none: the admin registers no returns). Where the rows
+  fill more than one changelist page (the 360Giving files: the admin lists 100 grants a page and shows at most 200
+  at once), the admin's time is that of opening every page that holds them, one after another (`AdminPages`).
 
 The first row, "Signed-in empty page", is the request stack alone for a signed-in CSP officer: a view with no
 query and no template of its own (bench/urls.py), its queries those of the stack (the session and the user).
@@ -493,9 +495,35 @@ class Page(NamedTuple):
     repeat: int
     floor: Floor | None = None
     admin_url: str | None = None
+    admin_pages: int = 1  # how many changelist pages hold the same rows (`AdminPages`)
     memory: bool = False  # measure peak memory too (exports)
     bench_urls: bool = False  # an address of bench/urls.py only (the empty page)
     notes: tuple[str, ...] = ()
+
+
+class AdminPages:
+    """The admin showing the same rows as a page, when they fill `pages` changelist pages: each page opened in
+    turn (`?p=1` to `?p=pages`), as an administrator reading them all would. Answers the first page that was not
+    a 200, else the last."""
+
+    def __init__(self, client, url: str, pages: int):
+        self.client, self.url, self.pages = client, url, pages
+
+    def __call__(self):
+        joiner = "&" if "?" in self.url else "?"
+        response = None
+        for number in range(1, self.pages + 1):
+            response = self.client.get(self.url if self.pages == 1 else f"{self.url}{joiner}p={number}")
+            if response.status_code != 200:
+                return response
+        return response
+
+
+def changelist_pages(rows: int) -> int:
+    """How many pages of the award changelist hold `rows` grants (GrantAwardAdmin's `list_per_page`)."""
+    from grants.admin.plans import GrantAwardAdmin
+
+    return max(1, -(-rows // GrantAwardAdmin.list_per_page))
 
 
 EMPTY_PAGE = "Signed-in empty page (the request stack, no data)"
@@ -504,6 +532,8 @@ EMPTY_PAGE = "Signed-in empty page (the request stack, no data)"
 def pages(s, repeat: int):
     """Each page to time, with its floor and its admin equivalent where there is one."""
     from django.urls import reverse
+
+    from grants.models import GrantAward
 
     area, small, year = s["big_area"], s["small_area"], s["year"]
     longest, shortest = s["longest"], s["shortest"]
@@ -572,6 +602,8 @@ def pages(s, repeat: int):
         slow,
     )
     yield from returns_pages(s, repeat)
+    made = GrantAward.objects.filter(status=GrantAward.Status.MADE)
+    area_grants = made.filter(funding_stream__force_area=area).count()
     yield Page(
         f"360Giving JSON, one area ({area})",
         reverse("grants:threesixty", args=[area.slug, "json"]),
@@ -579,9 +611,12 @@ def pages(s, repeat: int):
         slow,
         Floor("Published", PUBLISHED_SQL, [area.pk, area.pk]),
         f"/admin/grants/grantaward/?funding_stream__force_area__id__exact={area.pk}&status__exact=made",
+        admin_pages=changelist_pages(area_grants),
         memory=True,
+        notes=_admin_pages_note(area_grants),
     )
     if "grants:published-360-all" in _url_names():
+        all_grants = made.count()
         yield Page(
             f"360Giving JSON, everything ({s['plan_count']:,} plans)",
             reverse("grants:published-360-all"),
@@ -589,7 +624,9 @@ def pages(s, repeat: int):
             max(2, repeat // 10),
             Floor("Published", PUBLISHED_SQL, [None, None]),
             "/admin/grants/grantaward/?status__exact=made",
+            admin_pages=changelist_pages(all_grants),
             memory=True,
+            notes=_admin_pages_note(all_grants),
         )
     yield Page(
         f"Admin plan change page, {count_lines[longest.pk]} lines",
@@ -598,6 +635,11 @@ def pages(s, repeat: int):
         max(3, repeat // 4),
         Floor("Plan", PLAN_LINES_SQL, [longest.pk]),
     )
+
+
+def _admin_pages_note(grants: int) -> tuple[str, ...]:
+    pages = changelist_pages(grants)
+    return (f"admin: {pages} changelist pages for {grants:,} grants",) if pages > 1 else ()
 
 
 NO_RETURNS_ADMIN = "no admin for returns"
@@ -822,7 +864,7 @@ def collect(repeat: int, only: str = "", profile_requests: int = 0, *, least: in
                 row.notes.append(f"floor page HTTP {row.floor_page.status}")
         if page.admin_url:
             admin_repeat = max(min(3, least), min(page.repeat, repeat))
-            row.admin = measure(lambda url=page.admin_url: clients["admin"].get(url), admin_repeat)
+            row.admin = measure(AdminPages(clients["admin"], page.admin_url, page.admin_pages), admin_repeat)
             if row.admin.status != 200:
                 row.notes.append(f"admin HTTP {row.admin.status}")
         if page.memory:

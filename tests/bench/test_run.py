@@ -105,3 +105,30 @@ def test_the_due_returns_are_reported_once_through_the_service(national):
         number=first.period.number,
     )
     assert pack.partnerships and sum(p.spend.in_period for p in pack.partnerships) > Decimal(0)
+
+
+def test_the_admin_equivalent_opens_every_changelist_page_that_holds_the_rows(national, monkeypatch):
+    """The national 360Giving file holds every grant; the admin lists 100 a page, so showing the same rows there
+    is opening each page in turn, and the admin's time is theirs together."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.run import AdminPages, changelist_pages
+    from grants.admin.plans import GrantAwardAdmin
+    from grants.models import GrantAward
+    from partnerships.models import User
+
+    per_page = GrantAwardAdmin.list_per_page
+    assert [changelist_pages(n) for n in (0, 1, per_page, per_page + 1, 30 * per_page)] == [1, 1, 1, 2, 30]
+    monkeypatch.setattr(GrantAwardAdmin, "list_per_page", 2)  # several pages at the CI size
+    admin = signed_in(User.objects.get(username="admin"))
+    url = "/admin/grants/grantaward/?status__exact=made"
+    pages = changelist_pages(GrantAward.objects.filter(status=GrantAward.Status.MADE).count())
+    assert pages > 1
+    with CaptureQueriesContext(connection) as one:
+        assert AdminPages(admin, url, 1)().status_code == 200
+    with CaptureQueriesContext(connection) as every:
+        assert AdminPages(admin, url, pages)().status_code == 200
+    opened = [q["sql"] for q in every.captured_queries if "django_session" in q["sql"]]
+    assert len(opened) == pages and len(every) == pages * len(one)  # each page in turn
+    assert AdminPages(admin, url, pages + 1)().status_code == 302  # past the last page: the admin's error answers
