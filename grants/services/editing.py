@@ -79,7 +79,7 @@ def plan_details_update(
     plan.title, plan.purpose, plan.unallocated_note = title, purpose or "", unallocated_note or ""
     plan.clean_fields()  # not the allocation check: a rolled-forward plan may be over until its lines are cut
     plan.roll_forward_notes = [n for n in plan.roll_forward_notes if n.get("kind") != "purpose"]
-    plan_record_change(plan=plan, by=by, reason="Changed the plan's details")
+    plan_record_change(plan=plan, by=by, reason="Changed the plan's details", content_changed=False)
     return plan
 
 
@@ -96,4 +96,5 @@ def sections_save(*, plan: SpendingPlan, sections: dict[str, str], by, expected_
     """Sets the text of the board paper's sections (an empty one is removed)."""
     plan = plan_lock(plan=plan, by=by, expected_revision=expected_revision)
     sections_write(plan=plan, sections=sections)
-    plan_record_change(plan=plan, by=by, reason="Changed the sections of the board paper")
+    # The sections are not in the history's snapshot (the board paper's prose, kept with the plan).
+    plan_record_change(plan=plan, by=by, reason="Changed the sections of the board paper", content_changed=False)
