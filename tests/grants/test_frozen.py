@@ -1,6 +1,7 @@
 """Submitted versions are frozen while they are reviewed, approved versions for good: no edit reaches them, from
 the models, the admin or the import. `SpendingPlan.is_editable` decides, and the `grants.edit_plan` rule too."""
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -138,6 +139,24 @@ def test_the_admin_opens_an_approved_plan_read_only_and_refuses_changes(admin_cl
 def test_the_admin_still_edits_a_draft(admin_client, plymouth_plan):
     response = admin_client.get(reverse("admin:grants_spendingplan_change", args=[plymouth_plan.pk]))
     assert 'name="_save"' in response.content.decode()
+
+
+def test_the_admin_plan_page_lists_the_lines_each_linked_to_its_own_page(admin_client, frozen_plan):
+    """Lines are changed on their own page (with their sub-items, measures and match funding), not in rows of
+    the plan's page; a draft's page offers to add one, a frozen plan's does not."""
+    draft = SpendingPlan.objects.filter(status=SpendingPlan.Status.DRAFT, projects__isnull=False).first()
+    for plan, editable in ((draft, True), (frozen_plan, False)):
+        page = admin_client.get(reverse("admin:grants_spendingplan_change", args=[plan.pk])).content.decode()
+        assert "projects-TOTAL_FORMS" not in page  # no rows of forms for the lines
+        assert "<caption>Funded projects of this version, by line number</caption>" in page
+        for line in plan.projects.all():
+            link = reverse("admin:grants_fundedproject_change", args=[line.pk])
+            assert f'<a href="{link}">{html.escape(line.title)}</a>' in page
+        add = f'<a href="{reverse("admin:grants_fundedproject_add")}?plan={plan.pk}">Add a funded project</a>'
+        assert (add in page) is editable
+        assert f"?plan__id__exact={plan.pk}" in page
+    form = admin_client.get(reverse("admin:grants_fundedproject_add") + f"?plan={draft.pk}").content.decode()
+    assert f'<option value="{draft.pk}" selected>' in form  # the link opens the form on this plan
 
 
 def test_decision_records_cannot_be_changed_in_the_admin(admin_client, frozen_plan):

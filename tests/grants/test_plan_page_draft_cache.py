@@ -251,12 +251,11 @@ def admin_errors(response) -> list:
     return [error for error in errors if error]
 
 
-def test_an_admin_inline_edit_of_a_line_shows(draft, admin_client, client):
-    url = reverse("admin:grants_spendingplan_change", args=[draft.pk])
-    data = admin_form(admin_client, url)
+def test_an_admin_edit_of_a_line_shows(draft, admin_client, client):
     line = first_line(draft)
-    [field] = [name for name, value in data.items() if name.endswith("-title") and value == line.title]
-    data[field] = "Street triage, changed in the admin"
+    url = reverse("admin:grants_fundedproject_change", args=[line.pk])
+    data = admin_form(admin_client, url)
+    data["title"] = "Street triage, changed in the admin"
     response = admin_client.post(url, {**data, "_save": "Save"})
     assert response.status_code == 302, admin_errors(response)
     assert "1. Street triage, changed in the admin" in table(client, draft)
@@ -296,3 +295,18 @@ def test_a_supporting_document_added_after_the_rows_are_kept_shows(draft, demo_u
     upload = SimpleUploadedFile("evaluation-form.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     document_add(plan=draft, project=line, by=demo_user("officer.plymouth"), upload=upload)
     assert "evaluation-form.pdf" in table(client, draft)
+
+
+def test_a_line_changed_on_its_admin_page_cannot_take_the_plan_over_its_award(draft, admin_client, client):
+    """The plan's admin page lists its lines; each is changed on its own page, where the plan's allocation rule
+    holds for the line's new amount (`FundedProject.clean`): the message is beside the amount, nothing is saved."""
+    line = first_line(draft)
+    url = reverse("admin:grants_fundedproject_change", args=[line.pk])
+    data = admin_form(admin_client, url)
+    data["amount_allocated"] = str(draft.award.amount + 1)
+    response = admin_client.post(url, {**data, "_save": "Save"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "amount_allocated" in errors and "award" in str(errors["amount_allocated"]), errors
+    line.refresh_from_db()
+    assert line.amount_allocated != draft.award.amount + 1
