@@ -237,9 +237,9 @@ class SpendingPlanAdmin(FrozenPlanMixin, admin.ModelAdmin):
         """The plan's lines, each linked to its own page, where it is changed together with its sub-items,
         outcome measures and match funding (which rows here could never hold), under the same rules (the plan's
         allocation: `FundedProject.clean`; the sub-items adding up: its `SubItemInlineFormSet`). Listed rather
-        than edited in rows on this
-        page: a 60-line plan's 60 forms made the page cost 250 to 300 ms of its 430 to 520 ms at national size,
-        over issue 13's 500 ms on the slower machines; the list is one query and a few milliseconds."""
+        than edited in rows on this page: a 60-line plan's 60 forms made the page cost 250 to 300 ms of its 430 to
+        520 ms at national size, over issue 13's 500 ms on the slower machines; the list is one query and a few
+        milliseconds."""
         if plan.pk is None:
             return "-"
         lines = plan.projects.select_related("provider").order_by("number")
