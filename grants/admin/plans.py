@@ -245,7 +245,7 @@ class SpendingPlanAdmin(FrozenPlanMixin, admin.ModelAdmin):
         lines = plan.projects.select_related("provider").order_by("number")
         rows = format_html_join(
             "",
-            '<tr><td>{}</td><td><a href="{}">{}</a></td><td class="numeric">{}</td><td>{}</td><td>{}</td></tr>',
+            '<tr><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
             (
                 (
                     line.number,

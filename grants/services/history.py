@@ -63,7 +63,8 @@ def plan_lock(*, plan: SpendingPlan | int, by, expected_revision: int | None) ->
         raise PermissionDenied(reason)
     if expected_revision is not None and locked.revision != expected_revision:
         raise PlanChangedSinceOpened(plan=locked, opened_revision=expected_revision)
-    _record_changes_made_elsewhere(locked)
+    # The content as it stands under the lock, for `plan_record_change` after a change that leaves it alone.
+    locked.__dict__["_snapshot_at_lock"] = _record_changes_made_elsewhere(locked)
     return locked
 
 
@@ -81,18 +82,19 @@ def plan_record_change(*, plan: SpendingPlan, by, reason: str, content_changed: 
     plan.save()
 
 
-def _record_changes_made_elsewhere(plan: SpendingPlan) -> None:
+def _record_changes_made_elsewhere(plan: SpendingPlan) -> dict:
     """When the plan's content differs from its last history record (demo data, the admin, a copy), that
-    difference is recorded first, unattributed, so the next editor is not shown as its author."""
+    difference is recorded first, unattributed, so the next editor is not shown as its author. Returns the
+    content as it stands (`plan_snapshot`)."""
     latest = plan.history.order_by("-history_date", "-history_id").only("snapshot").first()
     current = plan_snapshot(plan)
-    plan.__dict__["_snapshot_at_lock"] = current  # for `plan_record_change` after a change that leaves it alone
     if latest is not None and latest.snapshot == current:
-        return
+        return current
     plan._history_user = None
     plan._change_reason = OUTSIDE_THE_EDITOR
     plan._history_snapshot = current
     plan.save()
+    return current
 
 
 # --- reading the history ------------------------------------------------------------------------------------
