@@ -45,7 +45,13 @@ measured: "client_cpu_ms_per_request" is this process's CPU over the run (all it
 request, "client_share_of_cores" the same as a share of the machine. `--nice N` runs the client at niceness N so the
 server and the database get the cores first; "client_nice" says which niceness was used.
 
-Bounded on purpose: loopback addresses only, at most 300 people and 120 seconds, `--pause 0 0` for saturation.
+Cold or warm: a run starts on pages no one has opened that day, so most of its first minute is first views, each
+page made afresh (a page is kept from its second view in a day: grants/kept_pages.py). `--warm-up S` lets the
+crowd work S seconds first, unmeasured, and measures the `--seconds` after: a morning already under way. Both are
+worth knowing; docs/performance.md says which a figure is.
+
+Bounded on purpose: loopback addresses only, at most 300 people and 120 seconds (and a warm-up of at most 120),
+`--pause 0 0` for saturation.
 The load changes the database (plans move along, returns are saved): run it on a benchmark database.
 """
 
@@ -521,9 +527,25 @@ def act(visitor: Visitor, person: Person, kind: str, rng: random.Random) -> tupl
     return kind, outcomes
 
 
-def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float], seed: int) -> dict:
-    stop = time.monotonic() + seconds
+def run(
+    url: str,
+    crowd: list[Person],
+    seconds: float,
+    pause: tuple[float, float],
+    seed: int,
+    *,
+    warm_up: float = 0.0,
+    on_measure=None,
+) -> dict:
+    """The crowd at work for `warm_up` seconds, then `seconds` more, which alone are measured: the actions begun
+    in the warm-up are left out of the figures (their errors are counted apart, "warm_up_errors"), and
+    `on_measure` is called when the measured time begins (the server's CPU is read then). Without a warm-up the
+    run starts on pages no one has opened that day, each made afresh; after one, on a morning already under way."""
+    began = time.monotonic()
+    measure_from = began + warm_up
+    stop = measure_from + seconds
     outcomes: list[Outcome] = []
+    warm_up_outcomes: list[Outcome] = []
     wanted, done = Counter(), Counter()  # actions by kind: chosen, and done (nothing left of a kind: a read)
     tally = Counter()  # actions by kind, done and under way (`next_kind`)
     lock = threading.Lock()
@@ -534,14 +556,16 @@ def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float
         time.sleep(rng.uniform(0, pause[1]))  # people do not all arrive in the same second
         try:
             while time.monotonic() < stop:
+                measured = time.monotonic() >= measure_from
                 with lock:
                     kind = next_kind(who.work, tally)
                     tally[kind] += 1
                 kind_done, requests = act(visitor, who, kind, rng)
                 with lock:
-                    outcomes.extend(requests)
-                    wanted[kind] += 1
-                    done[kind_done] += 1
+                    (outcomes if measured else warm_up_outcomes).extend(requests)
+                    if measured:
+                        wanted[kind] += 1
+                        done[kind_done] += 1
                     tally[kind] -= 1
                     tally[kind_done] += 1
                 time.sleep(rng.uniform(*pause))
@@ -549,17 +573,25 @@ def run(url: str, crowd: list[Person], seconds: float, pause: tuple[float, float
             visitor.close()
 
     threads = [threading.Thread(target=person, args=(i, p), daemon=True) for i, p in enumerate(crowd)]
-    began, began_cpu = time.monotonic(), time.process_time()
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, measure_from - time.monotonic()))
+    if on_measure:
+        on_measure()
+    measuring, measuring_cpu = time.monotonic(), time.process_time()
     for thread in threads:
-        thread.join(timeout=seconds + 60)
-    took, client_cpu = time.monotonic() - began, time.process_time() - began_cpu
-    return {
+        thread.join(timeout=max(0.0, stop - time.monotonic()) + 60)
+    took, client_cpu = time.monotonic() - measuring, time.process_time() - measuring_cpu
+    result = {
         **summary(outcomes, took, len(crowd)),
         "mix": mix(done, wanted),
         **client_cost(client_cpu, took, len(outcomes)),
     }
+    if warm_up:
+        result["warm_up_seconds"] = warm_up
+        result["warm_up_requests"] = len(warm_up_outcomes)
+        result["warm_up_errors"] = sum(1 for o in warm_up_outcomes if o.problem)
+    return result
 
 
 def mix(done: Counter, wanted: Counter) -> str:
@@ -783,6 +815,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--pause", type=float, nargs=2, default=(5.0, 10.0), metavar=("MIN", "MAX"))
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="let the crowd work this long before the measured --seconds begin (a morning under way, its pages "
+        "opened before; without it the run measures the day's first views, each page made afresh)",
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-returns-set-up", action="store_true", help="do not set up returns for approved grants")
     parser.add_argument(
@@ -799,6 +839,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the load runs against a loopback address only (127.0.0.1, ::1 or localhost)")
     if not 1 <= options.users <= MAX_USERS or not 0 < options.seconds <= MAX_SECONDS:
         parser.error(f"at most {MAX_USERS} people and {MAX_SECONDS} seconds")
+    if not 0 <= options.warm_up <= MAX_SECONDS:
+        parser.error(f"a warm-up of at most {MAX_SECONDS} seconds")
     if not 1 <= options.workers <= 16 or not 1 <= options.threads <= 32:
         parser.error("at most 16 workers of 32 threads")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -813,20 +855,32 @@ def main(argv: list[str] | None = None) -> int:
     if not options.no_returns_set_up:
         returns_set_up()
     pause = tuple(options.pause)
-    crowd = people(options.users, options.seed, approvals=expected_approvals(options.users, options.seconds, pause))
+    crowd = people(
+        options.users,
+        options.seed,
+        approvals=expected_approvals(options.users, options.warm_up + options.seconds, pause),
+    )
     if options.serve:
         with gunicorn(options.workers, options.threads) as server:
             niced(options.nice)  # after gunicorn has started: its processes keep their own niceness
-            before = server_cpu(server)
-            result = run(server.url, crowd, options.seconds, pause, options.seed)
+            before = {}
+            result = run(
+                server.url,
+                crowd,
+                options.seconds,
+                pause,
+                options.seed,
+                warm_up=options.warm_up,
+                on_measure=lambda: before.update(server_cpu(server)),
+            )
             after = server_cpu(server)
         result.update(cpu_per_request(before, after, result["requests"]))
     else:
         niced(options.nice)
-        result = run(options.url.rstrip("/"), crowd, options.seconds, pause, options.seed)
+        result = run(options.url.rstrip("/"), crowd, options.seconds, pause, options.seed, warm_up=options.warm_up)
     for key, value in result.items():
         print(f"{key:>12}: {value}")
-    return 1 if result["errors"] else 0
+    return 1 if result["errors"] or result.get("warm_up_errors") else 0
 
 
 if __name__ == "__main__":

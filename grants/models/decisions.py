@@ -87,7 +87,12 @@ class Decision(AppendOnly):
 
     class Meta:
         ordering = ["plan_id", "decided_at", "pk"]
-        indexes = [models.Index(fields=["plan", "round", "stage"])]
+        indexes = [
+            models.Index(fields=["plan", "round", "stage"]),
+            # The latest decisions of an area, newest first (`inbox.recent_decisions`): read backwards until enough
+            # of its plans' are found, instead of sorting the area's 2,000 (issue 13: 5.6 to 1.3 ms for 30 CSPs).
+            models.Index(fields=["decided_at", "id"], name="grants_decision_latest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.action_display} by {self.user_name}, {self.decided_at:%d %B %Y}"

@@ -14,6 +14,7 @@ from bench.load import (
     MIX,
     WORK_SHARE,
     AreaChain,
+    Person,
     Visitor,
     _loopback,
     _reaped_cpu_seconds,
@@ -58,6 +59,7 @@ def test_only_loopback_addresses_are_loaded(url, allowed):
         ["--seconds", "121"],
         ["--users", "0"],
         ["--nice", "20"],
+        ["--warm-up", "121"],
     ],
 )
 def test_the_load_refuses_to_go_beyond_its_bounds(arguments, capsys):
@@ -65,7 +67,62 @@ def test_the_load_refuses_to_go_beyond_its_bounds(arguments, capsys):
         main(arguments)
     assert stopped.value.code == 2
     error = capsys.readouterr().err
-    assert "loopback address only" in error or "at most 300 people and 120 seconds" in error or "--nice" in error
+    assert any(
+        words in error
+        for words in ("loopback address only", "at most 300 people and 120 seconds", "--nice", "warm-up of at most")
+    )
+
+
+def test_a_warm_up_is_left_out_of_the_figures_and_the_measured_time_begins_after_it():
+    """The actions begun in the warm-up are counted apart; `on_measure` (the server's CPU read) is called once,
+    when the measured time begins; the throughput is over the measured time alone. A stub server, no database."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    started = time.monotonic()
+    seen: list[float] = []
+
+    class Page(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            seen.append(time.monotonic() - started)
+            body = b"<html><body>a page</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    measured_from: list[float] = []
+    crowd = [Person(session_key=f"key-{n}", reads=["/"]) for n in range(3)]
+    try:
+        result = run(
+            f"http://127.0.0.1:{server.server_port}",
+            crowd,
+            seconds=1.0,
+            pause=(0.05, 0.1),
+            seed=13,
+            warm_up=1.0,
+            on_measure=lambda: measured_from.append(time.monotonic() - started),
+        )
+    finally:
+        server.shutdown()
+    assert len(measured_from) == 1 and 0.9 <= measured_from[0] <= 1.5
+    warm, measured = [t for t in seen if t < measured_from[0]], [t for t in seen if t >= measured_from[0]]
+    assert result["warm_up_seconds"] == 1.0 and result["warm_up_errors"] == 0 and result["errors"] == 0
+    assert result["warm_up_requests"] >= len(warm) - len(crowd) and result["warm_up_requests"] > 0
+    assert abs(result["requests"] - len(measured)) <= len(crowd)  # an action under way at the turn goes one way
+    assert 0.9 <= result["seconds"] <= 2.5  # the measured time, not the warm-up's with it
+
+
+def test_without_a_warm_up_the_result_says_nothing_of_one():
+    result = run("http://127.0.0.1:9", [], seconds=0.1, pause=(0, 0), seed=13)
+    assert result["requests"] == 0 and "warm_up_seconds" not in result
 
 
 def test_the_form_reader_sends_a_page_form_as_it_is_shown():
