@@ -738,9 +738,14 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     in_force, awards_total = first_rows_and_total(plans, HOME_LIMIT)
     awards = [plan.award for plan in in_force]
     return_scope = _scope_q("period__award__partnership", partnerships, areas)
-    if areas:  # an OPCC's direct awards to organisations: no partnership, the funding stream's area
-        direct = Q(period__award__partnership__isnull=True, period__award__funding_stream__force_area_id__in=areas)
-        return_scope |= direct
+    if areas:  # an OPCC's direct awards to organisations too: no partnership, the funding stream's area
+        # The area's awards are read first, as a list of keys. As a condition on the joined rows (an OR across the
+        # partnership's and the funding stream's areas, which PostgreSQL cannot estimate), every late return in the
+        # country was joined to its award, partnership and funding stream before the area's were kept: 13 to 40 ms
+        # for an area at national scale, against 2 for reading its awards' keys first (issue 13).
+        direct = Q(partnership__isnull=True, funding_stream__force_area_id__in=areas)
+        awards_in_scope = GrantAward.objects.filter(_scope_q("partnership", partnerships, areas) | direct).order_by()
+        return_scope = Q(period__award_id__in=list(awards_in_scope.values_list("pk", flat=True)))
     mine = PerformanceReturn.objects.filter(return_scope, period__opens_on__lte=on).select_related(
         "period__award__partnership", "period__award__organisation", "project"
     )
