@@ -68,7 +68,9 @@ def overseen_areas(user) -> list[ForceArea]:
     return sorted(areas.values(), key=lambda area: area.name)
 
 
-def _holds(user, kinds, *, partnership=None, force_area=None) -> bool:
+def holds_role(user, kinds, *, partnership=None, force_area=None) -> bool:
+    """Whether the user holds one of `kinds` for the partnership, or else the force area, given (an object or its
+    key), from `roles_held`: no query of its own."""
     if not user.is_authenticated or not user.is_active:
         return False
     if partnership is not None:
@@ -84,7 +86,7 @@ def partnership_role(*kinds: str):
 
     @rules.predicate(name=name)
     def check(user, partnership) -> bool:
-        return partnership is not None and _holds(user, kinds, partnership=partnership)
+        return partnership is not None and holds_role(user, kinds, partnership=partnership)
 
     return check
 
@@ -95,7 +97,7 @@ def force_area_role(*kinds: str):
 
     @rules.predicate(name=name)
     def check(user, force_area) -> bool:
-        return force_area is not None and _holds(user, kinds, force_area=force_area)
+        return force_area is not None and holds_role(user, kinds, force_area=force_area)
 
     return check
 

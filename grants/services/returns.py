@@ -53,7 +53,7 @@ from grants.workflow import Verdict  # one answer to "may they?", with the reaso
 from grants.working_days import add_working_days
 from partnerships.financial_years import FinancialYear
 from partnerships.models import Role
-from partnerships.rules import roles_held
+from partnerships.rules import holds_role, roles_held
 
 Status = PerformanceReturn.Status
 Action = ReturnStep.Action
@@ -329,11 +329,8 @@ def _holds(user, kind: str, performance_return: PerformanceReturn) -> bool:
     if kind == Role.Kind.CERTIFIER and is_deputy(user, award):
         return True  # a certifier's deputy for this plan (grants/services/certification.py)
     if kind in Role.PARTNERSHIP_KINDS:
-        return (
-            award.partnership_id is not None
-            and Role.objects.filter(user=user, kind=kind, partnership_id=award.partnership_id).exists()
-        )
-    return Role.objects.filter(user=user, kind=kind, force_area_id=area_id(award)).exists()
+        return award.partnership_id is not None and holds_role(user, {kind}, partnership=award.partnership_id)
+    return holds_role(user, {kind}, force_area=area_id(award))
 
 
 def may_ask_for_returns(user, award: GrantAward) -> Verdict:
@@ -343,7 +340,7 @@ def may_ask_for_returns(user, award: GrantAward) -> Verdict:
         return Verdict(False, "This award has been withdrawn.")
     if not (user.is_authenticated and user.is_active):
         return Verdict(False, "Only the OPCC's officers ask for returns on an award.")
-    if not Role.objects.filter(user=user, kind=Role.Kind.OPCC, force_area_id=area_id(award)).exists():
+    if not holds_role(user, {Role.Kind.OPCC}, force_area=area_id(award)):
         return Verdict(False, "Only the OPCC's officers ask for returns on an award.")
     return Verdict(True)
 
@@ -368,8 +365,10 @@ def may_edit(user, performance_return: PerformanceReturn) -> Verdict:
     return Verdict(True)
 
 
-def check(performance_return: PerformanceReturn, user, action: str) -> Verdict:
-    """May `user` take `action` on the return as it is now? With the reason when not, in the users' words."""
+def check(performance_return: PerformanceReturn, user, action: str, *, problems: list[str] | None = None) -> Verdict:
+    """May `user` take `action` on the return as it is now? With the reason when not, in the users' words.
+    `problems`: `submission_problems` of the return as it is, when the caller has them already (a page shows them
+    too), so they are not read twice."""
     transition = transition_for(performance_return, action)
     if transition is None:
         return Verdict(False, "There is no such step.")
@@ -394,8 +393,11 @@ def check(performance_return: PerformanceReturn, user, action: str) -> Verdict:
         person = submitter(performance_return)
         if person is not None and person.pk == user.pk:
             return Verdict(False, "You recorded this return: another OPCC officer must accept it.")
-    if action == Action.SUBMIT and (problems := submission_problems(performance_return)):
-        return Verdict(False, " ".join(problems))
+    if action == Action.SUBMIT:
+        if problems is None:
+            problems = submission_problems(performance_return)
+        if problems:
+            return Verdict(False, " ".join(problems))
     return Verdict(True)
 
 
