@@ -25,6 +25,10 @@ How a request goes (`KeptPage`, a mixin for a view's GET):
    If none has, they would answer the same, and the kept page is the answer without asking them. When some has
    and the queries still answer the same, the kept page takes this request's snapshot as its own (`_SEEN`, at
    most every RENEW_AFTER_SECONDS).
+4. A kept page found out of date (its queries answered otherwise) is dropped, and for BACK_OFF_SECONDS the page
+   is made as always, neither checked nor kept (`_CHANGED`): where what it shows is being written all the time (an
+   inbox under a stream of decisions) a page kept again at once would be checked, made and kept over and over, its
+   queries asked three times a view.
 A page is kept from the second time the person opens it in a day: the first time it is made as always and only
 remembered (`_ASKED`), so a page opened once pays nothing for keeping (recording, the replay that takes what its
 queries answered, storing: about a fifth more than making it).
@@ -73,6 +77,12 @@ _ASKED = ":asked"
 # Beside a page's key: a later snapshot in which its queries were asked again and answered the same (`handler`),
 # with the id of the kept page it vouches for. Small, so renewing it costs little.
 _SEEN = ":seen"
+# Beside a page's key: its kept copy was found out of date (its queries answered otherwise), so for a while it is
+# made as always and not kept. Under a stream of writes to what a page reads (a home page's inbox, at saturation)
+# keeping it again at once cost three times its queries a view: asked again to check, asked to make the page, and
+# asked once more to keep it; its next views would likely find it changed again.
+_CHANGED = ":changed"
+BACK_OFF_SECONDS = 60
 # A snapshot is renewed at most this often: under a stream of writes (every second, at saturation) renewing on every
 # view costs more than the replays it saves; on an ordinary day a page is viewed again well after this.
 RENEW_AFTER_SECONDS = 30
@@ -154,23 +164,32 @@ def _keepable(request) -> bool:
     )
 
 
-def _load(key: str) -> tuple[_Kept | None, bool]:
-    """The page kept under `key`, if any, with its latest renewed snapshot, and whether it was asked for earlier
-    today (one query)."""
-    found = cache.get_many([key, key + _ASKED, key + _SEEN])
-    stored, asked = found.get(key), bool(found.get(key + _ASKED))
+@dataclass(frozen=True)
+class _Found:
+    """What the cache holds for a page's key: its kept copy, if any (with its latest renewed snapshot), whether it
+    was asked for earlier today, and whether a kept copy was found out of date lately (`_CHANGED`)."""
+
+    kept: _Kept | None
+    asked: bool
+    changed_lately: bool = False
+
+
+def _load(key: str) -> _Found:
+    """What is kept for `key` (one query)."""
+    found = cache.get_many([key, key + _ASKED, key + _SEEN, key + _CHANGED])
+    stored, asked, changed_lately = found.get(key), bool(found.get(key + _ASKED)), bool(found.get(key + _CHANGED))
     if stored is None:
-        return None, asked
+        return _Found(None, asked, changed_lately)
     try:
         kept = pickle.loads(zlib.decompress(stored))  # noqa: S301 - written by this module, in our own cache
     except Exception:  # noqa: BLE001 - an entry from another version of the code: make the page again
-        return None, asked
+        return _Found(None, asked, changed_lately)
     if not isinstance(kept, _Kept):
-        return None, True
+        return _Found(None, True, changed_lately)
     renewed = found.get(key + _SEEN)
     if isinstance(renewed, tuple) and len(renewed) == 3 and kept.made_id and renewed[0] == kept.made_id:
         kept = replace(kept, seen=renewed[1], seen_at=renewed[2])
-    return kept, True
+    return _Found(kept, True, changed_lately)
 
 
 def _response(request, kept: _Kept) -> HttpResponse:
@@ -194,8 +213,12 @@ class KeptPage:
         if not (_keepable(request) and self.keeps(request)):
             return super().dispatch(request, *args, **kwargs)
         key = _key(request)
-        self._kept, asked_before = _load(key)  # handed out only once the view's own checks have passed
-        if self._kept is None and not asked_before:
+        found = _load(key)
+        self._kept = found.kept  # handed out only once the view's own checks have passed
+        if found.changed_lately:
+            # Found out of date a moment ago: made as always, neither checked nor kept, until the back-off is over.
+            return super().dispatch(request, *args, **kwargs)
+        if self._kept is None and not found.asked:
             # The first time today this person opens this page: made as always, and only remembered. Recording,
             # checking and keeping cost a page made for the first time about a fifth more, which a page opened
             # once (most, under a burst of people each opening their own) would pay for nothing.
@@ -203,6 +226,7 @@ class KeptPage:
             cache.set(key + _ASKED, True, KEPT_FOR)
             return response
         self._kept_served = False
+        self._found_changed = False
         outer = not connection.in_atomic_block
         self.get = self._kept_or_made(self.get, key, outer)  # what the view's dispatch calls for a GET
         with transaction.atomic():
@@ -221,26 +245,32 @@ class KeptPage:
                 # The view wrote or locked something: the page it made is the answer, not kept.
                 logger.debug("Not kept, %s: %s", request.path, error)
                 return response
-            if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+            if self._found_changed:
+                kept = None  # made because the kept copy was out of date: not kept again for a while
+            elif response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
                 return response
-            if timezone.localdate() != today or _reads_the_clock(queries, now):
+            elif timezone.localdate() != today or _reads_the_clock(queries, now):
                 logger.debug("Not kept, %s: its queries hold the time of day", request.path)
                 return response
-            with reads.unrecorded():
-                # The snapshot its queries read, which only REPEATABLE READ (set above, outside any caller's
-                # transaction) keeps for the whole transaction.
-                seen = table_writes.snapshot() if outer else None
-            kept = _Kept(
-                queries=queries,
-                digest=reads.digest(queries),  # in the snapshot the page was made in
-                content=zlib.compress(response.content, 1),
-                headers=list(response.items()),
-                tables=table_writes.tables_read(queries) if seen else None,
-                seen=seen,
-                made_id=secrets.token_hex(8),
-                seen_at=time.time(),
-            )
-        cache.set(key, zlib.compress(pickle.dumps(kept), 1), KEPT_FOR)
+            else:
+                with reads.unrecorded():
+                    # The snapshot its queries read, which only REPEATABLE READ (set above, outside any caller's
+                    # transaction) keeps for the whole transaction.
+                    seen = table_writes.snapshot() if outer else None
+                kept = _Kept(
+                    queries=queries,
+                    digest=reads.digest(queries),  # in the snapshot the page was made in
+                    content=zlib.compress(response.content, 1),
+                    headers=list(response.items()),
+                    tables=table_writes.tables_read(queries) if seen else None,
+                    seen=seen,
+                    made_id=secrets.token_hex(8),
+                    seen_at=time.time(),
+                )
+        if kept is None:
+            _back_off(key)
+        else:
+            cache.set(key, zlib.compress(pickle.dumps(kept), 1), KEPT_FOR)
         return response
 
     def _kept_or_made(self, made, key: str, outer: bool):
@@ -264,9 +294,16 @@ class KeptPage:
                     transaction.on_commit(lambda: cache.set(key + _SEEN, renewed, KEPT_FOR))
                 self._kept_served = True
                 return _response(request, kept)
+            self._found_changed = kept is not None
             return made(request, *args, **kwargs)
 
         return handler
+
+
+def _back_off(key: str) -> None:
+    """The kept copy under `key` was out of date: it goes, and the page is made as always for BACK_OFF_SECONDS."""
+    cache.set(key + _CHANGED, True, BACK_OFF_SECONDS)
+    cache.delete(key)
 
 
 def _unwritten(kept: _Kept) -> bool:
