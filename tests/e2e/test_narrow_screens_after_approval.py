@@ -1,4 +1,4 @@
-"""Issue 9's phone width for the pages after approval (issue 11): the award's returns, a return's form, the
+"""Issue 9's phone width for the pages after approval (issue 11): the award's returns, a return and its form, the
 OPCC's returns page and the year end have no sideways scroll of the page at 390 px (wide tables scroll inside
 their labelled region) nor at 1280, and axe finds nothing serious on them. Screenshots go to NARROW_SCREENSHOTS
 when it is set, for a person to look at."""
@@ -23,6 +23,7 @@ def test_pages_after_approval_fit_a_phone(as_user, demo_user, live_server, axe_c
     pages = {
         "officer.plymouth": [
             ("returns", reverse("grants:returns", args=[plan.award_id])),
+            ("return", reverse("grants:return", args=[ret.pk])),
             ("return-edit", reverse("grants:return-edit", args=[ret.pk])),
         ],
         "opcc.devon": [
