@@ -246,7 +246,7 @@ class KeptPage:
                 logger.debug("Not kept, %s: %s", request.path, error)
                 return response
             if self._found_changed:
-                kept = None  # made because the kept copy was out of date: not kept again for a while
+                pass  # made because the kept copy was out of date: not kept again for a while (`_back_off`)
             elif response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
                 return response
             elif timezone.localdate() != today or _reads_the_clock(queries, now):
@@ -267,7 +267,7 @@ class KeptPage:
                     made_id=secrets.token_hex(8),
                     seen_at=time.time(),
                 )
-        if kept is None:
+        if self._found_changed:
             _back_off(key)
         else:
             cache.set(key, zlib.compress(pickle.dumps(kept), 1), KEPT_FOR)

