@@ -202,11 +202,15 @@ class SpendingPlan(models.Model):
         update_fields = kwargs.get("update_fields")
         if self.pk is not None and not (update_fields is not None and set(update_fields) <= self.WORKFLOW_FIELDS):
             self.refuse_changes_unless_editable(self.pk)
-        # An instance read before a content write holds the stamp from before it (the editor saves the plan it
-        # locked after writing its lines): saving that old stamp back would make old kept rows current again, so
-        # a save that writes the stamp writes a new one.
-        if update_fields is None or "content_stamp" in update_fields:
-            self.content_stamp = uuid.uuid4()
+        if update_fields is None and not self._state.adding and not args and not kwargs.get("force_insert"):
+            # The stamp is the content's, and only a write of the content renews it (`contents_changed`). A save of
+            # the plan's own fields (its details, a status) leaves it as stored: the rows kept under it
+            # (grants/fragments.py) still show what they showed, so saving a plan's title does not make its 60 lines
+            # be read and printed again on the next view (issue 13). Nor can an instance read before a content
+            # write (the editor saves the plan it locked after writing its lines) put the old stamp back.
+            kwargs["update_fields"] = self._fields_but_the_stamp()
+        elif update_fields is not None and "content_stamp" in update_fields:
+            self.content_stamp = uuid.uuid4()  # asked for by name: a new one, never an old one saved back
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -215,6 +219,16 @@ class SpendingPlan(models.Model):
     def delete(self, *args, **kwargs):
         self.refuse_changes_unless_editable(self.pk)
         return super().delete(*args, **kwargs)
+
+    def _fields_but_the_stamp(self) -> list[str]:
+        """The columns a full save of a stored plan writes: every loaded one but the content stamp (deferred ones
+        are left alone, as Django's own save of a partly loaded instance leaves them)."""
+        deferred = self.get_deferred_fields()
+        return [
+            field.attname
+            for field in self._meta.concrete_fields
+            if not field.primary_key and field.attname not in deferred and field.name != "content_stamp"
+        ]
 
     def refresh_from_db(self, *args, **kwargs):
         """Also forgets what was worked out from the old status (who it waits for, who has acted)."""

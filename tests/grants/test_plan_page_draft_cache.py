@@ -77,8 +77,8 @@ def test_the_editors_move_and_remove_show(draft, demo_user, client):
 
 
 def test_the_editors_risks_and_details_do_not_disturb_the_rows(draft, demo_user, client):
-    """A save of the plan itself writes a new stamp (an instance read before a content write never saves the old
-    one back); the rows read the same."""
+    """A save of the plan itself leaves the content's stamp alone, so the rows kept under it are read from the cache
+    and read the same."""
     from grants.services.editing import plan_details_update
 
     before = table(client, draft)
@@ -87,8 +87,41 @@ def test_the_editors_risks_and_details_do_not_disturb_the_rows(draft, demo_user,
         plan=draft, title="A new title", purpose="Why", unallocated_note="", by=demo_user("officer.plymouth"),
         expected_revision=None,
     )  # fmt: skip
-    assert SpendingPlan.objects.get(pk=draft.pk).content_stamp != stamp
+    assert SpendingPlan.objects.get(pk=draft.pk).content_stamp == stamp
     assert table(client, draft) == before
+    assert "A new title" in page(client, draft)
+
+
+def test_a_plan_read_before_a_content_write_does_not_put_the_old_stamp_back(draft, client):
+    """The editor saves the plan it locked after writing its lines; any instance read before a content write and
+    saved after it must leave the new stamp, or the rows kept under the old one would be current again."""
+    stale = SpendingPlan.objects.get(pk=draft.pk)
+    before = table(client, draft)
+    line = first_line(draft)
+    line.title = "Street triage, renamed after the plan was read"
+    line.save()
+    renewed = SpendingPlan.objects.get(pk=draft.pk).content_stamp
+    assert renewed != stale.content_stamp
+    stale.title = "Saved from an instance read before the line's save"
+    stale.save()
+    assert SpendingPlan.objects.get(pk=draft.pk).content_stamp == renewed
+    assert table(client, draft) != before
+    assert "Street triage, renamed after the plan was read" in table(client, draft)
+
+
+def test_a_stamp_asked_for_by_name_is_a_new_one(draft):
+    plan = SpendingPlan.objects.get(pk=draft.pk)
+    old = plan.content_stamp
+    plan.save(update_fields=["content_stamp"])
+    assert SpendingPlan.objects.get(pk=draft.pk).content_stamp not in (old, None)
+
+
+def test_a_partly_loaded_plan_saves_only_what_it_loaded(draft):
+    plan = SpendingPlan.objects.only("title", "revision", "status", "award").get(pk=draft.pk)
+    plan.title = "Only the title"
+    plan.save()
+    stored = SpendingPlan.objects.get(pk=draft.pk)
+    assert (stored.title, stored.purpose) == ("Only the title", draft.purpose)
 
 
 def test_copying_lines_into_the_draft_shows(draft, southglos_plan, client):
