@@ -5,12 +5,13 @@ then rendered (outlines, measures, sub-items, priorities). Every write of a plan
 `content_stamp` (a random UUID): the one writer of plan content once per write (`SpendingPlan.writing_content`),
 and every other save or delete of a line, sub-item, measure, match funding, risk, section or document, and every
 change of a line's priority links, through signals (grants/signals.py), whoever makes it (the admin and its
-inlines, a shell); a save of the plan itself writes a new one too, so an instance read before a content write can
-never save the old stamp back. So the rows of any version, draft or frozen, are kept under a key of the plan, its
-stamp, and a fingerprint of the other records they name (providers, thematic groups, Police and Crime Plan and
-local priorities, which can be renamed at any time without touching the plan): one SQL query, no objects. Anything
-else a row shows that can change without the content, or depends on the person (supporting documents, scrutiny
-comments, the Approved column and its declarations), is rendered on every request around the kept parts, in
+inlines, a shell). A save of the plan's own fields (its details, its status) leaves the stamp as stored: it
+neither outdates the rows nor lets an instance read before a content write save the old stamp back. So the rows of
+any version, draft or frozen, are kept under a key of the plan, its stamp, and a fingerprint of the other records
+they name (providers, thematic groups, Police and Crime Plan and local priorities, which can be renamed at any time
+without touching the plan): one SQL query, no objects. Anything else a row shows that can change without the
+content, or depends on the person (supporting documents, scrutiny comments, the Approved column and its
+declarations), is rendered on every request around the kept parts, in
 `grants/includes/plan_table.html`.
 
 The cache is Django's (`DatabaseCache` in production, shared by every app server); a kept entry is only ever
@@ -37,7 +38,7 @@ from grants.models import FundedProject, SpendingPlan
 ROW_PARTS_TEMPLATE = "grants/includes/plan_row_parts.html"
 # The keys' beginnings. A key names everything its entry shows, so a page reading one reads no state of the cache:
 # found or made, the rows are the same (grants/table_writes.py relies on it).
-KEY_PREFIXES = ("plan-rows:", "editor-lines:")
+KEY_PREFIXES = ("plan-rows:", "editor-lines:", "plan-snapshot:")
 KEEP_FOR = 60 * 60 * 24 * 30  # seconds; an entry is only ever outdated by a new key, so this just frees space
 # Bump when code the fragments are made with changes their output (a filter, a model's property): old entries are
 # then never read again. The row template's own source is part of the key already.
@@ -61,7 +62,7 @@ def plan_table_rows(plan: SpendingPlan) -> list[FundedProject]:
     """The plan's funded projects in number order, each with its `row_parts`; the rows come from the cache when
     neither the content (its stamp) nor anything it names has changed, and then cost one query (the fingerprint):
     the lines' own fields are content too, kept with their parts and made into objects again without a read."""
-    key = f"{KEY_PREFIXES[0]}{FORMAT}:{_template_version()}:{plan.pk}:{plan.content_stamp}:{_names_fingerprint(plan)}"
+    key = f"{KEY_PREFIXES[0]}{FORMAT}:{_template_version()}:{plan.pk}:{plan.content_stamp}:{names_fingerprint(plan)}"
     fields = _line_fields()
     kept = cache.get(key)
     if kept is not None and kept[0] == fields:
@@ -103,7 +104,7 @@ def _template_version() -> str:
     return hashlib.sha256(template.source.encode()).hexdigest()[:12]
 
 
-def _names_fingerprint(plan: SpendingPlan) -> str:
+def names_fingerprint(plan: SpendingPlan) -> str:
     """A hash of what the rows print of the records the plan's lines name but do not own: providers' and thematic
     groups' names, and the Police and Crime Plan and local priorities' numbers, positions and titles. One query of
     plain rows (portable SQL: the app also runs on SQLite), hashed here."""

@@ -18,7 +18,7 @@ from django.db import transaction
 from grants.models import SpendingPlan
 from grants.money import format_money
 from grants.rules import why_cannot_edit
-from grants.services.comparison import FieldChange, PlanDiff, plan_diff, plan_snapshot
+from grants.services.comparison import FieldChange, PlanDiff, plan_diff, plan_snapshot, plan_snapshot_under_lock
 
 OUTSIDE_THE_EDITOR = "Changed outside the plan editor (in the administration pages, or by loading data)"
 
@@ -85,9 +85,10 @@ def plan_record_change(*, plan: SpendingPlan, by, reason: str, content_changed: 
 def _record_changes_made_elsewhere(plan: SpendingPlan) -> dict:
     """When the plan's content differs from its last history record (demo data, the admin, a copy), that
     difference is recorded first, unattributed, so the next editor is not shown as its author. Returns the
-    content as it stands (`plan_snapshot`)."""
+    content as it stands (`plan_snapshot`, kept while the content is unchanged: the plan was just read under its
+    lock, before any write of this transaction)."""
     latest = plan.history.order_by("-history_date", "-history_id").only("snapshot").first()
-    current = plan_snapshot(plan)
+    current = plan_snapshot_under_lock(plan)
     if latest is not None and latest.snapshot == current:
         return current
     plan._history_user = None

@@ -370,19 +370,22 @@ def test_plan_details_and_risks_are_saved(client, officer, plymouth_plan):
 
 
 def test_a_details_save_records_the_content_it_read_under_the_lock_without_reading_it_again(
-    client, officer, plymouth_plan
+    client, officer, plymouth_plan, empty_cache
 ):
     """The details and the sections leave the history's snapshot alone: the record after such a save holds the
-    content `plan_lock` read (nine queries fewer than reading it again), and it is the plan's content."""
+    content `plan_lock` read, and it is the plan's content. That content is kept under the plan's content stamp
+    (`plan_snapshot_under_lock`), so a save after a save that left the content alone does not read it at all."""
     from grants.services.comparison import plan_snapshot
 
     url = edit_url(plymouth_plan, "plan-edit-details")
     data = {"revision": "1", "title": "First", "purpose": "Why.", "unallocated_note": ""}
-    assert client.post(url, data).status_code == 302  # records the demo's content first (outside the editor)
+    with CaptureQueriesContext(connection) as saved:
+        assert client.post(url, data).status_code == 302  # records the demo's content first (outside the editor)
+    assert len([q for q in saved.captured_queries if 'FROM "grants_riskitem"' in q["sql"]]) == 1
     with CaptureQueriesContext(connection) as saved:
         assert client.post(url, {**data, "revision": "2", "title": "Second"}).status_code == 302
     content_reads = [q["sql"] for q in saved.captured_queries if 'FROM "grants_riskitem"' in q["sql"]]
-    assert len(content_reads) == 1  # the snapshot is read once, under the lock
+    assert content_reads == []  # kept from the first save: nothing it is made of has changed since
     plan = SpendingPlan.objects.get(pk=plymouth_plan.pk)
     latest = plan.history.order_by("-history_date", "-history_id").first()
     assert (plan.title, latest.title) == ("Second", "Second")
@@ -391,11 +394,43 @@ def test_a_details_save_records_the_content_it_read_under_the_lock_without_readi
     sections = {"revision": "3", "background": "Why we exist.", "context": ""}
     with CaptureQueriesContext(connection) as saved:
         assert client.post(edit_url(plymouth_plan, "plan-edit-sections"), sections).status_code == 302
-    assert len([q for q in saved.captured_queries if 'FROM "grants_riskitem"' in q["sql"]]) == 1
+    assert [q for q in saved.captured_queries if 'FROM "grants_riskitem"' in q["sql"]] == []
     plan = SpendingPlan.objects.get(pk=plymouth_plan.pk)
     latest = plan.history.order_by("-history_date", "-history_id").first()
     assert latest.history_change_reason == "Changed the sections of the board paper" and plan.revision == 4
     assert latest.snapshot == plan_snapshot(plan)
+
+
+@pytest.mark.parametrize("elsewhere", ["line", "provider", "priority", "award"])
+def test_a_change_made_elsewhere_between_two_saves_is_recorded_though_the_content_was_kept(
+    client, officer, plymouth_plan, empty_cache, elsewhere
+):
+    """The content kept for the editor's saves is kept under everything it is made of: a line changed in the admin
+    (a new content stamp), a provider or a priority renamed, the award's amount changed. Each is recorded before the
+    next save, unattributed, and the records hold the plan's content as it is."""
+    from grants.services.comparison import plan_snapshot
+
+    url = edit_url(plymouth_plan, "plan-edit-details")
+    data = {"revision": "1", "title": "First", "purpose": "Why.", "unallocated_note": ""}
+    assert client.post(url, data).status_code == 302
+    line = plymouth_plan.projects.exclude(provider=None).order_by("number").first()
+    if elsewhere == "line":
+        line.title = "Renamed in the admin"
+        line.save()
+    elif elsewhere == "provider":
+        Organisation.objects.filter(pk=line.provider_id).update(name="A provider renamed")
+    elif elsewhere == "priority":
+        priority = line.pcc_priorities.first()
+        priority.title = "A priority renamed"
+        priority.save()
+    else:
+        GrantAward.objects.filter(pk=plymouth_plan.award_id).update(amount=Decimal("999999.00"))
+    assert client.post(url, {**data, "revision": "2", "title": "Second"}).status_code == 302
+    plan = SpendingPlan.objects.get(pk=plymouth_plan.pk)
+    elsewhere_record, latest = plan.history.order_by("-history_date", "-history_id")[1], plan.history.first()
+    assert elsewhere_record.history_change_reason.startswith("Changed outside the plan editor")
+    assert elsewhere_record.history_user is None
+    assert elsewhere_record.snapshot == latest.snapshot == plan_snapshot(plan)
 
 
 def test_check_the_plan_lists_what_needs_attention(client, officer, plymouth_plan):
