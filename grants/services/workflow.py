@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from grants import workflow
 from grants.models import Decision, DecisionNotice, FundedProject, InterestDeclaration, SpendingPlan
-from grants.services.comparison import plan_snapshot
+from grants.services.comparison import plan_snapshot_under_lock
 from grants.services.variations import minor_variation
 from partnerships.models import ForceArea, Partnership, kind_title
 
@@ -145,6 +145,10 @@ def plan_decide(
     if stood_aside := _stood_aside(locked, verdict.stage, by):
         note = f"{note} {stood_aside}".strip()
 
+    # The content decided on, for the decision and the history record of the status's change: read once (kept
+    # under its stamp, which `locked` was just read with), not once for each (issue 13).
+    content = plan_snapshot_under_lock(locked)
+    locked._history_snapshot = content
     locked.status = new_status
     locked.save(
         update_fields=[
@@ -173,7 +177,7 @@ def plan_decide(
         comments=comments,
         conditions=conditions,
         note=note[:500],
-        snapshot=plan_snapshot(locked),
+        snapshot=content,
         meeting_date=meeting_date,
         minute_reference=minute_reference,
     )
@@ -236,8 +240,8 @@ def _stood_aside(plan: SpendingPlan, stage: str, by) -> str:
 def _changes_anything(plan: SpendingPlan) -> bool:
     from grants.services.comparison import plan_diff
 
-    previous = plan.previous_version
-    return previous is None or plan_diff(plan_snapshot(previous), plan_snapshot(plan)).has_changes
+    previous = plan.previous_version  # read now, in the transaction that locked `plan`: both stamps are current
+    return previous is None or plan_diff(plan_snapshot_under_lock(previous), plan_snapshot_under_lock(plan)).has_changes
 
 
 def _force_area_code(force_area: ForceArea) -> str:

@@ -426,3 +426,24 @@ def test_the_demo_can_be_reset_after_plans_were_approved_and_varied(plymouth_pla
     plan = SpendingPlan.objects.get(award__partnership__slug="safer-plymouth")
     assert plan.status == Status.DRAFT and plan.version == 1 and not plan.decisions.exists()
     assert plan.allocated == Decimal("377568.00")
+
+
+def test_a_decision_reads_the_content_it_records_once(plymouth_plan, demo_user, empty_cache):
+    """The decision and the history record of the status's change hold the same content, read once under the lock
+    (`plan_snapshot_under_lock`); the next decision on unchanged content reads it from what the first kept."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from grants.services.comparison import plan_snapshot
+
+    def content_reads(captured) -> int:
+        return len([q for q in captured.captured_queries if 'FROM "grants_riskitem"' in q["sql"]])
+
+    with CaptureQueriesContext(connection) as first:
+        submitted = plan_decide(plan=plymouth_plan, by=demo_user(PLYMOUTH_PATH[0][1]), action=PLYMOUTH_PATH[0][0])
+    with CaptureQueriesContext(connection) as second:
+        agreed = plan_decide(plan=plymouth_plan, by=demo_user(PLYMOUTH_PATH[1][1]), action=PLYMOUTH_PATH[1][0])
+    assert (content_reads(first), content_reads(second)) == (1, 0)
+    plan = SpendingPlan.objects.get(pk=plymouth_plan.pk)
+    records = list(plan.history.order_by("history_date", "history_id"))
+    assert submitted.snapshot == agreed.snapshot == records[-1].snapshot == records[-2].snapshot == plan_snapshot(plan)

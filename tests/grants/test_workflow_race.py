@@ -56,7 +56,7 @@ def _fresh_cursor():
 def _race(monkeypatch, calls):
     """Runs each call in its own thread, started together; the first to lock the plan holds the lock until
     another is seen waiting for it. Returns each call's result or exception, in order."""
-    original = workflow_service.plan_snapshot
+    original = workflow_service.plan_snapshot_under_lock
     first = threading.Lock()
     waited = []
 
@@ -66,7 +66,7 @@ def _race(monkeypatch, calls):
             waited.append(_someone_waits_for_a_lock())
         return original(plan)
 
-    monkeypatch.setattr(workflow_service, "plan_snapshot", snapshot_while_holding_the_lock)
+    monkeypatch.setattr(workflow_service, "plan_snapshot_under_lock", snapshot_while_holding_the_lock)
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
 
