@@ -282,7 +282,7 @@ class KeptPage:
         """The page made as always, not kept, but from one snapshot of the database, its template rendered in it
         too: its queries each in their own snapshot, a decision committed between two of them (the other signer's
         sign-off, between reading the plan and reading its decisions) made a page of two states, which the
-        workflow's questions could not answer (a 500 seen under load; `tests/grants/test_kept_pages.py`)."""
+        workflow's questions could not answer (a 500 seen under load; tests/grants/test_page_in_one_snapshot.py)."""
         if connection.in_atomic_block or not reads.replayable():
             # Inside a caller's transaction (a test's), whose isolation is the caller's to choose; on SQLite, the
             # try-it database, which serves one person.

@@ -209,8 +209,10 @@ class SpendingPlan(models.Model):
             # be read and printed again on the next view (issue 13). Nor can an instance read before a content
             # write (the editor saves the plan it locked after writing its lines) put the old stamp back.
             kwargs["update_fields"] = self._fields_but_the_stamp()
-        elif update_fields is not None and "content_stamp" in update_fields:
-            self.content_stamp = uuid.uuid4()  # asked for by name: a new one, never an old one saved back
+        elif update_fields is None or "content_stamp" in update_fields:
+            # A new plan's first stamp, a stamp asked for by name, or a save made some other way (positional
+            # arguments, a forced insert): a new one, never an old one saved back.
+            self.content_stamp = uuid.uuid4()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

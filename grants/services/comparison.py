@@ -47,8 +47,8 @@ def plan_snapshot_under_lock(plan: SpendingPlan) -> dict:
     links, its risks: any write of them gives a new stamp, grants/signals.py), a fingerprint of the names its lines
     print of records they do not own (providers, thematic groups, priorities: `names_fingerprint`) and the award's
     amount. Every save in the editor compares the content with the last history record to find changes made
-    elsewhere; made afresh, that is nine queries of a save's twenty-two, though the content has rarely changed since
-    the last save (issue 13); kept, two.
+    elsewhere; made afresh, that is nine queries of a details save's twenty, though the content has rarely changed
+    since the last save (issue 13); kept, two (the fingerprint and the cache).
 
     Only for a plan whose stamp was read in this transaction before any write of its content: an instance read
     before a content write holds the stamp from before it, and would be given the content from before it."""
