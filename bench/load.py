@@ -48,7 +48,11 @@ server and the database get the cores first; "client_nice" says which niceness w
 Cold or warm: a run starts on pages no one has opened that day, so most of its first minute is first views, each
 page made afresh (a page is kept from its second view in a day: grants/kept_pages.py). `--warm-up S` lets the
 crowd work S seconds first, unmeasured, and measures the `--seconds` after: a morning already under way. Both are
-worth knowing; docs/performance.md says which a figure is.
+worth knowing; docs/performance.md says which a figure is. Before the crowd comes in, the scheduler's job that
+keeps each plan's rows, editor lines and content snapshot (grants/fragments.py `keep_fragments`, hourly in
+production) runs once, as it would have overnight: a plan's fragments are kept until its content changes, not
+for a day, so a morning finds them kept. `--first-day` skips it: the installation's first day, on a data set no
+one has opened, each plan's rows made by its first viewer.
 
 Bounded on purpose: loopback addresses only, at most 300 people and 120 seconds (and a warm-up of at most 120),
 `--pause 0 0` for saturation.
@@ -826,6 +830,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-returns-set-up", action="store_true", help="do not set up returns for approved grants")
     parser.add_argument(
+        "--first-day",
+        action="store_true",
+        help="do not run the scheduler's job that keeps plans' fragments before the crowd comes in (the "
+        "installation's first day: each plan's rows made by its first viewer)",
+    )
+    parser.add_argument(
         "--nice",
         type=int,
         default=0,
@@ -854,6 +864,11 @@ def main(argv: list[str] | None = None) -> int:
     call_command("createcachetable", verbosity=0)  # the production's cache, in the database (bench/settings.py)
     if not options.no_returns_set_up:
         returns_set_up()
+    fragments = "first day: none kept beforehand"
+    if not options.first_day:
+        from grants.fragments import keep_fragments
+
+        fragments = f"kept by the scheduler's job beforehand ({keep_fragments()} made now)"
     pause = tuple(options.pause)
     crowd = people(
         options.users,
@@ -878,6 +893,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         niced(options.nice)
         result = run(options.url.rstrip("/"), crowd, options.seconds, pause, options.seed, warm_up=options.warm_up)
+    result["fragments"] = fragments
     for key, value in result.items():
         print(f"{key:>12}: {value}")
     return 1 if result["errors"] or result.get("warm_up_errors") else 0

@@ -53,7 +53,6 @@ import re
 import secrets
 import time
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -235,7 +234,7 @@ class KeptPage:
         self._found_changed = False
         outer = not connection.in_atomic_block
         self.get = self._kept_or_made(self.get, key, outer)  # what the view's dispatch calls for a GET
-        with _one_snapshot(outer):
+        with reads.one_snapshot():
             today, now = timezone.localdate(), timezone.localtime()
             try:
                 with reads.recording() as queries:
@@ -285,7 +284,7 @@ class KeptPage:
             # Inside a caller's transaction (a test's), whose isolation is the caller's to choose; on SQLite, the
             # try-it database, which serves one person.
             return super().dispatch(request, *args, **kwargs)
-        with _one_snapshot(outer=True):
+        with reads.one_snapshot():
             response = super().dispatch(request, *args, **kwargs)
             if isinstance(response, TemplateResponse):
                 response.render()
@@ -316,17 +315,6 @@ class KeptPage:
             return made(request, *args, **kwargs)
 
         return handler
-
-
-@contextmanager
-def _one_snapshot(outer: bool):
-    """A transaction whose queries all read one snapshot of the database (REPEATABLE READ), for making a page, kept
-    or not. Inside a caller's transaction (`outer` False) the isolation is the caller's, set before its first query."""
-    with transaction.atomic():
-        if outer:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        yield
 
 
 def _back_off(key: str) -> None:

@@ -64,6 +64,16 @@ def apply_retention() -> int:
 
 
 @task()
+def keep_plan_fragments() -> int:
+    """THE job that keeps each plan's rows, editor lines and content snapshot ahead of their first view
+    (grants/fragments.py `keep_fragments`), queued by the scheduler. Idempotent: a plan whose fragments are kept
+    makes nothing. Returns how many fragments it made."""
+    from grants.fragments import keep_fragments
+
+    return keep_fragments()
+
+
+@task()
 def render_document(document_id: int) -> str:
     """A big document (board paper, Panel report, performance pack) as PDF or Word, kept until its data changes
     (grants/documents/rendering.py). The web request only queues it and shows a page that waits for it."""

@@ -61,6 +61,20 @@ def replayable() -> bool:
 
 
 @contextmanager
+def one_snapshot() -> Iterator[None]:
+    """A transaction whose queries all read one snapshot of the database (REPEATABLE READ on PostgreSQL): what a
+    kept page, a kept document or a kept fragment is made in, so that it shows one state of the database, never a
+    plan read before a decision and the decisions read after it. Inside a caller's transaction the isolation is
+    the caller's, set before its first query; SQLite's transactions are serializable already."""
+    outer = not connection.in_atomic_block
+    with transaction.atomic():
+        if outer and replayable():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+@contextmanager
 def recording() -> Iterator[list[str]]:
     """Every query made in the block, as SQL with its parameters in it, in order, each once. Raises NotReplayable
     at the end if any was not a plain SELECT."""

@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -408,11 +408,7 @@ def _make(document: RenderedDocument) -> tuple[bytes, str, dict]:
     if not reads.replayable():
         content = kind.formats[document.format](kind.load(document.subject, document.requested_by))
         return content, document.fingerprint, {"summary": summarise(content, timezone.localdate())} if summarise else {}
-    outer = not connection.in_atomic_block
-    with transaction.atomic():
-        if outer:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    with reads.one_snapshot():
         today = timezone.localdate()
         with reads.recording() as queries:
             person = _person(document) if kind.personal else None  # made for nobody in particular

@@ -41,7 +41,7 @@ def _money(value) -> str | None:
     return None if value is None else str(value)
 
 
-def plan_snapshot_under_lock(plan: SpendingPlan) -> dict:
+def plan_snapshot_under_lock(plan: SpendingPlan, *, names: str | None = None) -> dict:
     """`plan_snapshot` of a plan just read under its lock (`grants.services.history.plan_lock`), kept in the shared
     cache under everything it is made of: the plan's content stamp (its lines and all they hold, their priority
     links, its risks: any write of them gives a new stamp, grants/signals.py), a fingerprint of the names its lines
@@ -52,15 +52,21 @@ def plan_snapshot_under_lock(plan: SpendingPlan) -> dict:
 
     Only for a plan whose stamp was read in this transaction before any write of its content: an instance read
     before a content write holds the stamp from before it, and would be given the content from before it."""
-    from grants.fragments import KEEP_FOR, KEY_PREFIXES, names_fingerprint
+    from grants.fragments import KEEP_FOR, names_fingerprint
 
-    names = names_fingerprint(plan)
-    key = f"{KEY_PREFIXES[2]}{SNAPSHOT_FORMAT}:{plan.pk}:{plan.content_stamp}:{names}:{plan.award.amount}"
+    key = snapshot_key(plan, names if names is not None else names_fingerprint(plan))
     kept = cache.get(key)
     if kept is None:
         kept = plan_snapshot(plan)
         cache.set(key, kept, KEEP_FOR)
     return kept
+
+
+def snapshot_key(plan: SpendingPlan, names: str) -> str:
+    """The key `plan_snapshot_under_lock` keeps a plan's snapshot under, given its names' fingerprint."""
+    from grants.fragments import KEY_PREFIXES
+
+    return f"{KEY_PREFIXES[2]}{SNAPSHOT_FORMAT}:{plan.pk}:{plan.content_stamp}:{names}:{plan.award.amount}"
 
 
 def plan_snapshot(plan: SpendingPlan) -> dict:
