@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
@@ -23,6 +25,18 @@ class GrantAwardQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(partnership__in=Partnership.objects.visible_to(user))
 
+    def reported_to(self, user, *, by_role: bool = False):
+        """Awards whose reporting (their periods and returns) the user may see: THE rule, asked by a return read by
+        its key (grants/views/returns.py `return_for_viewing`, 404 outside it) and by the home page's lists of late
+        returns and returns waiting (grants/services/returns.py `returns_work`), so every return those lists show
+        opens. What the rule is: `ReportingScope`.
+
+        `by_role=True`: from the roles alone, for the lists of a person's work. A site administrator (staff) may open
+        every partnership's return, but one with no role has no returns to chase: every late return in the country
+        is not their work, and their home page lists none."""
+        scope = ReportingScope.of(user, by_role=by_role)
+        return self.filter(scope.awards()) if scope else self.none()
+
     def startable_by(self, user):
         """Awards to the user's partnerships (as a CSP officer) that have no spending plan yet."""
         if not user.is_authenticated or not user.is_active:
@@ -35,6 +49,72 @@ class GrantAwardQuerySet(models.QuerySet):
             .select_related("partnership", "funding_stream")
             .order_by("-financial_year", "partnership__name")
         )
+
+
+@dataclass(frozen=True)
+class ReportingScope:
+    """Whose awards' reporting a person may see, from the roles they hold (`GrantAwardQuerySet.reported_to`):
+
+    - an award to one of their partnerships (`partnerships`: their CSP roles');
+    - an award to any partnership of a force area where they hold a force-area role, OPCC, PCC, Treasurer or OPCC
+      administrator (`areas`): with the partnerships, `PartnershipQuerySet.visible_to`'s rule;
+    - an award made directly to an organisation (no partnership) from a funding stream of one of those `areas`: the
+      OPCC that made it records its returns, and the PCC and Treasurer oversee them. A role names a force area
+      exactly when it is of a force-area kind (a constraint of `Role`), so `areas` are the areas the person
+      oversees (`partnerships.rules.overseen_areas`);
+    - `every_partnership`: a site administrator (staff) sees every partnership's award, as `visible_to` shows them
+      every partnership; not a direct award's from an area they do not oversee, which only the oversight pages
+      reach, and oversight is a role, not a technical privilege (`overseen_areas`).
+
+    The scope is a condition on rows, with only the branches the person holds, from the roles read once per request
+    (`roles_held`) as keys: no query of its own, and PostgreSQL sees the keys it is asked for (issue 13)."""
+
+    partnerships: tuple[int, ...] = ()
+    areas: tuple[int, ...] = ()
+    every_partnership: bool = False
+
+    @classmethod
+    def of(cls, user, *, by_role: bool = False) -> ReportingScope:
+        """The user's scope; `by_role=True` leaves out what staff see as staff (see `reported_to`)."""
+        if not user.is_authenticated or not user.is_active:
+            return cls()
+        from partnerships.rules import roles_held
+
+        roles = roles_held(user)
+        return cls(
+            partnerships=tuple(sorted({role.partnership_id for role in roles if role.partnership_id})),
+            areas=tuple(sorted({role.force_area_id for role in roles if role.force_area_id})),
+            every_partnership=user.is_staff and not by_role,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.every_partnership or self.partnerships or self.areas)
+
+    def awards(self, path: str = "") -> Q:
+        """Rows whose award (at `path` from the row: "" for an award, "period__award" for a return) is in the
+        scope: the partnerships' awards (`partnership_awards`) or the direct awards from the areas' streams."""
+        prefix = f"{path}__" if path else ""
+        scope = self.partnership_awards(path)
+        if self.areas:
+            direct = {f"{prefix}partnership__isnull": True, f"{prefix}funding_stream__force_area_id__in": self.areas}
+            scope |= Q(**direct)
+        return scope
+
+    def partnership_awards(self, path: str = "") -> Q:
+        """Rows whose award (at `path`) is to a partnership in the scope: the half a plan needs, as only an
+        award to a partnership has a plan (`SpendingPlan.clean`). Only the branches the person holds: an empty
+        `__in` still costs the ORM a join and a clause to build. None held: no row (never `Q()`, every row)."""
+        prefix = f"{path}__" if path else ""
+        if self.every_partnership:
+            return Q(**{f"{prefix}partnership__isnull": False})
+        if not (self.partnerships or self.areas):
+            return Q(**{f"{prefix}pk__in": []})
+        scope = Q()
+        if self.partnerships:
+            scope |= Q(**{f"{prefix}partnership_id__in": self.partnerships})
+        if self.areas:
+            scope |= Q(**{f"{prefix}partnership__force_area_id__in": self.areas})
+        return scope
 
 
 class SpendingPlanQuerySet(models.QuerySet):

@@ -48,6 +48,7 @@ from grants.models import (
 )
 from grants.money import format_money
 from grants.paging import first_rows_and_total
+from grants.querysets import ReportingScope
 from grants.services.certification import is_deputy
 from grants.workflow import Verdict  # one answer to "may they?", with the reason
 from grants.working_days import add_working_days
@@ -719,35 +720,34 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
     """Late returns of the partnerships and force areas the user works for (THE late rule:
     `PerformanceReturnQuerySet.late`), and the returns waiting for their step: the officer's to enter or answer,
     the certifier's to certify (not their own), the OPCC's to accept or query. A fixed number of queries whatever
-    the number of returns: each list is cut at HOME_LIMIT in SQL and counted there."""
+    the number of returns: each list is cut at HOME_LIMIT in SQL and counted there.
+
+    Whose returns: THE rule a return's page asks too (`GrantAwardQuerySet.reported_to`), so each return listed
+    opens; by role only: a site administrator may open any partnership's return, but has none to chase here
+    without a role."""
     on = on or today()
-    if not user.is_authenticated:
+    scope = ReportingScope.of(user, by_role=True)
+    if not scope:
         return ReturnsWork([], [])
-    roles = roles_held(user)  # read once per request, with the rules and the header
-    partnerships = {r.partnership_id for r in roles if r.partnership_id}
-    areas = {r.force_area_id for r in roles if r.force_area_id}
-    if not partnerships and not areas:
-        return ReturnsWork([], [])
-    # Only the scopes the user has: an empty `__in` still costs the ORM a join and a clause to build.
-    plan_scope = _scope_q("award__partnership", partnerships, areas)
+    roles = roles_held(user)  # read once per request, with the rules and the header (and the scope just now)
     plans = (
         SpendingPlan.objects.in_force()
-        .filter(plan_scope)
+        .filter(scope.partnership_awards("award"))  # only an award to a partnership has a plan
         .select_related("award__partnership")
         .order_by("-award__financial_year", "award__partnership__name")
     )
     # its returns were made on approval (and by the reminder job): a page only reads
     in_force, awards_total = first_rows_and_total(plans, HOME_LIMIT)
     awards = [plan.award for plan in in_force]
-    return_scope = _scope_q("period__award__partnership", partnerships, areas)
-    if areas:  # an OPCC's direct awards to organisations too: no partnership, the funding stream's area
+    if scope.areas:  # an OPCC's direct awards to organisations too: no partnership, the funding stream's area
         # The area's awards are read first, as a list of keys. As a condition on the joined rows (an OR across the
         # partnership's and the funding stream's areas, which PostgreSQL cannot estimate), every late return in the
         # country was joined to its award, partnership and funding stream before the area's were kept: 13 to 40 ms
         # for an area at national scale, against 2 for reading its awards' keys first (issue 13).
-        direct = Q(partnership__isnull=True, funding_stream__force_area_id__in=areas)
-        awards_in_scope = GrantAward.objects.filter(_scope_q("partnership", partnerships, areas) | direct).order_by()
+        awards_in_scope = GrantAward.objects.reported_to(user, by_role=True).order_by()
         return_scope = Q(period__award_id__in=list(awards_in_scope.values_list("pk", flat=True)))
+    else:  # a CSP's: its partnerships' awards, a condition on the award its returns are read with (no query more)
+        return_scope = scope.awards("period__award")
     mine = PerformanceReturn.objects.filter(return_scope, period__opens_on__lte=on).select_related(
         "period__award__partnership", "period__award__organisation", "project"
     )
@@ -785,15 +785,6 @@ def returns_work(user, *, on: datetime.date | None = None) -> ReturnsWork:
         waiting_more=len(waiting) == HOME_LIMIT,
         reporting_area=next((r.force_area for r in roles if r.force_area_id and r.kind == Role.Kind.OPCC), None),
     )
-
-
-def _scope_q(partnership_path: str, partnerships, areas) -> Q:
-    """Rows of the user's partnerships or of their force areas' partnerships, with only the branches they hold."""
-    own = Q(**{f"{partnership_path}_id__in": partnerships})
-    of_areas = Q(**{f"{partnership_path}__force_area_id__in": areas})
-    if partnerships and areas:
-        return own | of_areas
-    return own if partnerships else of_areas
 
 
 CONTRACT_WARNING_MONTHS = 6

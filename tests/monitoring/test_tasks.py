@@ -26,13 +26,18 @@ def test_a_decision_queues_its_emails_for_the_worker(settings, plymouth_plan, de
     assert any("exec.plymouth@example.org" in m.to for m in mail.outbox)
 
 
-def test_the_scheduler_queues_the_reminder_and_retention_jobs(settings, demo):
+def test_the_scheduler_queues_its_jobs(settings, demo):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = DATABASE_TASKS
     call_command("run_scheduler", once=True)
     queued = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert queued == ["grants.tasks.apply_retention", "grants.tasks.send_reminders", "grants.tasks.sweep_kept_files"]
+    assert queued == [
+        "grants.tasks.apply_retention",
+        "grants.tasks.keep_plan_fragments",
+        "grants.tasks.send_reminders",
+        "grants.tasks.sweep_kept_files",
+    ]
 
 
 def test_make_run_starts_the_server_and_the_scheduler(settings):
