@@ -241,8 +241,14 @@ class DateField(DateInputField):
             listed = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}"
             raise _DateProblem(f"{self._capitalised} must include a {listed}", missing, code="incomplete")
         day_text, month_text, year_text = texts
-        day = int(day_text) if _DIGITS.match(day_text) else None
-        month = int(month_text) if _DIGITS.match(month_text) else _MONTHS.get(month_text.lower().rstrip("."))
+        # Read as numbers only when short: a day of thousands of digits is no day, and Python refuses to read an
+        # integer of more than 4,300 digits (a 500 found by tests/security/test_hostile_forms.py).
+        day = int(day_text) if _DIGITS.match(day_text) and len(day_text) <= 4 else None
+        month = (
+            int(month_text)
+            if _DIGITS.match(month_text) and len(month_text) <= 4
+            else _MONTHS.get(month_text.lower().rstrip("."))
+        )
         year = int(year_text) if _DIGITS.match(year_text) and len(year_text) == 4 else None
         wrong = []
         if day is None or not 1 <= day <= 31:

@@ -60,6 +60,9 @@ def test_a_date_is_read_from_three_boxes(day, month, year, expected):
         ("31", "4", "2021", "The date the round opens must be a real date: April 2021 has 30 days", (0,)),
         ("29", "2", "2021", "The date the round opens must be a real date: February 2021 has 28 days", (0,)),
         ("x", "y", "2021", "The date the round opens must be a real date", (0, 1, 2)),
+        # more digits than Python reads as an integer (4,300): a message, never a 500
+        ("9" * 5000, "4", "2021", "The date the round opens must have a day from 1 to 31", (0,)),
+        ("1", "9" * 5000, "2021", "The date the round opens must have a month from 1 to 12", (1,)),
     ],
 )
 def test_a_wrong_date_names_the_part_at_fault(day, month, year, message, parts):
