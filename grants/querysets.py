@@ -78,14 +78,10 @@ class ReportingScope:
         """The user's scope; `by_role=True` leaves out what staff see as staff (see `reported_to`)."""
         if not user.is_authenticated or not user.is_active:
             return cls()
-        from partnerships.rules import roles_held
+        from partnerships.rules import scope_held
 
-        roles = roles_held(user)
-        return cls(
-            partnerships=tuple(sorted({role.partnership_id for role in roles if role.partnership_id})),
-            areas=tuple(sorted({role.force_area_id for role in roles if role.force_area_id})),
-            every_partnership=user.is_staff and not by_role,
-        )
+        partnerships, areas = scope_held(user)
+        return cls(partnerships=partnerships, areas=areas, every_partnership=user.is_staff and not by_role)
 
     def __bool__(self) -> bool:
         return bool(self.every_partnership or self.partnerships or self.areas)

@@ -29,11 +29,9 @@ class PartnershipQuerySet(models.QuerySet):
         # PostgreSQL could not tell how many partnerships it would get (it guessed 225 of 300 for an OPCC's 30)
         # and scanned every plan and award for the home page's latest decisions, 37 ms at national size; with the
         # ids it reads the area's own, 4 ms.
-        from .rules import roles_held
+        from .rules import scope_held
 
-        roles = roles_held(user)
-        partnerships = sorted({role.partnership_id for role in roles if role.partnership_id})
-        areas = sorted({role.force_area_id for role in roles if role.force_area_id})
+        partnerships, areas = scope_held(user)
         if not partnerships and not areas:
             return self.none()
         seen = Q()

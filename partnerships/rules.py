@@ -57,6 +57,17 @@ def roles_read_again(user) -> None:
     user.__dict__.pop("_roles_held", None)
 
 
+def scope_held(user) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The keys of the partnerships where the user holds a CSP role and of the force areas where they hold a
+    force-area role, sorted, from `roles_held` (no query of its own): what `PartnershipQuerySet.visible_to` and
+    the reporting scope (`grants.querysets.ReportingScope`) are built from. As keys, not a subquery of roles:
+    PostgreSQL then sees how many it is asked for (issue 13)."""
+    roles = roles_held(user)
+    partnerships = tuple(sorted({role.partnership_id for role in roles if role.partnership_id}))
+    areas = tuple(sorted({role.force_area_id for role in roles if role.force_area_id}))
+    return partnerships, areas
+
+
 def overseen_areas(user) -> list[ForceArea]:
     """The force areas where the user is OPCC staff, the decision-maker, the finance officer or an OPCC
     administrator, by name, from `roles_held` (no query of its own): the one rule behind
