@@ -190,11 +190,11 @@ def keep_fragments(plan_ids: list[int] | None = None) -> int:
     those plans. Returns how many fragments it made."""
     from grants.documents import reads
     from grants.services.comparison import plan_snapshot_under_lock, snapshot_key
+    from grants.workflow import TERMINAL
 
     plans = SpendingPlan.objects.in_force_or_latest().order_by("pk")
     if plan_ids is not None:
         plans = plans.filter(pk__in=plan_ids)
-    undecided = set(SpendingPlan.Status) - {SpendingPlan.Status.APPROVED, SpendingPlan.Status.DECLINED}
     made = 0
     for pk in list(plans.values_list("pk", flat=True)):
         with reads.one_snapshot():
@@ -208,7 +208,7 @@ def keep_fragments(plan_ids: list[int] | None = None) -> int:
             if plan.is_editable and not cache.has_key(_lines_key(plan)):
                 editor_lines(plan)
                 made += 1
-            if plan.status in undecided and not cache.has_key(snapshot_key(plan, names)):
+            if plan.status not in TERMINAL and not cache.has_key(snapshot_key(plan, names)):
                 plan_snapshot_under_lock(plan, names=names)
                 made += 1
     return made

@@ -157,6 +157,15 @@ _MONTHS = {
     "sept": 9,
 }
 _DIGITS = re.compile(r"^[0-9]+$")
+
+
+def _short_number(text: str) -> int | None:
+    """A box's digits as a number, when there are at most four of them: a day or month of thousands of digits is
+    none, and Python refuses to read an integer of more than 4,300 digits (a 500 found by
+    tests/security/test_hostile_forms.py)."""
+    return int(text) if _DIGITS.match(text) and len(text) <= 4 else None
+
+
 DAY, MONTH, YEAR = 0, 1, 2
 _PART_NAMES = ("day", "month", "year")
 
@@ -241,14 +250,10 @@ class DateField(DateInputField):
             listed = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}"
             raise _DateProblem(f"{self._capitalised} must include a {listed}", missing, code="incomplete")
         day_text, month_text, year_text = texts
-        # Read as numbers only when short: a day of thousands of digits is no day, and Python refuses to read an
-        # integer of more than 4,300 digits (a 500 found by tests/security/test_hostile_forms.py).
-        day = int(day_text) if _DIGITS.match(day_text) and len(day_text) <= 4 else None
-        month = (
-            int(month_text)
-            if _DIGITS.match(month_text) and len(month_text) <= 4
-            else _MONTHS.get(month_text.lower().rstrip("."))
-        )
+        day = _short_number(day_text)
+        month = _short_number(month_text)
+        if month is None:
+            month = _MONTHS.get(month_text.lower().rstrip("."))
         year = int(year_text) if _DIGITS.match(year_text) and len(year_text) == 4 else None
         wrong = []
         if day is None or not 1 <= day <= 31:
